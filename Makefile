@@ -1,0 +1,34 @@
+# Two commands do all the set-up (see README):
+#   make demo   installs jatac and runs it on the example partnership in cases/
+#   make test   installs jatac with its test tools and runs lint, types and tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/jatac demo build/jatac-demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check jatac tests benchmarks
+	$(BIN)/ruff format --check jatac tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,211 @@
+"""The audit trail: the only room that talks to git.
+
+Each change jatac makes is one commit: a subject in words with the case id
+first, the field-level change in the body, and trailers for machines
+(``Jatac-Case:``, ``Jatac-Command:``, ``Jatac-Version:``), authored by the
+person in git's own config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jatac import __version__
+from jatac.errors import DirtyFile, GitError
+
+_SEP = "\x1f"
+_END = "\x1e"
+
+
+def _gitpython() -> Any:
+    try:
+        import git
+    except ImportError as e:  # git executable missing makes gitpython's import fail
+        raise GitError(
+            "git is not installed or not on PATH", hint="Install git, then run the command again."
+        ) from e
+    return git
+
+
+class Audit:
+    """git, run in the case repository's folder (which may sit inside a larger git repo)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cmd: Any = None
+
+    @property
+    def git(self) -> Any:
+        if self._cmd is None:
+            self._cmd = _gitpython().Git(str(self.root))
+        return self._cmd
+
+    def run(self, *args: str, **kwargs: Any) -> str:
+        git = _gitpython()
+        try:
+            return str(self.git.execute(["git", *args], **kwargs))
+        except git.GitCommandError as e:
+            detail = (e.stderr or e.stdout or "").strip().removeprefix("stderr: ").strip("'\n ")
+            raise GitError(f"git {args[0]} failed: {detail or e}") from None
+
+    # -- state -------------------------------------------------------------------
+
+    def is_repo(self) -> bool:
+        try:
+            return self.run("rev-parse", "--is-inside-work-tree").strip() == "true"
+        except GitError:
+            return False
+
+    def require_repo(self) -> None:
+        if not self.is_repo():
+            raise GitError(
+                f"{self.root} is not in a git repository, so changes cannot be recorded",
+                hint="Run `git init` there (or create the repository with `jatac init`), "
+                "or pass --no-commit.",
+            )
+
+    def identity(self) -> tuple[str, str]:
+        """(name, email) git will author commits with; GitError if not set."""
+        values = []
+        for key in ("user.name", "user.email"):
+            try:
+                values.append(self.run("config", "--get", key).strip())
+            except GitError:
+                values.append("")
+        if not all(values):
+            raise GitError(
+                "git does not know who you are, and every change is recorded under a name",
+                hint='Run: git config --global user.name "Your Name" && '
+                'git config --global user.email "you@example.org"',
+            )
+        return values[0], values[1]
+
+    def hand_edited(self, relpaths: Sequence[str]) -> list[str]:
+        """Paths among ``relpaths`` with changes not committed and not staged by jatac."""
+        if not relpaths:
+            return []
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *relpaths)
+        dirty = []
+        for entry in out.split("\0"):
+            if len(entry) > 3 and (entry[1] != " " or entry[:2] == "??"):
+                dirty.append(entry[3:])
+        return dirty
+
+    def require_clean(self, relpaths: Sequence[str]) -> None:
+        dirty = self.hand_edited(relpaths)
+        if dirty:
+            raise DirtyFile(
+                f"{', '.join(dirty)} has changes that are not committed (edited by hand?); "
+                "jatac will not overwrite them",
+                hint="Commit them (git add FILE && git commit), or discard them "
+                "(git checkout -- FILE), then run the command again.",
+            )
+
+    # -- recording ---------------------------------------------------------------
+
+    def stage(self, relpaths: Iterable[str]) -> None:
+        self.run("add", "-A", "--", *relpaths)
+
+    def commit(self, relpaths: Sequence[str], message: str) -> str:
+        """Commit exactly ``relpaths`` (other staged work stays staged). Returns the sha."""
+        import tempfile
+
+        self.stage(relpaths)
+        with tempfile.TemporaryFile() as stdin:
+            stdin.write(message.encode("utf-8"))
+            stdin.seek(0)
+            self.run("commit", "--quiet", "-F", "-", "--", *relpaths, istream=stdin)
+        return self.run("rev-parse", "HEAD").strip()
+
+    def unstage(self, relpaths: Sequence[str], existed: dict[str, bool]) -> None:
+        """Put the index back for paths jatac wrote then rolled back."""
+        for rel in relpaths:
+            if existed.get(rel):
+                self.run("add", "--", rel)
+            else:
+                self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+
+
+def message(subject: str, body: Sequence[str], trailers: dict[str, str | Sequence[str]]) -> str:
+    """A commit message: subject, blank line, body, blank line, trailers."""
+    parts = [subject.strip()]
+    if body:
+        parts.append("\n".join(body))
+    lines = [f"Jatac-Version: {__version__}"]
+    for key, value in trailers.items():
+        values = [value] if isinstance(value, str) else list(value)
+        lines.extend(f"{key}: {v}" for v in values)
+    parts.append(
+        "\n".join(sorted(lines, key=lambda line: (not line.startswith("Jatac-Case"), line)))
+    )
+    return "\n\n".join(parts) + "\n"
+
+
+@dataclass
+class Revision:
+    sha: str
+    author: str
+    email: str
+    when: str
+    subject: str
+    body: str
+    old_blob: str | None
+    new_blob: str | None
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+
+def file_history(audit: Audit, relpath: str) -> list[Revision]:
+    """Every commit that touched ``relpath``, newest first, with the blob before and after."""
+    fmt = _SEP.join(["%H", "%an", "%ae", "%aI", "%s", "%b"]) + _END
+    out = audit.run(
+        "log", f"--format={_END}{fmt}", "--raw", "--no-abbrev", "--no-renames", "--", relpath
+    )
+    revisions = []
+    # each commit prints: END header END raw-lines (the header's own END closes it)
+    pieces = out.split(_END)
+    i = 1
+    while i + 1 < len(pieces):
+        header, raw = pieces[i], pieces[i + 1]
+        i += 2
+        sha, author, email, when, subject, body = header.split(_SEP)
+        old_blob = new_blob = None
+        for line in raw.strip().splitlines():
+            if line.startswith(":"):
+                meta = line.split("\t", 1)[0].split()
+                old_blob = None if set(meta[2]) == {"0"} else meta[2]
+                new_blob = None if set(meta[3]) == {"0"} else meta[3]
+        revisions.append(
+            Revision(sha, author, email, when, subject, body.strip(), old_blob, new_blob)
+        )
+    return revisions
+
+
+def blob_text(audit: Audit, blob: str | None) -> str | None:
+    if blob is None:
+        return None
+    return audit.run("cat-file", "blob", blob, strip_newline_in_stdout=False)
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"a": {"b": 1}, "xs": [{"id": "A1", "s": 2}]}`` -> ``{"a.b": 1, "xs[A1].s": 2}``."""
+    flat: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
+        for index, value in enumerate(data):
+            label = value.get("id", index) if isinstance(value, dict) else index
+            flat.update(flatten(value, f"{prefix}[{label}]"))
+    else:
+        flat[prefix] = data
+    return flat
+
+
+def field_changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for every field that differs; None stands for absent."""
+    before, after = flatten(old or {}), flatten(new or {})
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,304 @@
+"""Cases: raise, change, edit and list them. Every change is one commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from jatac.audit import field_changes
+from jatac.change import Change
+from jatac.clock import today
+from jatac.errors import InvalidRecord, Problem, Refused
+from jatac.models.case import OPEN_STATUSES, Issue, Status, transition_error
+from jatac.store import KINDS, Loaded, Repository
+from jatac.yamlfile import dump, parse, position, set_field, to_yaml
+
+CASE = KINDS["case"]
+LIST_FIELDS = {"tags"}
+IMMUTABLE = {"id"}
+# Set with their own commands, which keep their rules and history.
+STRUCTURED = {"escalations": "jatac escalate", "sara": "jatac sara edit"}
+
+
+def validate_new(repo: Repository, data: dict[str, Any], what: str) -> Any:
+    """Validate a record being created (no file yet); problems name the field."""
+    from pydantic import ValidationError
+
+    from jatac.problems import from_validation
+
+    try:
+        return CASE.model.model_validate(data, context={"config": repo.config})
+    except ValidationError as e:
+        raise InvalidRecord(from_validation(e, None, what, CASE.fields)) from None
+
+
+def document(record: Any) -> Any:
+    """A new file's content for ``record``: fields in model order, empty ones left out."""
+    return to_yaml(record.model_dump(mode="python"))
+
+
+def new_issue(
+    repo: Repository,
+    *,
+    title: str,
+    category: str,
+    location: str,
+    raised_by: str,
+    place: str | None = None,
+    priority: str = "medium",
+    risk: str | None = None,
+    marking: str | None = None,
+    description: str = "",
+    raised_on: date | None = None,
+    tags: Sequence[str] = (),
+    no_commit: bool = False,
+) -> Issue:
+    cfg = repo.config
+    raised_on = raised_on or today()
+    case_id = repo.next_case_id(raised_on.year)
+    data = {
+        "id": case_id,
+        "title": title,
+        "status": Status.proposed.value,
+        "priority": priority,
+        "risk": risk,
+        "marking": marking or cfg.marking.value,
+        "category": category,
+        "location": cfg.resolve_locality(location) or location,
+        "place": place,
+        "raised_by": raised_by,
+        "raised_on": raised_on,
+        "description": description,
+        "tags": list(tags),
+    }
+    record: Issue = validate_new(repo, {k: v for k, v in data.items() if v is not None}, "new case")
+    relpath = repo.relpath(CASE, case_id)
+    if (repo.root / relpath).exists():
+        raise Refused(
+            f"{relpath} already exists", hint="Run the command again to take the next number."
+        )
+    with Change(
+        repo,
+        command="new-issue",
+        subject=f"{case_id}: new case, {record.title}",
+        cases=[case_id],
+        no_commit=no_commit,
+    ) as change:
+        change.body.append(
+            f"Raised by {record.raised_by} on {record.raised_on}: "
+            f"{record.category} at {record.location}"
+            + (f" ({record.place})" if record.place else "")
+            + f", priority {record.priority.value}."
+        )
+        change.write(relpath, dump(document(record)))
+    return record
+
+
+@dataclass
+class Assignment:
+    field: str
+    raw: str
+
+
+def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
+    out = []
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise Refused(
+                f"{pair!r} is not FIELD=VALUE",
+                hint="For example: jatac set JAT-2026-0001 priority=high",
+            )
+        if key not in CASE.fields:
+            raise Refused(
+                f"{key!r} is not a case field", hint="Case fields: " + ", ".join(CASE.fields)
+            )
+        if key in IMMUTABLE:
+            raise Refused(
+                "a case's id never changes", hint="Raise a new case if this one was wrong."
+            )
+        if key in STRUCTURED:
+            raise Refused(
+                f"{key} is a list of records", hint=f"Use `{STRUCTURED[key]}` or `jatac edit`."
+            )
+        out.append(Assignment(key, raw.strip()))
+    return out
+
+
+def _value(assignment: Assignment) -> Any:
+    if assignment.field in LIST_FIELDS:
+        return [v.strip() for v in assignment.raw.split(",") if v.strip()]
+    return assignment.raw or None
+
+
+def describe(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, list[str]]:
+    """A short phrase for the commit subject and one body line per changed field."""
+    changes = field_changes(old, new)
+    short, body = [], []
+    for name, before, after in changes:
+
+        def shown(v: Any) -> str:
+            return "(none)" if v is None else str(v)
+
+        if any(isinstance(v, str) and "\n" in v for v in (before, after)):
+            body.append(f"{name}: changed")
+            short.append(f"{name} changed")
+        else:
+            body.append(f"{name}: {shown(before)} -> {shown(after)}")
+            short.append(f"{name} {shown(before)} -> {shown(after)}")
+    # status first: it is what a reader of `git log --oneline` looks for
+    short.sort(key=lambda text: not text.startswith("status "))
+    phrase = ""
+    for i, item in enumerate(short):
+        candidate = f"{phrase}, {item}" if phrase else item
+        if phrase and len(candidate) > 60:
+            phrase += f" (+{len(short) - i} more)"
+            break
+        phrase = candidate
+    return phrase, body
+
+
+def _check_lifecycle(loaded: Loaded, old: Issue, new: Issue) -> None:
+    why = transition_error(old.status, new.status)
+    if why:
+        line, col = position(loaded.doc, ("status",))
+        raise InvalidRecord(
+            [Problem(loaded.relpath, line, col, "status", why)],
+            hint="The lifecycle commands (adopt, escalate, close ...) say what each step needs.",
+        )
+
+
+def _follow_status(doc: Any, old: Issue, new: Issue) -> None:
+    """Dates that go with a status change, when the person did not give them."""
+    order = CASE.fields
+    if new.status != old.status:
+        if new.status is Status.adopted and new.adopted_on is None:
+            set_field(doc, "adopted_on", today(), order)
+        if new.status is Status.closed and new.closed_on is None:
+            set_field(doc, "closed_on", today(), order)
+        if old.status is Status.closed and new.status is not Status.closed:
+            set_field(doc, "closed_on", None, order)
+            set_field(doc, "outcome", None, order)
+
+
+def commit_document(
+    repo: Repository,
+    loaded: Loaded,
+    doc: Any,
+    *,
+    command: str,
+    no_commit: bool = False,
+    subject: str | None = None,
+    extra_body: Sequence[str] = (),
+) -> tuple[Issue, list[str]]:
+    """Validate ``doc`` as the new state of ``loaded``'s case, write it and commit it.
+
+    Returns the new record and the body lines (empty when nothing changed).
+    """
+    old: Issue = loaded.record
+    new: Issue = repo.validate_doc(CASE, doc, loaded.relpath, expect_id=old.id)
+    _check_lifecycle(loaded, old, new)
+    _follow_status(doc, old, new)
+    new = repo.validate_doc(CASE, doc, loaded.relpath, expect_id=old.id)
+    text = dump(doc)
+    phrase, body = describe(
+        old.model_dump(mode="json", exclude_none=True),
+        new.model_dump(mode="json", exclude_none=True),
+    )
+    if text == loaded.text:
+        return new, []
+    if not body:
+        body = ["layout or comments changed; no field changed"]
+        phrase = "layout changed"
+    with Change(
+        repo,
+        command=command,
+        subject=subject or f"{old.id}: {phrase}",
+        cases=[old.id],
+        no_commit=no_commit,
+    ) as change:
+        change.body.extend([*extra_body, *body])
+        change.write(loaded.relpath, text)
+    return new, body
+
+
+def set_fields(
+    repo: Repository, case_id: str, pairs: Sequence[str], *, no_commit: bool = False
+) -> list[str]:
+    assignments = parse_assignments(pairs)
+    if not assignments:
+        raise Refused("nothing to set", hint="For example: jatac set JAT-2026-0001 priority=high")
+    loaded = repo.load(CASE, case_id)
+    doc = loaded.doc
+    for a in assignments:
+        set_field(doc, a.field, _value(a), CASE.fields)
+    # write back the checked values (dates as dates, names normalised), keeping the rest as typed
+    record = repo.validate_doc(CASE, doc, loaded.relpath, expect_id=case_id)
+    for a in assignments:
+        set_field(doc, a.field, getattr(record, a.field), CASE.fields)
+    _, body = commit_document(repo, loaded, doc, command="set", no_commit=no_commit)
+    return body
+
+
+def apply_edit(repo: Repository, case_id: str, text: str, *, no_commit: bool = False) -> list[str]:
+    """Take the text a person edited as the case's new file: validated, then committed."""
+    loaded = repo.load(CASE, case_id)
+    from jatac.yamlfile import YamlProblem
+
+    try:
+        doc = parse(text, loaded.relpath)
+    except YamlProblem as e:
+        raise InvalidRecord([e.problem]) from None
+    edited = Loaded(CASE, loaded.relpath, loaded.text, doc, loaded.record)
+    _, body = commit_document(repo, edited, doc, command="edit", no_commit=no_commit)
+    return body
+
+
+@dataclass
+class CaseFilter:
+    statuses: set[str] | None = None
+    category: str | None = None
+    location: str | None = None
+    agency: str | None = None
+    include_closed: bool = False
+
+    def __call__(self, issue: Issue) -> bool:
+        if self.statuses is not None:
+            if issue.status.value not in self.statuses:
+                return False
+        elif not self.include_closed and issue.status not in OPEN_STATUSES:
+            return False
+        if self.category and issue.category != self.category:
+            return False
+        if self.location and issue.location != self.location:
+            return False
+        return not (self.agency and self.agency not in {issue.raised_by, issue.lead})
+
+
+def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Problem]]:
+    cfg = repo.config
+    if keep.statuses:
+        unknown = keep.statuses - {s.value for s in Status}
+        if unknown:
+            raise Refused(
+                f"unknown status {', '.join(sorted(unknown))}",
+                hint="Statuses: " + ", ".join(s.value for s in Status),
+            )
+    if keep.location:
+        resolved = cfg.resolve_locality(keep.location)
+        if resolved is None:
+            raise Refused(
+                f"unknown locality {keep.location!r}", hint="See the localities in jatac.yaml."
+            )
+        keep.location = resolved
+    for value, known, what in (
+        (keep.category, cfg.category_by_id, "category"),
+        (keep.agency, cfg.agency_by_id, "agency"),
+    ):
+        if value and value not in known:
+            raise Refused(f"unknown {what} {value!r}", hint=f"Known: {', '.join(sorted(known))}")
+    records, problems = repo.load_all(CASE)
+    return [r for r in records if keep(r)], problems

@@ -1,0 +1,102 @@
+"""The jatac command line: parse, call the core, print. No rules live here.
+
+Command modules import only typer and the standard library at the top, so
+``jatac --help`` starts fast; each command imports the core it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from jatac import __version__
+from jatac.cli import state
+from jatac.errors import InvalidRecord, JatacError
+
+
+class JatacGroup(TyperGroup):
+    """Turns every JatacError into one message and an exit code, in one place."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JatacError as e:
+            report_error(e)
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            typer.secho("Interrupted: nothing was changed.", fg="yellow", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, typer._click.ClickException):
+            raise
+        except Exception as e:
+            if os.environ.get("JATAC_DEBUG"):
+                raise
+            typer.secho(
+                f"jatac hit an unexpected error: {type(e).__name__}: {e}", fg="red", err=True
+            )
+            typer.echo(
+                "This is a bug in jatac. Run again with JATAC_DEBUG=1 to see the details.", err=True
+            )
+            raise typer.Exit(70) from None
+
+
+def report_error(e: JatacError) -> None:
+    if isinstance(e, InvalidRecord):
+        count = len(e.problems)
+        typer.secho(f"error: {count} problem{'s' if count != 1 else ''} found", fg="red", err=True)
+        for problem in e.problems:
+            typer.echo(f"  {problem}", err=True)
+    else:
+        typer.secho(f"error: {e}", fg="red", err=True)
+    if e.hint:
+        typer.echo(f"  {e.hint}", err=True)
+
+
+app = typer.Typer(
+    cls=JatacGroup,
+    name="jatac",
+    help="Run a community safety partnership's multi-agency tasking from a folder of case files.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jatac {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    repo: str = typer.Option(
+        None,
+        "--repo",
+        envvar="JATAC_REPO",
+        metavar="PATH",
+        help="The case repository (default: the nearest folder upward holding jatac.yaml).",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and stop."
+    ),
+) -> None:
+    state.repo_path = repo
+
+
+def _register() -> None:
+    from jatac.cli import cases, repository
+
+    repository.register(app)
+    cases.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="jatac")

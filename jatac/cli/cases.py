@@ -1,0 +1,313 @@
+"""Commands for cases: new-issue, list, show, edit, set, history."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from jatac.cli.output import check_format, print_json, print_rows, success
+from jatac.cli.state import open_repo
+
+NO_COMMIT = typer.Option(
+    False, "--no-commit", help="Write and stage the change, but do not commit it."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new-issue")(new_issue)
+    app.command("list")(list_cases)
+    app.command("show")(show)
+    app.command("edit")(edit)
+    app.command("set")(set_fields)
+    app.command("history")(history)
+
+
+def _ask(label: str, choices: dict[str, Any] | None = None, default: str | None = None) -> str:
+    if choices:
+        typer.echo(f"{label}: " + ", ".join(choices))
+    return str(typer.prompt(label, default=default)).strip()
+
+
+def new_issue(
+    title: str = typer.Option(None, "--title", help="What the problem is, in a line."),
+    category: str = typer.Option(
+        None, "--category", help="A category id from jatac.yaml (asb, drugs ...)."
+    ),
+    location: str = typer.Option(
+        None, "--location", help="A locality from jatac.yaml, by id or name."
+    ),
+    place: str = typer.Option(
+        None, "--place", help="The street, shops or estate, in words (never a home address)."
+    ),
+    raised_by: str = typer.Option(
+        None, "--raised-by", help="The agency raising it (id from jatac.yaml)."
+    ),
+    priority: str = typer.Option("medium", "--priority", help="high, medium or low."),
+    risk: str = typer.Option(
+        None, "--risk", help="Risk level (high, medium, low) if not the priority."
+    ),
+    description: str = typer.Option(
+        None, "--description", help="What is happening, when, who is affected."
+    ),
+    marking: str = typer.Option(None, "--marking", help="OFFICIAL or OFFICIAL-SENSITIVE."),
+    tags: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Raise a new case. Prompts for what is missing when run in a terminal."""
+    from jatac.cases import new_issue as create
+
+    repo = open_repo()
+    interactive = sys.stdin.isatty()
+    missing = [
+        n
+        for n, v in (
+            ("--title", title),
+            ("--category", category),
+            ("--location", location),
+            ("--raised-by", raised_by),
+        )
+        if not v
+    ]
+    if missing and not interactive:
+        raise typer.BadParameter(f"missing {', '.join(missing)} (no terminal to ask)")
+    if missing:
+        cfg = repo.config
+        title = title or _ask("Title")
+        category = category or _ask("Category", cfg.category_by_id)
+        location = location or _ask("Location", cfg.locality_by_id)
+        place = (
+            place
+            if place is not None
+            else (_ask("Place (street, shops, estate)", default="") or None)
+        )
+        raised_by = raised_by or _ask("Raised by (agency)", cfg.agency_by_id)
+        priority = _ask("Priority (high, medium, low)", default=priority)
+        if description is None:
+            description = _ask("Description", default="")
+    record = create(
+        repo,
+        title=title,
+        category=category,
+        location=location,
+        place=place,
+        raised_by=raised_by,
+        priority=priority,
+        risk=risk,
+        description=description or "",
+        marking=marking,
+        tags=tags,
+        no_commit=no_commit,
+    )
+    success(f"{record.id} raised: {record.title}")
+    if no_commit:
+        typer.echo("Staged, not committed (--no-commit).")
+
+
+CASE_COLUMNS = [
+    ("id", "Case"),
+    ("title", "Title"),
+    ("status", "Status"),
+    ("priority", "Priority"),
+    ("category", "Category"),
+    ("location", "Locality"),
+    ("lead", "Lead"),
+    ("raised_on", "Raised"),
+]
+
+
+def list_cases(
+    status: list[str] = typer.Option([], "--status", help="Only this status (repeat for more)."),
+    category: str = typer.Option(None, "--category", help="Only this category."),
+    location: str = typer.Option(None, "--location", help="Only this locality (id or name)."),
+    agency: str = typer.Option(None, "--agency", help="Only cases this agency raised or leads."),
+    all_: bool = typer.Option(
+        False, "--all", "-a", help="Include closed, rejected and referred cases."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+) -> None:
+    """List open cases (or all with --all), newest last."""
+    from jatac.cases import CaseFilter
+    from jatac.cases import list_cases as find
+    from jatac.models.case import summary
+
+    check_format(fmt)
+    repo = open_repo()
+    keep = CaseFilter(set(status) or None, category, location, agency, include_closed=all_)
+    records, problems = find(repo, keep)
+    rows = [summary(r) for r in records]
+    title = f"{repo.config.name}: {len(rows)} {'case' if len(rows) == 1 else 'cases'}"
+    print_rows(rows, fmt, CASE_COLUMNS, title=title)
+    if problems:
+        typer.secho(
+            f"{len(problems)} file(s) could not be read; run `jatac validate`.",
+            fg="yellow",
+            err=True,
+        )
+
+
+def show(
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json or yaml."),
+) -> None:
+    """Show one case."""
+    from jatac.store import KINDS
+
+    check_format(fmt, ("text", "json", "yaml"))
+    repo = open_repo()
+    loaded = repo.load(KINDS["case"], case_id)
+    if fmt == "yaml":
+        typer.echo(loaded.text, nl=False)
+        return
+    data = loaded.record.model_dump(mode="json", exclude_none=True)
+    if fmt == "json":
+        print_json(data)
+        return
+    _print_case(repo, data)
+
+
+def _print_case(repo: Any, data: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from jatac.cli.output import console
+
+    out = console()
+    out.print(f"[bold]{data['id']}[/bold]  {escape(data['title'])}")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim")
+    grid.add_column()
+    for key, value in data.items():
+        if key in {"id", "title", "description"} or value in ([], ""):
+            continue
+        if key == "escalations":
+            value = "; ".join(f"{e['on']} to {e['to']}: {e['reason']}" for e in value)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        grid.add_row(key.replace("_", " "), escape(str(value)))
+    out.print(grid)
+    if data.get("description"):
+        out.print()
+        out.print(escape(data["description"]))
+
+
+def _editor() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor:
+        return shlex.split(editor, posix=os.name != "nt")
+    return ["notepad"] if os.name == "nt" else ["vi"]
+
+
+def edit(
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Open a case in your editor ($EDITOR); on save it is checked, then committed."""
+    from jatac.cases import apply_edit
+    from jatac.cli import report_error
+    from jatac.errors import InvalidRecord
+    from jatac.store import KINDS
+
+    repo = open_repo()
+    loaded = repo.load(KINDS["case"], case_id)
+    text = loaded.text
+    with tempfile.TemporaryDirectory(prefix="jatac-edit-") as tmp:
+        scratch = Path(tmp) / f"{case_id}.yaml"
+        while True:
+            scratch.write_text(text, encoding="utf-8")
+            try:
+                code = subprocess.call([*_editor(), str(scratch)])
+            except OSError as e:
+                raise typer.BadParameter(f"cannot start the editor: {e}; set EDITOR") from None
+            if code != 0:
+                typer.secho("The editor failed; the case is unchanged.", fg="yellow", err=True)
+                raise typer.Exit(1)
+            text = scratch.read_text(encoding="utf-8")
+            if text == loaded.text:
+                typer.echo("No change.")
+                return
+            try:
+                body = apply_edit(repo, case_id, text, no_commit=no_commit)
+                break
+            except InvalidRecord as e:
+                report_error(e)
+                if not sys.stdin.isatty() or not typer.confirm("Edit again?", default=True):
+                    typer.secho(
+                        "The case is unchanged; your edit was not saved.", fg="yellow", err=True
+                    )
+                    raise typer.Exit(1) from None
+    success(f"{case_id} saved" + (" (staged, not committed)" if no_commit else ""))
+    for line in body:
+        typer.echo(f"  {line}")
+
+
+def set_fields(
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    assignments: list[str] = typer.Argument(
+        ..., metavar="FIELD=VALUE...", help="Fields to change; FIELD= empties one."
+    ),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Change fields of a case from a script: jatac set JAT-2026-0001 priority=high."""
+    from jatac.cases import set_fields as change
+
+    repo = open_repo()
+    body = change(repo, case_id, assignments, no_commit=no_commit)
+    if not body:
+        typer.echo("No change.")
+        return
+    success(f"{case_id} changed" + (" (staged, not committed)" if no_commit else ""))
+    for line in body:
+        typer.echo(f"  {line}")
+
+
+def history(
+    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Who changed a case, when, and which fields (from git)."""
+    from jatac.history import case_history
+
+    check_format(fmt, ("text", "json"))
+    repo = open_repo()
+    revisions = case_history(repo, case_id)
+    if fmt == "json":
+        print_json(
+            [
+                {
+                    "commit": r.sha,
+                    "author": r.author,
+                    "email": r.email,
+                    "date": r.when,
+                    "subject": r.subject,
+                    "changes": [{"field": f, "before": b, "after": a} for f, b, a in r.changes],
+                }
+                for r in revisions
+            ]
+        )
+        return
+    if not revisions:
+        typer.echo(f"{case_id} has no committed history yet.")
+        return
+    for r in revisions:
+        when = datetime.fromisoformat(r.when).strftime("%Y-%m-%d %H:%M")
+        typer.secho(f"{when}  {r.author}  {r.subject}", bold=True)
+        for name, before, after in r.changes:
+            if before is None:
+                typer.echo(f"    {name}: {_short(after)}")
+            elif after is None:
+                typer.echo(f"    {name}: {_short(before)} (removed)")
+            else:
+                typer.echo(f"    {name}: {_short(before)} -> {_short(after)}")
+
+
+def _short(value: Any) -> str:
+    text = str(value).strip().replace("\n", " ")
+    return text if len(text) <= 70 else text[:67] + "..."

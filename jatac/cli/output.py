@@ -1,0 +1,90 @@
+"""Printing: rich tables for people, JSON and CSV for scripts."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import typer
+
+FORMATS = ("table", "json", "csv")
+# Columns that take the width left over; the rest (ids, dates, short codes) never wrap.
+NO_WRAP = {"id", "case", "action"}
+WRAPPING = {"title", "place", "what", "note", "purpose", "reason", "description"}
+
+
+def check_format(value: str, allowed: Sequence[str] = FORMATS) -> str:
+    if value not in allowed:
+        raise typer.BadParameter(
+            f"{value!r} is not one of {', '.join(allowed)}", param_hint="--format"
+        )
+    return value
+
+
+def console(stderr: bool = False) -> Any:
+    import os
+
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # piped into a file or an email: wide enough for a case table, not the 80 of a tty-less guess
+    width = None if stream.isatty() or "COLUMNS" in os.environ else 150
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+
+
+def print_rows(
+    rows: list[dict[str, Any]], fmt: str, columns: Sequence[tuple[str, str]], title: str = ""
+) -> None:
+    """``rows`` as a table (columns: key, heading), a JSON array, or CSV."""
+    if fmt == "json":
+        print_json(rows)
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=[k for k, _ in columns], extrasaction="ignore"
+        )
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k, _ in columns})
+        return
+    from rich.table import Table
+
+    table = Table(title=title or None, title_justify="left", show_lines=False)
+    for key, heading in columns:
+        if key in WRAPPING:
+            table.add_column(heading, overflow="fold", min_width=16)
+        else:
+            table.add_column(heading, overflow="fold", no_wrap=key in NO_WRAP)
+    for row in rows:
+        table.add_row(*(_cell(row.get(k)) for k, _ in columns))
+    console().print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def success(message: str) -> None:
+    typer.secho(message, fg="green")
+
+
+def warn(message: str) -> None:
+    typer.secho(f"warning: {message}", fg="yellow", err=True)

@@ -1,0 +1,45 @@
+"""The demo: a disposable copy of the example partnership, as its own git repository."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from jatac.audit import Audit, message
+from jatac.errors import JatacError, Refused
+from jatac.store import CONFIG_FILE, Repository
+
+MARKER = ".jatac-demo"
+
+
+def example_root() -> Path:
+    """The example case repository: ``cases/`` of a checkout, or the copy shipped in the package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "cases", here / "example"):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+    raise JatacError("the example case repository is missing from this installation")
+
+
+def make_demo(target: Path) -> Repository:
+    """Copy the example into ``target`` (replacing an earlier demo there) and commit it."""
+    target = target.expanduser().resolve()
+    if target.exists():
+        if not (target / MARKER).exists():
+            raise Refused(
+                f"{target} exists and is not a jatac demo folder",
+                hint="Name a new folder, e.g. jatac demo /tmp/jatac-demo",
+            )
+        shutil.rmtree(target)
+    shutil.copytree(example_root(), target, ignore=shutil.ignore_patterns("build", ".git"))
+    (target / MARKER).write_text("made by `jatac demo`; safe to delete\n", encoding="utf-8")
+    audit = Audit(target)
+    audit.run("init", "--quiet")
+    # the demo's own identity, so it runs on a machine where git was never configured
+    audit.run("config", "user.name", "jatac demo")
+    audit.run("config", "user.email", "demo@example.invalid")
+    audit.run("add", "-A")
+    audit.commit(
+        ["."], message("Example partnership for the jatac demo", [], {"Jatac-Command": "demo"})
+    )
+    return Repository(target)

@@ -1,0 +1,41 @@
+"""A record's history: every commit that touched its file, with field-level changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jatac.audit import Audit, Revision, blob_text, field_changes, file_history
+from jatac.store import KINDS, Kind, Repository
+from jatac.yamlfile import YamlProblem, parse, plain
+
+
+def _data(text: str | None, relpath: str) -> Any:
+    if text is None:
+        return {}
+    try:
+        return plain(parse(text, relpath))
+    except YamlProblem:
+        return {"(file)": "not readable YAML in this version"}
+
+
+def record_history(repo: Repository, kind: Kind, record_id: str) -> list[Revision]:
+    relpath = repo.relpath(kind, record_id)
+    audit = Audit(repo.root)
+    audit.require_repo()
+    revisions = file_history(audit, relpath)
+    if not revisions and not (repo.root / relpath).exists():
+        from jatac.errors import NotFound
+
+        raise NotFound(
+            f"there is no {kind.name} {record_id}", hint="`jatac list --all` shows every case."
+        )
+    for rev in revisions:
+        rev.changes = field_changes(
+            _data(blob_text(audit, rev.old_blob), relpath),
+            _data(blob_text(audit, rev.new_blob), relpath),
+        )
+    return revisions
+
+
+def case_history(repo: Repository, case_id: str) -> list[Revision]:
+    return record_history(repo, KINDS["case"], case_id)

@@ -1,0 +1,203 @@
+"""An issue (a case): a problem a partner agency raised, and its life.
+
+Lifecycle (terms of reference and the Common Tasking Framework):
+
+    proposed -> adopted | rejected | referred
+    adopted  -> escalated | closed | referred
+    escalated -> adopted (back from the higher group) | closed | referred
+    rejected, referred -> proposed (raised again)
+    closed   -> adopted (reopened)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from jatac.models.common import (
+    CaseId,
+    FieldError,
+    Level,
+    Line,
+    Marking,
+    Record,
+    Slug,
+    Text,
+    check_known,
+    config_from,
+)
+
+
+class Status(StrEnum):
+    proposed = "proposed"
+    adopted = "adopted"
+    escalated = "escalated"
+    rejected = "rejected"
+    referred = "referred"
+    closed = "closed"
+
+
+OPEN_STATUSES = frozenset({Status.proposed, Status.adopted, Status.escalated})
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.proposed: frozenset({Status.adopted, Status.rejected, Status.referred}),
+    Status.adopted: frozenset({Status.escalated, Status.closed, Status.referred}),
+    Status.escalated: frozenset({Status.adopted, Status.closed, Status.referred}),
+    Status.rejected: frozenset({Status.proposed}),
+    Status.referred: frozenset({Status.proposed}),
+    Status.closed: frozenset({Status.adopted}),
+}
+
+
+def transition_error(old: Status, new: Status) -> str | None:
+    """Why ``old -> new`` is not allowed, or None when it is."""
+    if old == new or new in TRANSITIONS[old]:
+        return None
+    allowed = ", ".join(sorted(TRANSITIONS[old]))
+    return f"a {old.value} case cannot become {new.value} (from {old.value}: {allowed})"
+
+
+class Outcome(StrEnum):
+    resolved = "resolved"
+    reduced = "reduced"
+    unchanged = "unchanged"
+    handed_over = "handed-over"
+    withdrawn = "withdrawn"
+
+
+class Escalation(Record):
+    """A case taken up a level: JATAC -> Performance Group -> RAG."""
+
+    to: Slug
+    on: date
+    reason: Line
+
+    @field_validator("to")
+    @classmethod
+    def _known_level(cls, value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, cfg.escalation_by_id, "escalation level")
+        return value
+
+
+class Issue(Record):
+    """One case in the issue log. Field order here is the order in the file."""
+
+    id: CaseId
+    title: Line
+    status: Status = Status.proposed
+    priority: Level = Level.medium
+    risk: Level | None = None
+    marking: Marking = Marking.OFFICIAL
+    category: Slug
+    location: Slug
+    place: Line | None = None
+    raised_by: Slug
+    raised_on: date
+    description: Text = ""
+    lead: Slug | None = None
+    problem_manager: Line | None = None
+    adopted_on: date | None = None
+    reviewed_on: date | None = None
+    referred_to: Line | None = None
+    decision_note: Text | None = None
+    escalations: list[Escalation] = Field(default_factory=list)
+    closed_on: date | None = None
+    outcome: Outcome | None = None
+    tags: list[Slug] = Field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def risk_level(self) -> Level:
+        return self.risk or self.priority
+
+    @property
+    def year(self) -> int:
+        return int(self.id.split("-")[1])
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, cfg.category_by_id, "category")
+        return value
+
+    @field_validator("location")
+    @classmethod
+    def _known_locality(cls, value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, cfg.locality_by_id, "locality")
+        return value
+
+    @field_validator("raised_by", "lead")
+    @classmethod
+    def _known_agency(cls, value: str | None, info: ValidationInfo) -> str | None:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, cfg.agency_by_id, "agency")
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _prefix_matches(cls, value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None and not value.startswith(cfg.prefix + "-"):
+            raise ValueError(f"case ids in this repository start with {cfg.prefix}-")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Issue:
+        if self.raised_on.year != self.year:
+            raise FieldError(
+                "raised_on",
+                f"{self.raised_on} is not in {self.year}, the year in the id {self.id}",
+            )
+        later: list[tuple[str, date | None]] = [
+            ("adopted_on", self.adopted_on),
+            ("reviewed_on", self.reviewed_on),
+            ("closed_on", self.closed_on),
+        ]
+        later += [(f"escalations {e.to}", e.on) for e in self.escalations]
+        for name, when in later:
+            if when is not None and when < self.raised_on:
+                raise FieldError(name.split()[0], f"{when} is before raised_on {self.raised_on}")
+        if self.adopted_on and self.closed_on and self.closed_on < self.adopted_on:
+            raise FieldError(
+                "closed_on", f"{self.closed_on} is before adopted_on {self.adopted_on}"
+            )
+        if self.status is Status.closed and (self.closed_on is None or self.outcome is None):
+            missing = "outcome" if self.outcome is None else "closed_on"
+            raise FieldError(missing, "a closed case needs closed_on and an outcome")
+        if self.status is not Status.closed and self.outcome is not None:
+            raise FieldError("outcome", f"a {self.status.value} case has no outcome yet; remove it")
+        return self
+
+
+def field_order(model: type[Record]) -> list[str]:
+    return list(model.model_fields)
+
+
+def summary(issue: Issue) -> dict[str, Any]:
+    """The fields every listing shows (and ``list --format json`` prints)."""
+    return {
+        "id": issue.id,
+        "title": issue.title,
+        "status": issue.status.value,
+        "priority": issue.priority.value,
+        "category": issue.category,
+        "location": issue.location,
+        "place": issue.place,
+        "raised_by": issue.raised_by,
+        "raised_on": issue.raised_on.isoformat(),
+        "lead": issue.lead,
+        "marking": issue.marking.value,
+    }

@@ -1,0 +1,67 @@
+"""Types shared by every record: ids, slugs, markings, levels."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+CASE_ID_RE = re.compile(r"^(?P<prefix>[A-Z]{2,8})-(?P<year>\d{4})-(?P<number>\d{4,6})$")
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_RE.pattern)]
+
+
+class Marking(StrEnum):
+    """UK Government Security Classification of a record or document."""
+
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+
+    @classmethod
+    def highest(cls, markings: list[Marking]) -> Marking:
+        return cls.OFFICIAL_SENSITIVE if cls.OFFICIAL_SENSITIVE in markings else cls.OFFICIAL
+
+
+class Level(StrEnum):
+    """Priority or risk."""
+
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
+
+
+class Record(BaseModel):
+    """Base of every stored record: unknown fields are errors, not silently kept."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, str_strip_whitespace=True)
+
+
+class FieldError(ValueError):
+    """A cross-field rule broken; ``field`` says where in the file to point."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def config_from(info: ValidationInfo) -> Any:
+    """The partnership config passed as validation context, or None."""
+    ctx = info.context or {}
+    return ctx.get("config")
+
+
+def check_known(value: str | None, known: dict[str, Any], what: str) -> str | None:
+    """Raise a readable ValueError when ``value`` is not one of ``known``'s keys."""
+    if value is None or value in known:
+        return value
+    choices = ", ".join(sorted(known)) or "(none defined)"
+    raise ValueError(f"unknown {what} {value!r}; jatac.yaml defines: {choices}")

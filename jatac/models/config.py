@@ -1,0 +1,148 @@
+"""jatac.yaml: the partnership, its agencies, places, categories and groups."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+
+from pydantic import Field, field_validator, model_validator
+
+from jatac.models.common import Level, Line, Marking, Record, Slug
+
+
+class Member(Record):
+    """Someone who represents an agency at the table (a role, optionally a name)."""
+
+    role: Line
+    name: Line | None = None
+    can_commit_resources: bool = False
+    groups: list[Slug] = Field(default_factory=list)
+
+
+class Agency(Record):
+    id: Slug
+    name: Line
+    isp_signed: date | None = None
+    isp_review: date | None = None
+    members: list[Member] = Field(default_factory=list)
+
+
+class LocalityKind(StrEnum):
+    ward = "ward"
+    parish = "parish"
+    estate = "estate"
+    area = "area"
+
+
+class Locality(Record):
+    id: Slug
+    name: Line
+    kind: LocalityKind = LocalityKind.ward
+    within: Slug | None = None
+
+
+class Category(Record):
+    id: Slug
+    name: Line
+
+
+class Audience(StrEnum):
+    core = "core"
+    wide = "wide"
+
+
+class Group(Record):
+    """A meeting group: the 4-weekly Coordinating Group, the quarterly wide JATAC."""
+
+    id: Slug
+    name: Line
+    audience: Audience = Audience.core
+    chair: Line | None = None
+    venue: Line | None = None
+    # How often it meets; read by the meeting schedule (see jatac.meetings).
+    schedule: dict[str, object] | None = None
+
+
+class EscalationLevel(Record):
+    id: Slug
+    name: Line
+
+
+DEFAULT_REVIEW_DAYS = {Level.high: 14, Level.medium: 28, Level.low: 56}
+
+
+def _unique(items: list[Agency] | list[Locality] | list[Category] | list[Group], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"{what} id {item.id!r} appears twice")
+        seen.add(item.id)
+
+
+class PartnershipConfig(Record):
+    name: Line
+    prefix: str = Field(pattern=r"^[A-Z]{2,8}$")
+    marking: Marking = Marking.OFFICIAL
+    agencies: list[Agency] = Field(min_length=1)
+    localities: list[Locality] = Field(min_length=1)
+    categories: list[Category] = Field(min_length=1)
+    groups: list[Group] = Field(default_factory=list)
+    escalation: list[EscalationLevel] = Field(
+        default_factory=lambda: [
+            EscalationLevel(id="performance-group", name="Performance Group"),
+            EscalationLevel(id="rag", name="Responsible Authorities Group"),
+        ]
+    )
+    review_days: dict[Level, int] = Field(default_factory=lambda: dict(DEFAULT_REVIEW_DAYS))
+
+    @field_validator("review_days")
+    @classmethod
+    def _all_levels(cls, value: dict[Level, int]) -> dict[Level, int]:
+        merged = dict(DEFAULT_REVIEW_DAYS)
+        merged.update(value)
+        for level, days in merged.items():
+            if days < 1:
+                raise ValueError(f"{level}: review interval must be at least 1 day")
+        return merged
+
+    @model_validator(mode="after")
+    def _ids_unique_and_linked(self) -> PartnershipConfig:
+        _unique(self.agencies, "agency")
+        _unique(self.localities, "locality")
+        _unique(self.categories, "category")
+        _unique(self.groups, "group")
+        for loc in self.localities:
+            if loc.within is not None and loc.within not in self.locality_by_id:
+                raise ValueError(f"locality {loc.id!r} is within unknown locality {loc.within!r}")
+        return self
+
+    @cached_property
+    def agency_by_id(self) -> dict[str, Agency]:
+        return {a.id: a for a in self.agencies}
+
+    @cached_property
+    def locality_by_id(self) -> dict[str, Locality]:
+        return {loc.id: loc for loc in self.localities}
+
+    @cached_property
+    def category_by_id(self) -> dict[str, Category]:
+        return {c.id: c for c in self.categories}
+
+    @cached_property
+    def group_by_id(self) -> dict[str, Group]:
+        return {g.id: g for g in self.groups}
+
+    @cached_property
+    def escalation_by_id(self) -> dict[str, EscalationLevel]:
+        return {e.id: e for e in self.escalation}
+
+    def resolve_locality(self, text: str) -> str | None:
+        """A locality id from its id or its name (any case); None if unknown."""
+        if text in self.locality_by_id:
+            return text
+        folded = text.strip().casefold()
+        for loc in self.localities:
+            if loc.name.casefold() == folded or loc.id == folded:
+                return loc.id
+        return None

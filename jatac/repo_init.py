@@ -1,0 +1,70 @@
+"""Create a new case repository: jatac.yaml with a useful starting set, git, first commit."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+from jatac.audit import Audit, message
+from jatac.errors import Refused
+from jatac.store import CONFIG_FILE, Repository, atomic_write
+
+GITIGNORE = """# Rendered agendas, minutes and reports: made again from the case files.
+build/
+"""
+
+
+def starter_config(name: str, prefix: str) -> str:
+    text = resources.files("jatac").joinpath("starter.yaml").read_text(encoding="utf-8")
+    # json.dumps gives a double-quoted scalar YAML reads back exactly
+    return text.replace("__NAME__", json.dumps(name, ensure_ascii=False)).replace(
+        "__PREFIX__", prefix
+    )
+
+
+def init(path: Path, *, name: str, prefix: str) -> Repository:
+    prefix = prefix.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2,8}", prefix):
+        raise Refused(f"{prefix!r} cannot be an id prefix", hint="Use 2 to 8 letters, e.g. JAT.")
+    if not name.strip():
+        raise Refused("the partnership needs a name", hint='For example: --name "SaferMK"')
+    path = path.expanduser().resolve()
+    if (path / CONFIG_FILE).exists():
+        raise Refused(f"{path} is already a case repository")
+    if path.exists() and not path.is_dir():
+        raise Refused(f"{path} is a file, not a folder")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    Audit(existing).identity()  # before anything is created: every change needs an author
+
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    audit = Audit(path)
+    try:
+        if not audit.is_repo():
+            audit.run("init", "--quiet")
+        atomic_write(path / CONFIG_FILE, starter_config(name.strip(), prefix))
+        if not (path / ".gitignore").exists():
+            atomic_write(path / ".gitignore", GITIGNORE)
+        repo = Repository(path)
+        repo.validate_config()  # the starter must validate
+        audit.commit(
+            [CONFIG_FILE, ".gitignore"],
+            message(
+                f"New case repository for {name.strip()}",
+                [f"Case ids: {prefix}-YYYY-NNNN"],
+                {"Jatac-Command": "init"},
+            ),
+        )
+    except BaseException:
+        if created:
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            (path / CONFIG_FILE).unlink(missing_ok=True)
+        raise
+    return repo

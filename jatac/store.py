@@ -1,0 +1,290 @@
+"""The case repository on disk: find it, map ids to files, read, validate, write.
+
+Every record kind (cases now; SARA packages and meetings later) is a ``Kind``:
+a folder, an id pattern and a model. Adding a kind is adding a model and one
+line in ``KINDS``, not a new store.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
+from jatac.models.common import CASE_ID_RE
+from jatac.yamlfile import YamlProblem, parse, plain, position
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from ruamel.yaml.comments import CommentedMap
+
+    from jatac.models.config import PartnershipConfig
+
+CONFIG_FILE = "jatac.yaml"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record: where its files live and which model checks them."""
+
+    name: str
+    folder: str
+    model_ref: str  # "module:Class", imported on first use
+    id_re: re.Pattern[str]
+    id_example: str
+
+    @property
+    def model(self) -> type[BaseModel]:
+        module, _, attr = self.model_ref.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.model.model_fields)
+
+    def check_id(self, record_id: str) -> re.Match[str]:
+        match = self.id_re.fullmatch(record_id)
+        if match is None:
+            raise BadId(
+                f"{record_id!r} is not a {self.name} id",
+                hint=f"{self.name.capitalize()} ids look like {self.id_example}.",
+            )
+        return match
+
+    def relpath(self, record_id: str) -> PurePosixPath:
+        """The file of a record, from its id alone (per-year folders keep git walks short)."""
+        match = self.check_id(record_id)
+        return PurePosixPath(self.folder, match.group("year"), f"{record_id}.yaml")
+
+
+KINDS: dict[str, Kind] = {
+    "case": Kind("case", "issues", "jatac.models.case:Issue", CASE_ID_RE, "JAT-2026-0001"),
+}
+
+
+@dataclass
+class Loaded:
+    """A record read from its file: the validated model and the round-trip document."""
+
+    kind: Kind
+    relpath: str
+    text: str
+    doc: CommentedMap
+    record: Any
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """The repository root: ``explicit`` (--repo, JATAC_REPO) or the nearest jatac.yaml upward."""
+    if explicit:
+        root = Path(explicit).expanduser().resolve()
+        if not (root / CONFIG_FILE).is_file():
+            raise NotARepository(
+                f"{root} is not a jatac case repository (it has no {CONFIG_FILE})",
+                hint="Check the path, or create one with: jatac init PATH --name NAME --prefix JAT",
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise NotARepository(
+        f"no {CONFIG_FILE} here or in any folder above {here}",
+        hint="cd into a case repository, pass --repo PATH (or set JATAC_REPO), "
+        "or create one with: jatac init PATH --name NAME --prefix JAT",
+    )
+
+
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` so that the file is either wholly old or wholly new, never half."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_text(path: Path, relpath: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"{relpath} does not exist") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InvalidRecord(
+            [
+                Problem(
+                    relpath,
+                    line,
+                    None,
+                    "",
+                    "not UTF-8 text (binary data, or saved in another encoding)",
+                )
+            ]
+        ) from None
+
+
+class Repository:
+    """A case repository rooted at the folder holding jatac.yaml."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def find(
+        cls, explicit: str | os.PathLike[str] | None = None, start: Path | None = None
+    ) -> Repository:
+        return cls(find_root(explicit, start))
+
+    # -- config ----------------------------------------------------------------
+
+    @cached_property
+    def config(self) -> PartnershipConfig:
+        from jatac.models.config import PartnershipConfig
+
+        text = read_text(self.root / CONFIG_FILE, CONFIG_FILE)
+        doc = self._parse(text, CONFIG_FILE)
+        return self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
+
+    def validate_config(self) -> None:
+        """Raise InvalidRecord if jatac.yaml is wrong."""
+        _ = self.config
+
+    # -- paths -----------------------------------------------------------------
+
+    def relpath(self, kind: Kind, record_id: str) -> str:
+        return str(kind.relpath(record_id))
+
+    def path(self, kind: Kind, record_id: str) -> Path:
+        return self.root / kind.relpath(record_id)
+
+    def files(self, kind: Kind) -> list[Path]:
+        folder = self.root / kind.folder
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob("*/*.yaml") if not p.name.startswith("."))
+
+    def ids(self, kind: Kind) -> list[str]:
+        return [p.stem for p in self.files(kind) if kind.id_re.fullmatch(p.stem)]
+
+    # -- reading ---------------------------------------------------------------
+
+    def _parse(self, text: str, relpath: str) -> CommentedMap:
+        try:
+            return parse(text, relpath)
+        except YamlProblem as e:
+            raise InvalidRecord([e.problem]) from None
+
+    def _validate(
+        self, model: type[BaseModel], doc: CommentedMap, relpath: str, context: Any
+    ) -> Any:
+        from pydantic import ValidationError
+
+        from jatac.problems import from_validation
+
+        try:
+            return model.model_validate(plain(doc), context=context)
+        except ValidationError as e:
+            raise InvalidRecord(
+                from_validation(e, doc, relpath, list(model.model_fields))
+            ) from None
+
+    def validate_doc(
+        self, kind: Kind, doc: CommentedMap, relpath: str, expect_id: str | None = None
+    ) -> Any:
+        """The record ``doc`` describes, or InvalidRecord naming lines and fields."""
+        record = self._validate(kind.model, doc, relpath, {"config": self.config})
+        if expect_id is not None and record.id != expect_id:
+            line, col = position(doc, ("id",))
+            raise InvalidRecord(
+                [
+                    Problem(
+                        relpath,
+                        line,
+                        col,
+                        "id",
+                        f"{record.id!r} does not match the file name {expect_id}.yaml",
+                    )
+                ],
+                hint="An id never changes; the file name and the id must agree.",
+            )
+        return record
+
+    def load(self, kind: Kind, record_id: str) -> Loaded:
+        relpath = self.relpath(kind, record_id)
+        path = self.root / relpath
+        if not path.exists():
+            raise NotFound(
+                f"there is no {kind.name} {record_id}",
+                hint=f"`jatac list --all` shows every {kind.name}.",
+            )
+        return self._load_file(kind, relpath, record_id)
+
+    def _load_file(self, kind: Kind, relpath: str, record_id: str) -> Loaded:
+        text = read_text(self.root / relpath, relpath)
+        doc = self._parse(text, relpath)
+        record = self.validate_doc(kind, doc, relpath, expect_id=record_id)
+        return Loaded(kind, relpath, text, doc, record)
+
+    def load_all(self, kind: Kind) -> tuple[list[Any], list[Problem]]:
+        """Every valid record of a kind, and the problems of the files that are not."""
+        records, problems = [], []
+        for path in self.files(kind):
+            rel = path.relative_to(self.root).as_posix()
+            if not kind.id_re.fullmatch(path.stem):
+                problems.append(
+                    Problem(rel, None, None, "", f"{path.stem!r} is not a {kind.name} id")
+                )
+                continue
+            try:
+                records.append(self._load_file(kind, rel, path.stem).record)
+            except InvalidRecord as e:
+                problems.extend(e.problems)
+        return records, problems
+
+    def validate(self) -> list[Problem]:
+        """Every problem in the repository: config first, then every record file."""
+        try:
+            self.validate_config()
+        except InvalidRecord as e:
+            return e.problems
+        problems: list[Problem] = []
+        for kind in KINDS.values():
+            _, kind_problems = self.load_all(kind)
+            problems.extend(kind_problems)
+            for path in self.files(kind):
+                rel = path.relative_to(self.root)
+                if kind.id_re.fullmatch(path.stem) and str(kind.relpath(path.stem)) != str(
+                    rel.as_posix()
+                ):
+                    problems.append(
+                        Problem(str(rel), None, None, "", f"belongs in {kind.relpath(path.stem)}")
+                    )
+        return problems
+
+    def next_case_id(self, year: int) -> str:
+        kind = KINDS["case"]
+        prefix = f"{self.config.prefix}-{year}-"
+        numbers = [int(i.rsplit("-", 1)[1]) for i in self.ids(kind) if i.startswith(prefix)]
+        return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+    def iter_loaded(self, kind: Kind) -> Iterator[Loaded]:
+        for record_id in self.ids(kind):
+            yield self.load(kind, record_id)
