@@ -1,0 +1,116 @@
+"""Shared fixtures: a real git repository in a temp dir, a fixed clock, a known git identity."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jatac.cli import app
+
+TODAY = "2026-11-16"  # a Monday; every test runs on this date
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("home")
+    gitconfig = home / ".gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Test Coordinator\n\temail = coordinator@example.org\n"
+        "[init]\n\tdefaultBranch = main\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("JATAC_TODAY", TODAY)
+    monkeypatch.delenv("JATAC_REPO", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+class Jatac:
+    """Runs the real CLI against one repository and reads its git log."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.runner = CliRunner()
+
+    def __call__(
+        self,
+        *args: str,
+        ok: bool = True,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+    ):
+        result = self.runner.invoke(app, ["--repo", str(self.root), *args], input=input, env=env)
+        if ok and result.exit_code != 0:
+            raise AssertionError(
+                f"jatac {' '.join(args)} exited {result.exit_code}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}\n{result.exception!r}"
+            )
+        if not ok:
+            assert result.exit_code != 0, f"expected failure, got:\n{result.stdout}"
+            assert "Traceback" not in result.output
+        return result
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=self.root, check=True, capture_output=True, text=True
+        ).stdout
+
+    def commits(self) -> list[str]:
+        return self.git("log", "--format=%s").splitlines()
+
+    def snapshot(self) -> dict[str, bytes]:
+        """Every file in the work tree (not .git), to prove nothing changed."""
+        return {
+            str(p.relative_to(self.root)): p.read_bytes()
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(self.root).parts
+        }
+
+    def status(self) -> str:
+        return self.git("status", "--porcelain")
+
+    def new(self, title: str = "ASB at Melrose Avenue shops", **options: str) -> str:
+        defaults = {
+            "category": "asb",
+            "location": "town-centre",
+            "raised-by": "police",
+            "priority": "high",
+        }
+        defaults.update({k.replace("_", "-"): v for k, v in options.items()})
+        args = ["new-issue", "--title", title]
+        for key, value in defaults.items():
+            args += [f"--{key}", value]
+        result = self(*args)
+        return result.stdout.split()[0]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    from jatac.repo_init import init
+
+    return init(tmp_path / "csp", name="Test CSP", prefix="JAT").root
+
+
+@pytest.fixture
+def jatac(repo: Path) -> Jatac:
+    return Jatac(repo)
+
+
+@pytest.fixture
+def write(repo: Path) -> Callable[[str, str], Path]:
+    def _write(relpath: str, text: str) -> Path:
+        path = repo / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

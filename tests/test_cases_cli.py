@@ -1,0 +1,232 @@
+"""The everyday case commands, end to end in a real git repository."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Jatac
+
+
+def case_file(repo: Path, case_id: str) -> Path:
+    return repo / "issues" / case_id.split("-")[1] / f"{case_id}.yaml"
+
+
+def test_init_makes_a_valid_repository_with_a_first_commit(jatac: Jatac) -> None:
+    assert (jatac.root / "jatac.yaml").is_file()
+    assert jatac.commits() == ["New case repository for Test CSP"]
+    assert "Jatac-Command: init" in jatac.git("log", "-1", "--format=%B")
+    assert "All valid" in jatac("validate").stdout
+
+
+def test_init_refuses_an_existing_repository(jatac: Jatac) -> None:
+    result = jatac("init", str(jatac.root), "--name", "Again", ok=False)
+    assert "already a case repository" in result.stderr
+
+
+def test_new_issue_writes_one_file_and_one_commit_with_trailers(jatac: Jatac) -> None:
+    case_id = jatac.new(
+        place="Melrose Avenue shops", description="Groups gathering nightly.\nShop staff abused."
+    )
+    assert case_id == "JAT-2026-0001"
+    text = case_file(jatac.root, case_id).read_text()
+    assert "status: proposed" in text
+    assert "raised_on: 2026-11-16" in text
+    assert "description: |\n  Groups gathering nightly.\n  Shop staff abused.\n" in text
+    message = jatac.git("log", "-1", "--format=%B")
+    assert message.startswith("JAT-2026-0001: new case, ASB at Melrose Avenue shops")
+    assert "Jatac-Case: JAT-2026-0001" in message
+    assert "Jatac-Command: new-issue" in message
+    assert (
+        jatac.git("log", "-1", "--format=%an <%ae>").strip()
+        == "Test Coordinator <coordinator@example.org>"
+    )
+    assert jatac.status() == ""
+
+
+def test_new_issue_takes_a_locality_by_name_and_numbers_in_sequence(jatac: Jatac) -> None:
+    first = jatac.new(location="Town Centre")
+    second = jatac.new("Fly-tipping behind the shops", category="fly-tipping")
+    assert (first, second) == ("JAT-2026-0001", "JAT-2026-0002")
+    assert "location: town-centre" in case_file(jatac.root, first).read_text()
+
+
+def test_new_issue_without_a_terminal_names_what_is_missing(jatac: Jatac) -> None:
+    result = jatac("new-issue", "--title", "Something", ok=False)
+    assert "--category" in result.output and "--raised-by" in result.output
+    assert jatac.commits() == ["New case repository for Test CSP"]
+
+
+def test_new_issue_with_unknown_agency_lists_the_known_ones(jatac: Jatac) -> None:
+    before = jatac.snapshot()
+    result = jatac(
+        "new-issue",
+        "--title",
+        "x y z",
+        "--category",
+        "asb",
+        "--location",
+        "town-centre",
+        "--raised-by",
+        "tvpp",
+        ok=False,
+    )
+    assert "raised_by: unknown agency 'tvpp'" in result.stderr
+    assert "police" in result.stderr
+    assert jatac.snapshot() == before
+
+
+def test_list_shows_open_cases_and_filters(jatac: Jatac) -> None:
+    a = jatac.new("ASB at the shops")
+    b = jatac.new("Fly-tipping lane", category="fly-tipping", raised_by="fire")
+    jatac("set", b, "status=rejected", "decision_note=Not a partnership matter")
+    table = jatac("list").stdout
+    assert a in table and b not in table
+    assert b in jatac("list", "--all").stdout
+    assert b in jatac("list", "--status", "rejected").stdout
+    assert a not in jatac("list", "--category", "fly-tipping", "--all").stdout
+    assert jatac("list", "--agency", "fire", "--all").stdout.count("JAT-") == 1
+
+
+def test_list_json_has_the_documented_fields(jatac: Jatac) -> None:
+    jatac.new(place="Melrose Avenue shops")
+    rows = json.loads(jatac("list", "--format", "json").stdout)
+    assert len(rows) == 1
+    assert {
+        "id",
+        "title",
+        "status",
+        "priority",
+        "category",
+        "location",
+        "raised_by",
+        "raised_on",
+    } <= set(rows[0])
+    assert rows[0]["raised_on"] == "2026-11-16"
+    assert rows[0]["place"] == "Melrose Avenue shops"
+
+
+def test_list_csv(jatac: Jatac) -> None:
+    jatac.new()
+    lines = jatac("list", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("id,title,status")
+    assert lines[1].startswith("JAT-2026-0001,ASB at Melrose Avenue shops,proposed")
+
+
+def test_show_in_three_formats(jatac: Jatac) -> None:
+    case_id = jatac.new(description="Groups gathering nightly.")
+    assert "Groups gathering nightly." in jatac("show", case_id).stdout
+    assert json.loads(jatac("show", case_id, "--format", "json").stdout)["status"] == "proposed"
+    assert (
+        jatac("show", case_id, "--format", "yaml").stdout
+        == case_file(jatac.root, case_id).read_text()
+    )
+
+
+def test_set_changes_fields_in_one_commit_that_says_what(jatac: Jatac) -> None:
+    case_id = jatac.new()
+    out = jatac("set", case_id, "status=adopted", "priority=medium", "lead=asb-team").stdout
+    assert "status: proposed -> adopted" in out
+    subject, *_ = jatac.commits()
+    assert subject.startswith(f"{case_id}: status proposed -> adopted")
+    body = jatac.git("log", "-1", "--format=%B")
+    assert "priority: high -> medium" in body
+    assert "adopted_on: (none) -> 2026-11-16" in body
+    assert "Jatac-Command: set" in body
+    assert jatac.git("log", "--format=%s", f"--grep=^Jatac-Case: {case_id}$").count(case_id) == 2
+    assert (
+        len(jatac.git("log", "--format=%s", "--", f"issues/2026/{case_id}.yaml").splitlines()) == 2
+    )
+
+
+def test_set_refuses_a_lifecycle_jump_and_changes_nothing(jatac: Jatac) -> None:
+    case_id = jatac.new()
+    before = jatac.snapshot()
+    result = jatac("set", case_id, "status=escalated", ok=False)
+    assert "status: a proposed case cannot become escalated" in result.stderr
+    assert f"issues/2026/{case_id}.yaml:3:9" in result.stderr
+    assert jatac.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("id=JAT-2026-0009", "id never changes"),
+        ("colour=red", "'colour' is not a case field"),
+        ("priority", "is not FIELD=VALUE"),
+        ("priority=urgent", "'urgent' is not one of high, medium, low"),
+        ("raised_on=16/11/2026", "is not a date; write it as YYYY-MM-DD"),
+        ("escalations=x", "jatac escalate"),
+    ],
+)
+def test_set_bad_input(jatac: Jatac, pair: str, message: str) -> None:
+    case_id = jatac.new()
+    before = jatac.snapshot()
+    result = jatac("set", case_id, pair, ok=False)
+    assert message in result.stderr
+    assert jatac.snapshot() == before
+    assert len(jatac.commits()) == 2
+
+
+def test_no_commit_leaves_the_change_staged(jatac: Jatac) -> None:
+    case_id = jatac.new()
+    jatac("set", case_id, "priority=low", "--no-commit")
+    assert len(jatac.commits()) == 2
+    assert jatac.status() == f"M  issues/2026/{case_id}.yaml\n"
+    # a later committed change to another case leaves this one staged
+    other = jatac.new("Another problem")
+    assert jatac.status() == f"M  issues/2026/{case_id}.yaml\n"
+    assert other in jatac.commits()[0]
+
+
+def test_history_shows_who_when_and_which_fields(jatac: Jatac) -> None:
+    case_id = jatac.new()
+    jatac("set", case_id, "priority=low")
+    out = jatac("history", case_id).stdout
+    assert "Test Coordinator" in out
+    assert "priority: high -> low" in out
+    assert "new case" in out
+    rows = json.loads(jatac("history", case_id, "--format", "json").stdout)
+    assert rows[0]["changes"] == [{"field": "priority", "before": "high", "after": "low"}]
+    assert len(rows) == 2
+
+
+def _editor(tmp_path: Path, code: str) -> str:
+    """An EDITOR that runs ``code`` on the file (path in ``p``)."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n" + code, encoding="utf-8"
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_edit_commits_a_valid_edit(jatac: Jatac, tmp_path: Path) -> None:
+    case_id = jatac.new()
+    editor = _editor(
+        tmp_path, "p.write_text(p.read_text().replace('priority: high', 'priority: low  # calmer'))"
+    )
+    out = jatac("edit", case_id, env={"EDITOR": editor}).stdout
+    assert "priority: high -> low" in out
+    assert "priority: low  # calmer" in case_file(jatac.root, case_id).read_text()
+    assert "Jatac-Command: edit" in jatac.git("log", "-1", "--format=%B")
+
+
+def test_edit_refuses_an_invalid_edit_and_keeps_the_file(jatac: Jatac, tmp_path: Path) -> None:
+    case_id = jatac.new()
+    before = jatac.snapshot()
+    editor = _editor(
+        tmp_path, "p.write_text(p.read_text().replace('status: proposed', 'status: opn'))"
+    )
+    result = jatac("edit", case_id, env={"EDITOR": editor}, ok=False)
+    assert f"issues/2026/{case_id}.yaml:3:9  status: 'opn' is not one of" in result.stderr
+    assert "unchanged" in result.stderr
+    assert jatac.snapshot() == before
+
+
+def test_edit_with_no_change_commits_nothing(jatac: Jatac, tmp_path: Path) -> None:
+    case_id = jatac.new()
+    assert "No change" in jatac("edit", case_id, env={"EDITOR": _editor(tmp_path, "pass")}).stdout
+    assert len(jatac.commits()) == 2

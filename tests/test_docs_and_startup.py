@@ -1,0 +1,53 @@
+"""Every command is documented, and `jatac --help` starts without the heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from jatac.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _commands(group: typer.Typer, prefix: str = "") -> list[tuple[str, object]]:
+    found = []
+    for info in group.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        found.append((f"{prefix}{name}", info.callback))
+    for sub in group.registered_groups:
+        found += _commands(sub.typer_instance, f"{prefix}{sub.name} ")
+    return found
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    commands = _commands(app)
+    assert len(commands) >= 9
+    for name, callback in commands:
+        assert (callback.__doc__ or "").strip(), f"`jatac {name}` has no help text"
+        assert f"jatac {name}" in readme, f"`jatac {name}` is not in README.md"
+
+
+def test_help_imports_no_heavy_library() -> None:
+    code = (
+        "import sys, json\n"
+        "from jatac.cli import main\n"
+        "sys.argv = ['jatac', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'git', 'jinja2', 'rich.console') if m in sys.modules]\n"
+        "print(json.dumps(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage: jatac" in result.stdout
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run([sys.executable, "-m", "jatac", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("jatac ")
