@@ -263,6 +263,7 @@ class CaseFilter:
     category: str | None = None
     location: str | None = None
     agency: str | None = None
+    localities: set[str] | None = None  # the location and the estates within it
     include_closed: bool = False
 
     def __call__(self, issue: Issue) -> bool:
@@ -273,7 +274,7 @@ class CaseFilter:
             return False
         if self.category and issue.category != self.category:
             return False
-        if self.location and issue.location != self.location:
+        if self.localities is not None and issue.location not in self.localities:
             return False
         return not (self.agency and self.agency not in {issue.raised_by, issue.lead})
 
@@ -293,7 +294,7 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Pr
             raise Refused(
                 f"unknown locality {keep.location!r}", hint="See the localities in jatac.yaml."
             )
-        keep.location = resolved
+        keep.localities = cfg.locality_and_within(resolved)
     for value, known, what in (
         (keep.category, cfg.category_by_id, "category"),
         (keep.agency, cfg.agency_by_id, "agency"),

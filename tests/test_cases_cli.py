@@ -230,3 +230,72 @@ def test_edit_with_no_change_commits_nothing(jatac: Jatac, tmp_path: Path) -> No
     case_id = jatac.new()
     assert "No change" in jatac("edit", case_id, env={"EDITOR": _editor(tmp_path, "pass")}).stdout
     assert len(jatac.commits()) == 2
+
+
+def test_list_by_ward_takes_in_its_estates(jatac: Jatac) -> None:
+    config = jatac.root / "jatac.yaml"
+    config.write_text(
+        config.read_text().replace(
+            "    kind: ward\n",
+            "    kind: ward\n  - id: old-town\n    name: Old Town\n    kind: estate\n    within: town-centre\n",
+            1,
+        )
+    )
+    jatac.git("commit", "-qam", "add an estate")
+    on_estate = jatac.new("Graffiti on the Old Town garages", location="Old Town")
+    assert on_estate in jatac("list", "--location", "town-centre").stdout
+    assert on_estate in jatac("list", "--location", "old-town").stdout
+    assert "0 cases" in jatac("list", "--location", "town-centre", "--category", "drugs").stdout
+
+
+def test_new_issue_asks_for_each_detail_in_a_terminal(repo: Path) -> None:
+    """A real pseudo-terminal: the prompts a coordinator sees, answered one by one."""
+    import os
+    import pty
+    import subprocess
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jatac", "--repo", str(repo), "new-issue"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        close_fds=True,
+    )
+    os.close(follower)
+    answers = iter(
+        [
+            "Needles in the play area",
+            "drugs",
+            "Town Centre",
+            "Station Square",
+            "fire",
+            "high",
+            "Found daily.",
+        ]
+    )
+    seen = b""
+    while proc.poll() is None or seen.count(b":") < 7:
+        try:
+            chunk = os.read(leader, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if chunk.rstrip().endswith((b":", b"]:")):
+            answer = next(answers, None)
+            if answer is not None:
+                os.write(leader, answer.encode() + b"\n")
+    proc.wait(timeout=30)
+    os.close(leader)
+    text = seen.decode(errors="replace")
+    assert proc.returncode == 0, text
+    assert "Category: " in text and "asb" in text  # the choices are shown
+    saved = (repo / "issues/2026/JAT-2026-0001.yaml").read_text()
+    assert "title: Needles in the play area" in saved
+    assert (
+        "location: town-centre" in saved
+        and "raised_by: fire" in saved
+        and "place: Station Square" in saved
+    )

@@ -137,6 +137,16 @@ class PartnershipConfig(Record):
     def escalation_by_id(self) -> dict[str, EscalationLevel]:
         return {e.id: e for e in self.escalation}
 
+    def locality_and_within(self, locality_id: str) -> set[str]:
+        """A locality and every estate or area inside it (a ward takes in its estates)."""
+        found = {locality_id}
+        grew = True
+        while grew:
+            inner = {loc.id for loc in self.localities if loc.within in found}
+            grew = not inner <= found
+            found |= inner
+        return found
+
     def resolve_locality(self, text: str) -> str | None:
         """A locality id from its id or its name (any case); None if unknown."""
         if text in self.locality_by_id:
