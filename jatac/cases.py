@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jatac.audit import field_changes
 from jatac.change import Change
 from jatac.clock import today
 from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.models.case import OPEN_STATUSES, Issue, Status, transition_error
+from jatac.records import Revision, commit_revision, parse_edit, revise
 from jatac.store import KINDS, Loaded, Repository
-from jatac.yamlfile import dump, parse, position, set_field, to_yaml
+from jatac.yamlfile import dump, position, set_field, to_yaml
 
 CASE = KINDS["case"]
 LIST_FIELDS = {"tags"}
@@ -134,95 +134,33 @@ def _value(assignment: Assignment) -> Any:
     return assignment.raw or None
 
 
-def describe(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, list[str]]:
-    """A short phrase for the commit subject and one body line per changed field."""
-    changes = field_changes(old, new)
-    short, body = [], []
-    for name, before, after in changes:
-
-        def shown(v: Any) -> str:
-            return "(none)" if v is None else str(v)
-
-        if any(isinstance(v, str) and "\n" in v for v in (before, after)):
-            body.append(f"{name}: changed")
-            short.append(f"{name} changed")
-        else:
-            body.append(f"{name}: {shown(before)} -> {shown(after)}")
-            short.append(f"{name} {shown(before)} -> {shown(after)}")
-    # status first: it is what a reader of `git log --oneline` looks for
-    short.sort(key=lambda text: not text.startswith("status "))
-    phrase = ""
-    for i, item in enumerate(short):
-        candidate = f"{phrase}, {item}" if phrase else item
-        if phrase and len(candidate) > 60:
-            phrase += f" (+{len(short) - i} more)"
-            break
-        phrase = candidate
-    return phrase, body
-
-
-def _check_lifecycle(loaded: Loaded, old: Issue, new: Issue) -> None:
-    why = transition_error(old.status, new.status)
-    if why:
-        line, col = position(loaded.doc, ("status",))
-        raise InvalidRecord(
-            [Problem(loaded.relpath, line, col, "status", why)],
-            hint="The lifecycle commands (adopt, escalate, close ...) say what each step needs.",
-        )
-
-
-def _follow_status(doc: Any, old: Issue, new: Issue) -> None:
+def _follow_status(doc: Any, old: Status, new: Status) -> None:
     """Dates that go with a status change, when the person did not give them."""
     order = CASE.fields
-    if new.status != old.status:
-        if new.status is Status.adopted and new.adopted_on is None:
-            set_field(doc, "adopted_on", today(), order)
-        if new.status is Status.closed and new.closed_on is None:
-            set_field(doc, "closed_on", today(), order)
-        if old.status is Status.closed and new.status is not Status.closed:
-            set_field(doc, "closed_on", None, order)
-            set_field(doc, "outcome", None, order)
+    if new is Status.adopted and not doc.get("adopted_on"):
+        set_field(doc, "adopted_on", today(), order)
+    if new is Status.closed and not doc.get("closed_on"):
+        set_field(doc, "closed_on", today(), order)
+    if old is Status.closed and new is not Status.closed:
+        set_field(doc, "closed_on", None, order)
+        set_field(doc, "outcome", None, order)
 
 
-def commit_document(
-    repo: Repository,
-    loaded: Loaded,
-    doc: Any,
-    *,
-    command: str,
-    no_commit: bool = False,
-    subject: str | None = None,
-    extra_body: Sequence[str] = (),
-) -> tuple[Issue, list[str]]:
-    """Validate ``doc`` as the new state of ``loaded``'s case, write it and commit it.
-
-    Returns the new record and the body lines (empty when nothing changed).
-    """
+def revise_case(repo: Repository, loaded: Loaded, doc: Any) -> Revision:
+    """The case's next state from ``doc``, held to the lifecycle."""
     old: Issue = loaded.record
-    new: Issue = repo.validate_doc(CASE, doc, loaded.relpath, expect_id=old.id)
-    _check_lifecycle(loaded, old, new)
-    _follow_status(doc, old, new)
-    new = repo.validate_doc(CASE, doc, loaded.relpath, expect_id=old.id)
-    text = dump(doc)
-    phrase, body = describe(
-        old.model_dump(mode="json", exclude_none=True),
-        new.model_dump(mode="json", exclude_none=True),
-    )
-    if text == loaded.text:
-        return new, []
-    if not body:
-        body = ["layout or comments changed; no field changed"]
-        phrase = "layout changed"
-    with Change(
-        repo,
-        command=command,
-        subject=subject or f"{old.id}: {phrase}",
-        cases=[old.id],
-        no_commit=no_commit,
-    ) as change:
-        change.body.extend([*extra_body, *body])
-        change.write(loaded.relpath, text)
-    return new, body
+    raw = str(doc.get("status", ""))
+    if raw in {s.value for s in Status} and raw != old.status.value:
+        new = Status(raw)
+        why = transition_error(old.status, new)
+        if why:
+            line, col = position(doc, ("status",))
+            raise InvalidRecord(
+                [Problem(loaded.relpath, line, col, "status", why)],
+                hint="The lifecycle commands (adopt, escalate, close) say what each step needs.",
+            )
+        _follow_status(doc, old.status, new)
+    return revise(repo, loaded, doc)
 
 
 def set_fields(
@@ -235,26 +173,21 @@ def set_fields(
     doc = loaded.doc
     for a in assignments:
         set_field(doc, a.field, _value(a), CASE.fields)
-    # write back the checked values (dates as dates, names normalised), keeping the rest as typed
-    record = repo.validate_doc(CASE, doc, loaded.relpath, expect_id=case_id)
+    revision = revise_case(repo, loaded, doc)
+    # write back the checked values (dates as dates, names normalised), the rest as typed
     for a in assignments:
-        set_field(doc, a.field, getattr(record, a.field), CASE.fields)
-    _, body = commit_document(repo, loaded, doc, command="set", no_commit=no_commit)
-    return body
+        set_field(doc, a.field, getattr(revision.record, a.field), CASE.fields)
+    revision = revise_case(repo, loaded, doc)
+    commit_revision(repo, revision, command="set", no_commit=no_commit)
+    return revision.body if revision.changed else []
 
 
 def apply_edit(repo: Repository, case_id: str, text: str, *, no_commit: bool = False) -> list[str]:
     """Take the text a person edited as the case's new file: validated, then committed."""
-    loaded = repo.load(CASE, case_id)
-    from jatac.yamlfile import YamlProblem
-
-    try:
-        doc = parse(text, loaded.relpath)
-    except YamlProblem as e:
-        raise InvalidRecord([e.problem]) from None
-    edited = Loaded(CASE, loaded.relpath, loaded.text, doc, loaded.record)
-    _, body = commit_document(repo, edited, doc, command="edit", no_commit=no_commit)
-    return body
+    edited = parse_edit(repo.load(CASE, case_id), text)
+    revision = revise_case(repo, edited, edited.doc)
+    commit_revision(repo, revision, command="edit", no_commit=no_commit)
+    return revision.body if revision.changed else []
 
 
 @dataclass

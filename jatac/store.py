@@ -39,6 +39,9 @@ class Kind:
     model_ref: str  # "module:Class", imported on first use
     id_re: re.Pattern[str]
     id_example: str
+    id_field: str = "id"
+    # validated with the case of the same id as context (a SARA package and its case)
+    with_case: bool = False
 
     @property
     def model(self) -> type[BaseModel]:
@@ -66,6 +69,15 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "case": Kind("case", "issues", "jatac.models.case:Issue", CASE_ID_RE, "JAT-2026-0001"),
+    "sara": Kind(
+        "SARA package",
+        "sara",
+        "jatac.models.sara:SaraPackage",
+        CASE_ID_RE,
+        "JAT-2026-0001",
+        id_field="case",
+        with_case=True,
+    ),
 }
 
 
@@ -207,25 +219,31 @@ class Repository:
             ) from None
 
     def validate_doc(
-        self, kind: Kind, doc: CommentedMap, relpath: str, expect_id: str | None = None
+        self,
+        kind: Kind,
+        doc: CommentedMap,
+        relpath: str,
+        expect_id: str | None = None,
+        case: Any = None,
     ) -> Any:
         """The record ``doc`` describes, or InvalidRecord naming lines and fields."""
-        record = self._validate(kind.model, doc, relpath, {"config": self.config})
+        if kind.with_case and case is None and expect_id is not None:
+            case = self._case_for(expect_id)
+        record = self._validate(kind.model, doc, relpath, {"config": self.config, "case": case})
         if expect_id is not None and record.id != expect_id:
-            line, col = position(doc, ("id",))
+            line, col = position(doc, (kind.id_field,))
+            message = f"{record.id!r} does not match the file name {expect_id}.yaml"
             raise InvalidRecord(
-                [
-                    Problem(
-                        relpath,
-                        line,
-                        col,
-                        "id",
-                        f"{record.id!r} does not match the file name {expect_id}.yaml",
-                    )
-                ],
+                [Problem(relpath, line, col, kind.id_field, message)],
                 hint="An id never changes; the file name and the id must agree.",
             )
         return record
+
+    def _case_for(self, record_id: str) -> Any:
+        try:
+            return self.load(KINDS["case"], record_id).record
+        except (NotFound, InvalidRecord):
+            return None  # a package without a readable case: validate() reports that
 
     def load(self, kind: Kind, record_id: str) -> Loaded:
         relpath = self.relpath(kind, record_id)
@@ -237,14 +255,19 @@ class Repository:
             )
         return self._load_file(kind, relpath, record_id)
 
-    def _load_file(self, kind: Kind, relpath: str, record_id: str) -> Loaded:
+    def _load_file(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Loaded:
         text = read_text(self.root / relpath, relpath)
         doc = self._parse(text, relpath)
-        record = self.validate_doc(kind, doc, relpath, expect_id=record_id)
+        record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
         return Loaded(kind, relpath, text, doc, record)
 
-    def load_all(self, kind: Kind) -> tuple[list[Any], list[Problem]]:
-        """Every valid record of a kind, and the problems of the files that are not."""
+    def load_all(
+        self, kind: Kind, cases: dict[str, Any] | None = None
+    ) -> tuple[list[Any], list[Problem]]:
+        """Every valid record of a kind, and the problems of the files that are not.
+
+        ``cases`` (by id) saves reading each case again for kinds validated with their case.
+        """
         records, problems = [], []
         for path in self.files(kind):
             rel = path.relative_to(self.root).as_posix()
@@ -253,8 +276,9 @@ class Repository:
                     Problem(rel, None, None, "", f"{path.stem!r} is not a {kind.name} id")
                 )
                 continue
+            case = cases.get(path.stem) if (cases is not None and kind.with_case) else None
             try:
-                records.append(self._load_file(kind, rel, path.stem).record)
+                records.append(self._load_file(kind, rel, path.stem, case).record)
             except InvalidRecord as e:
                 problems.extend(e.problems)
         return records, problems
@@ -266,17 +290,20 @@ class Repository:
         except InvalidRecord as e:
             return e.problems
         problems: list[Problem] = []
+        cases: dict[str, Any] = {}
         for kind in KINDS.values():
-            _, kind_problems = self.load_all(kind)
+            records, kind_problems = self.load_all(kind, cases)
+            if kind is KINDS["case"]:
+                cases = {r.id: r for r in records}
             problems.extend(kind_problems)
             for path in self.files(kind):
-                rel = path.relative_to(self.root)
-                if kind.id_re.fullmatch(path.stem) and str(kind.relpath(path.stem)) != str(
-                    rel.as_posix()
-                ):
-                    problems.append(
-                        Problem(str(rel), None, None, "", f"belongs in {kind.relpath(path.stem)}")
-                    )
+                rel = path.relative_to(self.root).as_posix()
+                expected = str(kind.relpath(path.stem)) if kind.id_re.fullmatch(path.stem) else rel
+                if expected != rel:
+                    problems.append(Problem(rel, None, None, "", f"belongs in {expected}"))
+        from jatac.consistency import cross_check
+
+        problems.extend(cross_check(self, cases))
         return problems
 
     def next_case_id(self, year: int) -> str:

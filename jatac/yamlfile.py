@@ -192,6 +192,11 @@ def set_field(doc: CommentedMap, key: str, value: Any, order: Sequence[str]) -> 
         doc.pop(key, None)
         return
     new = to_yaml(value)
+    insert(doc, key, new, order)
+
+
+def insert(doc: CommentedMap, key: str, new: Any, order: Sequence[str]) -> None:
+    """Put ``new`` (already YAML-ready, may be empty) at ``key``, new keys in model order."""
     if key in doc:
         old = doc[key]
         # keep the person's quoting / block style when the text did not change
@@ -207,6 +212,27 @@ def set_field(doc: CommentedMap, key: str, value: Any, order: Sequence[str]) -> 
             index = i
             break
     doc.insert(index, key, new)
+
+
+def ensure(
+    doc: CommentedMap, key: str, empty: CommentedMap | CommentedSeq, order: Sequence[str]
+) -> Any:
+    """The mapping or list at ``key``, created empty (in model order) when missing or blank."""
+    if not isinstance(doc.get(key), type(empty)):
+        if key in doc:
+            del doc[key]
+        insert(doc, key, empty, order)
+    return doc[key]
+
+
+def form(fields: Sequence[tuple[str, Any, str]]) -> CommentedMap:
+    """A mapping to fill in: every key present (blank where unknown), each with a hint comment."""
+    m = CommentedMap()
+    for key, value, hint in fields:
+        m[key] = to_yaml(value) if value not in (None, "") else value
+        if hint:
+            m.yaml_add_eol_comment(hint, key)
+    return m
 
 
 def plain(value: Any) -> Any:

@@ -128,7 +128,14 @@ def test_show_in_three_formats(jatac: Jatac) -> None:
 
 def test_set_changes_fields_in_one_commit_that_says_what(jatac: Jatac) -> None:
     case_id = jatac.new()
-    out = jatac("set", case_id, "status=adopted", "priority=medium", "lead=asb-team").stdout
+    out = jatac(
+        "set",
+        case_id,
+        "status=adopted",
+        "priority=medium",
+        "lead=asb-team",
+        "problem_manager=ASB Team Leader",
+    ).stdout
     assert "status: proposed -> adopted" in out
     subject, *_ = jatac.commits()
     assert subject.startswith(f"{case_id}: status proposed -> adopted")
@@ -222,7 +229,7 @@ def test_edit_refuses_an_invalid_edit_and_keeps_the_file(jatac: Jatac, tmp_path:
     )
     result = jatac("edit", case_id, env={"EDITOR": editor}, ok=False)
     assert f"issues/2026/{case_id}.yaml:3:9  status: 'opn' is not one of" in result.stderr
-    assert "unchanged" in result.stderr
+    assert "Nothing was changed" in result.stderr
     assert jatac.snapshot() == before
 
 

@@ -89,10 +89,11 @@ def _main(
 
 
 def _register() -> None:
-    from jatac.cli import cases, repository
+    from jatac.cli import cases, repository, sara
 
     repository.register(app)
     cases.register(app)
+    sara.register(app)
 
 
 _register()

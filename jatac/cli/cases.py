@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -128,23 +123,35 @@ def list_cases(
     category: str = typer.Option(None, "--category", help="Only this category."),
     location: str = typer.Option(None, "--location", help="Only this locality (id or name)."),
     agency: str = typer.Option(None, "--agency", help="Only cases this agency raised or leads."),
-    all_: bool = typer.Option(
-        False, "--all", "-a", help="Include closed, rejected and referred cases."
-    ),
+    all_: bool = typer.Option(False, "--all", "-a", help="Include closed, rejected, referred."),
+    escalated: bool = typer.Option(False, "--escalated", help="Only escalated cases, with level."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
-    """List open cases (or all with --all), newest last."""
+    """List open cases (or all with --all); adopted cases past review are flagged DUE."""
     from jatac.cases import CaseFilter
     from jatac.cases import list_cases as find
+    from jatac.clock import today
     from jatac.models.case import summary
 
     check_format(fmt)
     repo = open_repo()
-    keep = CaseFilter(set(status) or None, category, location, agency, include_closed=all_)
+    statuses = set(status) | ({"escalated"} if escalated else set())
+    keep = CaseFilter(statuses or None, category, location, agency, include_closed=all_)
     records, problems = find(repo, keep)
-    rows = [summary(r) for r in records]
+    rows = [summary(r, repo.config.review_days, today()) for r in records]
+    columns = list(CASE_COLUMNS)
+    if fmt == "table":
+        columns.append(("next_review", "Review"))
+        for row in rows:
+            if row["review_due"]:
+                row["next_review"] += " DUE"
+    if escalated:
+        columns.append(("escalated_to", "Escalated to"))
     title = f"{repo.config.name}: {len(rows)} {'case' if len(rows) == 1 else 'cases'}"
-    print_rows(rows, fmt, CASE_COLUMNS, title=title)
+    print_rows(rows, fmt, columns, title=title)
+    due = sum(1 for r in rows if r["review_due"])
+    if due and fmt == "table":
+        typer.secho(f"{due} adopted case(s) past their review date.", fg="yellow", err=True)
     if problems:
         typer.secho(
             f"{len(problems)} file(s) could not be read; run `jatac validate`.",
@@ -198,54 +205,22 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
         out.print(escape(data["description"]))
 
 
-def _editor() -> list[str]:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if editor:
-        return shlex.split(editor, posix=os.name != "nt")
-    return ["notepad"] if os.name == "nt" else ["vi"]
-
-
 def edit(
     case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Open a case in your editor ($EDITOR); on save it is checked, then committed."""
-    from jatac.cases import apply_edit
-    from jatac.cli import report_error
-    from jatac.errors import InvalidRecord
-    from jatac.store import KINDS
+    from jatac.cases import CASE, apply_edit
+    from jatac.cli.editing import edit_until_valid
 
     repo = open_repo()
-    loaded = repo.load(KINDS["case"], case_id)
-    text = loaded.text
-    with tempfile.TemporaryDirectory(prefix="jatac-edit-") as tmp:
-        scratch = Path(tmp) / f"{case_id}.yaml"
-        while True:
-            scratch.write_text(text, encoding="utf-8")
-            try:
-                code = subprocess.call([*_editor(), str(scratch)])
-            except OSError as e:
-                raise typer.BadParameter(f"cannot start the editor: {e}; set EDITOR") from None
-            if code != 0:
-                typer.secho("The editor failed; the case is unchanged.", fg="yellow", err=True)
-                raise typer.Exit(1)
-            text = scratch.read_text(encoding="utf-8")
-            if text == loaded.text:
-                typer.echo("No change.")
-                return
-            try:
-                body = apply_edit(repo, case_id, text, no_commit=no_commit)
-                break
-            except InvalidRecord as e:
-                report_error(e)
-                if not sys.stdin.isatty() or not typer.confirm("Edit again?", default=True):
-                    typer.secho(
-                        "The case is unchanged; your edit was not saved.", fg="yellow", err=True
-                    )
-                    raise typer.Exit(1) from None
-    success(f"{case_id} saved" + (" (staged, not committed)" if no_commit else ""))
-    for line in body:
-        typer.echo(f"  {line}")
+    loaded = repo.load(CASE, case_id)
+    edit_until_valid(
+        loaded.text,
+        f"{case_id}.yaml",
+        lambda text: apply_edit(repo, case_id, text, no_commit=no_commit),
+        done=f"{case_id} saved" + (" (staged, not committed)" if no_commit else ""),
+    )
 
 
 def set_fields(

@@ -118,6 +118,19 @@ class Issue(Record):
     def risk_level(self) -> Level:
         return self.risk or self.priority
 
+    def next_review(self, review_days: dict[Level, int]) -> date | None:
+        """When an open adopted case is next due for review (from its risk level)."""
+        if self.status not in {Status.adopted, Status.escalated} or self.adopted_on is None:
+            return None
+        from datetime import timedelta
+
+        last = max(d for d in (self.adopted_on, self.reviewed_on) if d is not None)
+        return last + timedelta(days=review_days[self.risk_level])
+
+    @property
+    def escalated_to(self) -> str | None:
+        return self.escalations[-1].to if self.escalations else None
+
     @property
     def year(self) -> int:
         return int(self.id.split("-")[1])
@@ -177,6 +190,20 @@ class Issue(Record):
         if self.status is Status.closed and (self.closed_on is None or self.outcome is None):
             missing = "outcome" if self.outcome is None else "closed_on"
             raise FieldError(missing, "a closed case needs closed_on and an outcome")
+        if self.status in {Status.adopted, Status.escalated}:
+            for name in ("lead", "problem_manager", "adopted_on"):
+                if not getattr(self, name):
+                    raise FieldError(
+                        name,
+                        f"an {self.status.value} case needs a lead agency, a problem manager "
+                        "and adopted_on (jatac adopt CASE --lead AGENCY --problem-manager ROLE)",
+                    )
+        if self.status is Status.escalated and not self.escalations:
+            raise FieldError(
+                "escalations", "an escalated case needs an escalation (to, on, reason)"
+            )
+        if self.status is Status.referred and not self.referred_to:
+            raise FieldError("referred_to", "a referred case says who it was referred to")
         if self.status is not Status.closed and self.outcome is not None:
             raise FieldError("outcome", f"a {self.status.value} case has no outcome yet; remove it")
         return self
@@ -186,8 +213,11 @@ def field_order(model: type[Record]) -> list[str]:
     return list(model.model_fields)
 
 
-def summary(issue: Issue) -> dict[str, Any]:
+def summary(
+    issue: Issue, review_days: dict[Level, int] | None = None, today: date | None = None
+) -> dict[str, Any]:
     """The fields every listing shows (and ``list --format json`` prints)."""
+    review = issue.next_review(review_days) if review_days else None
     return {
         "id": issue.id,
         "title": issue.title,
@@ -200,4 +230,7 @@ def summary(issue: Issue) -> dict[str, Any]:
         "raised_on": issue.raised_on.isoformat(),
         "lead": issue.lead,
         "marking": issue.marking.value,
+        "next_review": review.isoformat() if review else None,
+        "review_due": bool(review and today and review < today),
+        "escalated_to": issue.escalated_to,
     }

@@ -1,0 +1,110 @@
+"""How `jatac sara show` lays out a package for a person."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from jatac.cli.output import console
+
+
+def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = console()
+    cfg = repo.config
+    done, total = package.progress()
+    review = case.next_review(cfg.review_days)
+    out.print(f"[bold]{case.id}[/bold]  {escape(case.title)}")
+    lead = cfg.agency_by_id[case.lead].name if case.lead in cfg.agency_by_id else case.lead
+    out.print(
+        f"Lead: {escape(str(lead))}, problem manager: {escape(str(case.problem_manager))}   "
+        f"Status: {case.status.value}   Stage: [bold]{package.stage.value}[/bold]   "
+        f"Actions: {done} of {total} finished"
+        + (
+            f"   Review: {review}{' [red](due)[/red]' if review and review < today else ''}"
+            if review
+            else ""
+        )
+    )
+    gaps = package.gaps()
+
+    def section(title: str, lines: list[str], key: str) -> None:
+        out.print(f"\n[bold underline]{title}[/bold underline]")
+        for line in lines:
+            out.print(f"  {escape(line)}")
+        for gap in gaps.get(key, []):
+            out.print(f"  [yellow]still lacks: {escape(gap)}[/yellow]")
+
+    o = package.objective
+    objective = []
+    if o.impact:
+        objective.append(
+            f"Impact: {o.impact.value}"
+            + (f" by {o.reduce_by_percent}%" if o.reduce_by_percent else "")
+        )
+    if o.measure:
+        objective.append(f"Measure: {o.measure}")
+    if o.baseline:
+        objective.append(f"Baseline: {o.baseline}")
+    section("Objective", objective, "objective")
+
+    s = package.scanning
+    scanning = [s.problem] if s.problem else []
+    if s.came_to_notice:
+        scanning.append(f"Came to notice: {s.came_to_notice}")
+    if s.locations:
+        scanning.append("Locations: " + "; ".join(s.locations))
+    if s.time_pattern:
+        scanning.append(f"When: {s.time_pattern}")
+    if s.affected:
+        scanning.append(f"Affected: {s.affected}")
+    if s.related_cases:
+        scanning.append("Related cases: " + ", ".join(s.related_cases))
+    section("Scanning", scanning, "scanning")
+
+    a = package.analysis
+    analysis = [f"{d.agency}: {d.figure} ({d.source}, {d.period})" for d in a.data]
+    for side in ("victim", "offender", "location"):
+        if getattr(a.triangle, side):
+            analysis.append(f"{side.capitalize()}: {getattr(a.triangle, side)}")
+    analysis += [f"Hypothesis: {h}" for h in a.hypotheses]
+    analysis += [f"Cause {c.id}: {c.cause}" for c in a.causes]
+    section("Analysis", analysis, "analysis")
+
+    r = package.response
+    response = [
+        f"Tactic: {t.tactic}" + (f" (targets {', '.join(t.targets)})" if t.targets else "")
+        for t in r.tactics
+    ]
+    response += [f"Output: {x}" for x in r.outputs]
+    section("Response", response, "response")
+    if r.actions:
+        table = Table(show_edge=False, pad_edge=False)
+        for heading in ("Action", "What", "Owner", "Due", "Status"):
+            table.add_column(heading, overflow="fold")
+        for act in r.actions:
+            status = act.status.value
+            if act.overdue(today):
+                status = f"[red]OVERDUE {(today - act.due).days}d[/red]"
+            table.add_row(act.id, escape(act.what), act.owner, str(act.due), status)
+        out.print(table)
+
+    if package.assessment is not None:
+        ev = package.assessment
+        lines = []
+        if ev.process:
+            lines.append(f"Process: {ev.process}")
+        if ev.impact:
+            lines.append(f"Impact: {ev.impact}")
+        if ev.objective_met:
+            lines.append(f"Objective: {ev.objective_met.value}")
+        for m in ev.measures:
+            change = f" ({m.change_percent:+}%)" if m.change_percent is not None else ""
+            lines.append(f"{m.measure}: before {m.before}, after {m.after}{change}")
+        if ev.recommendation:
+            lines.append(f"Recommendation: {ev.recommendation.value}")
+        section("Assessment", lines, "assessment")
+    else:
+        out.print("\n[dim]Assessment: not started (jatac evaluate " + case.id + ")[/dim]")

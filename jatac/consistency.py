@@ -1,0 +1,66 @@
+"""Checks across records: each must be valid alone, and they must agree with each other."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jatac.errors import Problem
+from jatac.models.case import Status
+
+if TYPE_CHECKING:
+    from jatac.store import Repository
+
+
+def cross_check(repo: Repository, cases: dict[str, Any]) -> list[Problem]:
+    from jatac.store import KINDS
+
+    case_kind, sara_kind = KINDS["case"], KINDS["sara"]
+    packages = set(repo.ids(sara_kind))
+    problems = []
+    for package_id in sorted(packages):
+        rel = repo.relpath(sara_kind, package_id)
+        case = cases.get(package_id)
+        if case is None and not (repo.root / repo.relpath(case_kind, package_id)).exists():
+            problems.append(Problem(rel, None, None, "case", f"there is no case {package_id}"))
+        elif case is not None and case.adopted_on is None:
+            problems.append(
+                Problem(
+                    rel, None, None, "case", f"{package_id} was never adopted ({case.status.value})"
+                )
+            )
+    for case in cases.values():
+        rel = repo.relpath(case_kind, case.id)
+        if case.status in {Status.adopted, Status.escalated} and case.id not in packages:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "status",
+                    f"{case.status.value}, but has no SARA package; create it with "
+                    f"`jatac sara edit {case.id}`",
+                )
+            )
+        if case.status is Status.closed and case.adopted_on is not None:
+            package = _package(repo, case.id) if case.id in packages else None
+            if package is None or package.assessment is None or package.assessment.missing():
+                problems.append(
+                    Problem(
+                        rel,
+                        None,
+                        None,
+                        "status",
+                        "closed after adoption without a complete evaluation",
+                    )
+                )
+    return problems
+
+
+def _package(repo: Repository, case_id: str) -> Any:
+    from jatac.errors import InvalidRecord
+    from jatac.store import KINDS
+
+    try:
+        return repo.load(KINDS["sara"], case_id).record
+    except InvalidRecord:
+        return None  # reported with the package's own problems

@@ -1,0 +1,355 @@
+"""The SARA problem-solving package of an adopted case (with the O of OSARA).
+
+Objective -> Scanning -> Analysis -> Response (tactics tied to causes, the
+action plan) -> Assessment (the evaluation form). The stage a package is in,
+and what each stage still lacks, are derived from what is filled in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+
+from jatac.models.common import (
+    CaseId,
+    FieldError,
+    Line,
+    Record,
+    Slug,
+    Text,
+    check_known,
+    config_from,
+)
+
+ACTION_ID_RE = re.compile(r"^A(?P<n>[1-9]\d{0,3})$")
+ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_RE.pattern)]
+CauseId = Annotated[str, StringConstraints(pattern=r"^C[1-9]\d{0,2}$")]
+
+
+class Impact(StrEnum):
+    """The five impacts a problem-solving response can aim at (Eck and Spelman; POP)."""
+
+    eliminate = "eliminate"
+    reduce = "reduce"
+    reduce_harm = "reduce-harm"
+    handle_better = "handle-better"
+    hand_over = "hand-over"
+
+
+class Objective(Record):
+    impact: Impact | None = None
+    reduce_by_percent: int | None = Field(default=None, ge=1, le=100)
+    measure: Line | None = None
+    baseline: Line | None = None
+    by: date | None = None
+
+    @model_validator(mode="after")
+    def _percent_goes_with_reduce(self) -> Objective:
+        if self.reduce_by_percent is not None and self.impact is not Impact.reduce:
+            raise FieldError("reduce_by_percent", "only a 'reduce' objective has a percentage")
+        return self
+
+
+class Scanning(Record):
+    problem: Text = ""
+    came_to_notice: Text = ""
+    locations: list[Line] = Field(default_factory=list)
+    time_pattern: Line | None = None
+    affected: Text = ""
+    related_cases: list[CaseId] = Field(default_factory=list)
+
+
+class AgencyData(Record):
+    """A figure an agency brought to the analysis: source, period, figure."""
+
+    agency: Slug
+    source: Line
+    period: Line
+    figure: Line
+
+    @field_validator("agency")
+    @classmethod
+    def _known_agency(cls, value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, cfg.agency_by_id, "agency")
+        return value
+
+
+class Triangle(Record):
+    """The problem analysis triangle: victim, offender, location."""
+
+    victim: Text = ""
+    offender: Text = ""
+    location: Text = ""
+
+
+class Cause(Record):
+    id: CauseId
+    cause: Line
+
+
+class Analysis(Record):
+    data: list[AgencyData] = Field(default_factory=list)
+    triangle: Triangle = Field(default_factory=Triangle)
+    hypotheses: list[Line] = Field(default_factory=list)
+    causes: list[Cause] = Field(default_factory=list)
+    notes: Text = ""
+
+
+class Tactic(Record):
+    """A chosen response, naming the causes from the analysis it targets."""
+
+    tactic: Line
+    targets: list[CauseId] = Field(default_factory=list)
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Update(Record):
+    on: date
+    note: Line
+
+
+class Action(Record):
+    id: ActionId
+    what: Line
+    owner: Slug
+    role: Line | None = None
+    due: date
+    status: ActionStatus = ActionStatus.open
+    set_on: date
+    meeting: Line | None = None
+    done_on: date | None = None
+    updates: list[Update] = Field(default_factory=list)
+
+    @field_validator("owner")
+    @classmethod
+    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, cfg.agency_by_id, "agency")
+        return value
+
+    @model_validator(mode="after")
+    def _done_has_a_note(self) -> Action:
+        if self.due < self.set_on:
+            raise FieldError("due", f"{self.due} is before the action was set ({self.set_on})")
+        if self.status is ActionStatus.done:
+            if self.done_on is None:
+                raise FieldError("done_on", "a done action needs the date it was done")
+            if not self.updates:
+                raise FieldError("updates", "a done action needs a note saying what was done")
+        elif self.done_on is not None:
+            raise FieldError("done_on", f"an {self.status.value} action has no done_on")
+        return self
+
+    def overdue(self, today: date) -> bool:
+        """Overdue is derived from the date, never stored."""
+        return self.status is ActionStatus.open and self.due < today
+
+    @property
+    def number(self) -> int:
+        return int(self.id[1:])
+
+
+class Response(Record):
+    tactics: list[Tactic] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    outputs: list[Line] = Field(default_factory=list)  # what was done; results go in the assessment
+
+
+class ObjectiveMet(StrEnum):
+    met = "met"
+    partly = "partly"
+    not_met = "not-met"
+
+
+class Recommendation(StrEnum):
+    close = "close"
+    continue_ = "continue"
+    escalate = "escalate"
+
+
+class Measure(Record):
+    """Incidents (or another measure) in a period before and after the response."""
+
+    measure: Line
+    before: float | None = None
+    before_period: Line | None = None
+    after: float | None = None
+    after_period: Line | None = None
+
+    @property
+    def change_percent(self) -> float | None:
+        if self.after is None or not self.before:
+            return None
+        return round((self.after - self.before) / self.before * 100, 1)
+
+
+class Assessment(Record):
+    """The evaluation form: required before an adopted case is closed."""
+
+    completed_on: date | None = None
+    process: Text = ""  # was the response delivered as planned?
+    impact: Text = ""  # were the objectives met?
+    objective_met: ObjectiveMet | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    results: list[Line] = Field(default_factory=list)  # what changed
+    cost: float | None = Field(default=None, ge=0)
+    funding: Line | None = None
+    worked: Text = ""
+    did_not_work: Text = ""
+    good_practice: Text = ""
+    learning: Text = ""
+    recommendation: Recommendation | None = None
+
+    def missing(self) -> list[str]:
+        """What the form still needs before the case can close."""
+        need = []
+        for name in ("process", "impact", "objective_met", "recommendation", "completed_on"):
+            if not getattr(self, name):
+                need.append(name)
+        if not self.measures or any(m.before is None or m.after is None for m in self.measures):
+            need.append("measures (before and after)")
+        if not (self.learning or self.good_practice):
+            need.append("learning or good_practice")
+        return need
+
+
+class Stage(StrEnum):
+    scanning = "scanning"
+    analysis = "analysis"
+    response = "response"
+    assessment = "assessment"
+    evaluated = "evaluated"
+
+
+class SaraPackage(Record):
+    """One package per adopted case; its file sits beside the case's, under sara/."""
+
+    case: CaseId
+    objective: Objective = Field(default_factory=Objective)
+    scanning: Scanning = Field(default_factory=Scanning)
+    analysis: Analysis = Field(default_factory=Analysis)
+    response: Response = Field(default_factory=Response)
+    assessment: Assessment | None = None
+
+    @property
+    def id(self) -> str:
+        return self.case
+
+    @model_validator(mode="after")
+    def _links_hold(self, info: ValidationInfo) -> SaraPackage:
+        causes = {c.id for c in self.analysis.causes}
+        for i, cause in enumerate(self.analysis.causes):
+            if cause.id in {c.id for c in self.analysis.causes[:i]}:
+                raise FieldError("analysis", f"cause {cause.id} appears twice")
+        for tactic in self.response.tactics:
+            unknown = [t for t in tactic.targets if t not in causes]
+            if unknown:
+                raise FieldError(
+                    "response",
+                    f"tactic {tactic.tactic!r} targets {', '.join(unknown)}, "
+                    "not a cause in the analysis",
+                )
+        seen: set[str] = set()
+        for action in self.response.actions:
+            if action.id in seen:
+                raise FieldError("response", f"action id {action.id} appears twice")
+            seen.add(action.id)
+        case = (info.context or {}).get("case")
+        if case is not None:
+            for action in self.response.actions:
+                if action.due < case.raised_on:
+                    raise FieldError(
+                        "response",
+                        f"action {action.id} is due {action.due}, before the case was raised "
+                        f"({case.raised_on})",
+                    )
+        return self
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for a in self.response.actions if a.id == action_id), None)
+
+    def next_action_id(self) -> str:
+        return f"A{max((a.number for a in self.response.actions), default=0) + 1}"
+
+    @property
+    def stage(self) -> Stage:
+        """The furthest stage with anything in it."""
+        if self.assessment is not None:
+            return Stage.evaluated if not self.assessment.missing() else Stage.assessment
+        if self.response.tactics or self.response.actions:
+            return Stage.response
+        a = self.analysis
+        if a.data or a.hypotheses or a.causes or a.notes or any(a.triangle.model_dump().values()):
+            return Stage.analysis
+        return Stage.scanning
+
+    def gaps(self) -> dict[str, list[str]]:
+        """What each stage still lacks, in a coordinator's words."""
+        o, s, a, r = self.objective, self.scanning, self.analysis, self.response
+        gaps: dict[str, list[str]] = {
+            "objective": [],
+            "scanning": [],
+            "analysis": [],
+            "response": [],
+        }
+        if o.impact is None:
+            gaps["objective"].append("no impact chosen (eliminate, reduce, reduce-harm ...)")
+        if o.impact is Impact.reduce and o.reduce_by_percent is None:
+            gaps["objective"].append("a reduce objective with no percentage")
+        if not o.measure:
+            gaps["objective"].append("no measure")
+        if not o.baseline:
+            gaps["objective"].append("no baseline")
+        if not s.problem:
+            gaps["scanning"].append("no problem statement")
+        if not s.came_to_notice:
+            gaps["scanning"].append("how it came to notice is not recorded")
+        if not s.locations:
+            gaps["scanning"].append("no locations")
+        if not a.data:
+            gaps["analysis"].append("no data from any agency")
+        if not a.hypotheses:
+            gaps["analysis"].append("no hypothesis")
+        if not a.causes:
+            gaps["analysis"].append("no causes identified")
+        for side in ("victim", "offender", "location"):
+            if not getattr(a.triangle, side):
+                gaps["analysis"].append(f"triangle: no {side}")
+        if not r.tactics:
+            gaps["response"].append("no tactics")
+        for tactic in r.tactics:
+            if not tactic.targets:
+                gaps["response"].append(f"tactic {tactic.tactic!r} is tied to no cause")
+        if not r.actions:
+            gaps["response"].append("no actions in the action plan")
+        if self.assessment is not None:
+            gaps["assessment"] = [f"no {m}" for m in self.assessment.missing()]
+        return {k: v for k, v in gaps.items() if v}
+
+    def progress(self) -> tuple[int, int]:
+        """(actions finished, actions in the plan); cancelled ones count as finished."""
+        actions = self.response.actions
+        return sum(a.status is not ActionStatus.open for a in actions), len(actions)
+
+
+def action_ref(case_id: str, action_id: str) -> str:
+    return f"{case_id}/{action_id}"
+
+
+def split_action_ref(ref: str) -> tuple[str, str] | None:
+    case_id, sep, action_id = ref.partition("/")
+    if not sep or not ACTION_ID_RE.fullmatch(action_id):
+        return None
+    return case_id, action_id
