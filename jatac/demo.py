@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from jatac.audit import Audit, message
+from jatac.bundled import bundled
 from jatac.errors import JatacError, Refused
 from jatac.store import CONFIG_FILE, Repository
 
@@ -14,11 +15,10 @@ MARKER = ".jatac-demo"
 
 def example_root() -> Path:
     """The example case repository: ``cases/`` of a checkout, or the copy shipped in the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "cases", here / "example"):
-        if (candidate / CONFIG_FILE).is_file():
-            return candidate
-    raise JatacError("the example case repository is missing from this installation")
+    root = bundled("example")
+    if not (root / CONFIG_FILE).is_file():
+        raise JatacError("the example case repository is missing from this installation")
+    return root
 
 
 def make_demo(target: Path) -> Repository:

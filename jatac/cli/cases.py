@@ -187,6 +187,9 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
     from jatac.cli.output import console
 
     out = console()
+    sensitive = data.get("marking", "OFFICIAL") != "OFFICIAL"
+    if sensitive:
+        out.print(f"[bold red]{data['marking']}[/bold red]")
     out.print(f"[bold]{data['id']}[/bold]  {escape(data['title'])}")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim")
@@ -203,6 +206,8 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
     if data.get("description"):
         out.print()
         out.print(escape(data["description"]))
+    if sensitive:
+        out.print(f"\n[bold red]{data['marking']}[/bold red]")
 
 
 def edit(

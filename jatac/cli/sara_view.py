@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from typing import Any
 
@@ -30,10 +31,13 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
     )
     gaps = package.gaps()
 
+    if case.marking.value != "OFFICIAL":
+        out.print(f"[bold red]{case.marking.value}[/bold red]")
+
     def section(title: str, lines: list[str], key: str) -> None:
         out.print(f"\n[bold underline]{title}[/bold underline]")
         for line in lines:
-            out.print(f"  {escape(line)}")
+            out.print(textwrap.indent(escape(line.rstrip()), "  "))
         for gap in gaps.get(key, []):
             out.print(f"  [yellow]still lacks: {escape(gap)}[/yellow]")
 
@@ -48,6 +52,8 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
         objective.append(f"Measure: {o.measure}")
     if o.baseline:
         objective.append(f"Baseline: {o.baseline}")
+    if o.by:
+        objective.append(f"By: {o.by}")
     section("Objective", objective, "objective")
 
     s = package.scanning
@@ -102,9 +108,17 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
             lines.append(f"Objective: {ev.objective_met.value}")
         for m in ev.measures:
             change = f" ({m.change_percent:+}%)" if m.change_percent is not None else ""
-            lines.append(f"{m.measure}: before {m.before}, after {m.after}{change}")
+            lines.append(f"{m.measure}: before {_count(m.before)}, after {_count(m.after)}{change}")
         if ev.recommendation:
             lines.append(f"Recommendation: {ev.recommendation.value}")
         section("Assessment", lines, "assessment")
     else:
         out.print("\n[dim]Assessment: not started (jatac evaluate " + case.id + ")[/dim]")
+    if case.marking.value != "OFFICIAL":
+        out.print(f"\n[bold red]{case.marking.value}[/bold red]")
+
+
+def _count(value: float | None) -> str:
+    if value is None:
+        return "not yet counted"
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -218,8 +218,12 @@ class Assessment(Record):
         for name in ("process", "impact", "objective_met", "recommendation", "completed_on"):
             if not getattr(self, name):
                 need.append(name)
-        if not self.measures or any(m.before is None or m.after is None for m in self.measures):
+        if not self.measures:
             need.append("measures (before and after)")
+        for m in self.measures:
+            for side in ("before", "after"):
+                if getattr(m, side) is None:
+                    need.append(f"{side} count for {m.measure!r}")
         if not (self.learning or self.good_practice):
             need.append("learning or good_practice")
         return need
