@@ -138,9 +138,7 @@ def message(subject: str, body: Sequence[str], trailers: dict[str, str | Sequenc
     for key, value in trailers.items():
         values = [value] if isinstance(value, str) else list(value)
         lines.extend(f"{key}: {v}" for v in values)
-    parts.append(
-        "\n".join(sorted(lines, key=lambda line: (not line.startswith("Jatac-Case"), line)))
-    )
+    parts.append("\n".join(sorted(lines, key=lambda line: (not line.startswith("Jatac-Case"), line))))
     return "\n\n".join(parts) + "\n"
 
 
@@ -160,9 +158,7 @@ class Revision:
 def file_history(audit: Audit, relpath: str) -> list[Revision]:
     """Every commit that touched ``relpath``, newest first, with the blob before and after."""
     fmt = _SEP.join(["%H", "%an", "%ae", "%aI", "%s", "%b"]) + _END
-    out = audit.run(
-        "log", f"--format={_END}{fmt}", "--raw", "--no-abbrev", "--no-renames", "--", relpath
-    )
+    out = audit.run("log", f"--format={_END}{fmt}", "--raw", "--no-abbrev", "--no-renames", "--", relpath)
     revisions = []
     # each commit prints: END header END raw-lines (the header's own END closes it)
     pieces = out.split(_END)
@@ -177,9 +173,7 @@ def file_history(audit: Audit, relpath: str) -> list[Revision]:
                 meta = line.split("\t", 1)[0].split()
                 old_blob = None if set(meta[2]) == {"0"} else meta[2]
                 new_blob = None if set(meta[3]) == {"0"} else meta[3]
-        revisions.append(
-            Revision(sha, author, email, when, subject, body.strip(), old_blob, new_blob)
-        )
+        revisions.append(Revision(sha, author, email, when, subject, body.strip(), old_blob, new_blob))
     return revisions
 
 

@@ -76,9 +76,7 @@ def new_issue(
     record: Issue = validate_new(repo, {k: v for k, v in data.items() if v is not None}, "new case")
     relpath = repo.relpath(CASE, case_id)
     if (repo.root / relpath).exists():
-        raise Refused(
-            f"{relpath} already exists", hint="Run the command again to take the next number."
-        )
+        raise Refused(f"{relpath} already exists", hint="Run the command again to take the next number.")
     with Change(
         repo,
         command="new-issue",
@@ -113,17 +111,11 @@ def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
                 hint="For example: jatac set JAT-2026-0001 priority=high",
             )
         if key not in CASE.fields:
-            raise Refused(
-                f"{key!r} is not a case field", hint="Case fields: " + ", ".join(CASE.fields)
-            )
+            raise Refused(f"{key!r} is not a case field", hint="Case fields: " + ", ".join(CASE.fields))
         if key in IMMUTABLE:
-            raise Refused(
-                "a case's id never changes", hint="Raise a new case if this one was wrong."
-            )
+            raise Refused("a case's id never changes", hint="Raise a new case if this one was wrong.")
         if key in STRUCTURED:
-            raise Refused(
-                f"{key} is a list of records", hint=f"Use `{STRUCTURED[key]}` or `jatac edit`."
-            )
+            raise Refused(f"{key} is a list of records", hint=f"Use `{STRUCTURED[key]}` or `jatac edit`.")
         out.append(Assignment(key, raw.strip()))
     return out
 
@@ -164,7 +156,12 @@ def revise_case(repo: Repository, loaded: Loaded, doc: Any) -> Revision:
 
 
 def set_fields(
-    repo: Repository, case_id: str, pairs: Sequence[str], *, no_commit: bool = False
+    repo: Repository,
+    case_id: str,
+    pairs: Sequence[str],
+    *,
+    no_commit: bool = False,
+    meeting: str | None = None,
 ) -> list[str]:
     assignments = parse_assignments(pairs)
     if not assignments:
@@ -178,7 +175,7 @@ def set_fields(
     for a in assignments:
         set_field(doc, a.field, getattr(revision.record, a.field), CASE.fields)
     revision = revise_case(repo, loaded, doc)
-    commit_revision(repo, revision, command="set", no_commit=no_commit)
+    commit_revision(repo, revision, command="set", no_commit=no_commit, meeting=meeting)
     return revision.body if revision.changed else []
 
 
@@ -224,9 +221,7 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Pr
     if keep.location:
         resolved = cfg.resolve_locality(keep.location)
         if resolved is None:
-            raise Refused(
-                f"unknown locality {keep.location!r}", hint="See the localities in jatac.yaml."
-            )
+            raise Refused(f"unknown locality {keep.location!r}", hint="See the localities in jatac.yaml.")
         keep.localities = cfg.locality_and_within(resolved)
     for value, known, what in (
         (keep.category, cfg.category_by_id, "category"),

@@ -33,14 +33,18 @@ class Change:
         cases: Sequence[str] = (),
         no_commit: bool = False,
         trailers: dict[str, str | Sequence[str]] | None = None,
+        meeting: str | None = None,
     ) -> None:
         self.repo = repo
         self.audit = Audit(repo.root)
         self.command = command
-        self.subject = subject
+        # a change decided at a meeting names it, in the subject and for machines
+        self.subject = f"{subject} (meeting {meeting})" if meeting else subject
         self.cases = list(cases)
         self.no_commit = no_commit
         self.trailers = dict(trailers or {})
+        if meeting:
+            self.trailers["Jatac-Meeting"] = meeting
         self.body: list[str] = []
         self._originals: dict[str, bytes | None] = {}
         self.sha: str | None = None

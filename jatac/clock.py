@@ -7,12 +7,30 @@ coordinator entering yesterday's decisions.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from jatac.errors import JatacError
 
+_as_of: ContextVar[date | None] = ContextVar("jatac_as_of", default=None)
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """Record what is done inside as done on ``day`` (decisions carried out from minutes)."""
+    token = _as_of.set(day)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
+
 
 def today() -> date:
+    override = _as_of.get()
+    if override is not None:
+        return override
     fixed = os.environ.get("JATAC_TODAY")
     if not fixed:
         return date.today()

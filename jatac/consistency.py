@@ -24,9 +24,7 @@ def cross_check(repo: Repository, cases: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(rel, None, None, "case", f"there is no case {package_id}"))
         elif case is not None and case.adopted_on is None:
             problems.append(
-                Problem(
-                    rel, None, None, "case", f"{package_id} was never adopted ({case.status.value})"
-                )
+                Problem(rel, None, None, "case", f"{package_id} was never adopted ({case.status.value})")
             )
     for case in cases.values():
         rel = repo.relpath(case_kind, case.id)

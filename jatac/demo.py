@@ -39,7 +39,5 @@ def make_demo(target: Path) -> Repository:
     audit.run("config", "user.name", "jatac demo")
     audit.run("config", "user.email", "demo@example.invalid")
     audit.run("add", "-A")
-    audit.commit(
-        ["."], message("Example partnership for the jatac demo", [], {"Jatac-Command": "demo"})
-    )
+    audit.commit(["."], message("Example partnership for the jatac demo", [], {"Jatac-Command": "demo"}))
     return Repository(target)

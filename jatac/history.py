@@ -26,9 +26,7 @@ def record_history(repo: Repository, kind: Kind, record_id: str) -> list[Revisio
     if not revisions and not (repo.root / relpath).exists():
         from jatac.errors import NotFound
 
-        raise NotFound(
-            f"there is no {kind.name} {record_id}", hint="`jatac list --all` shows every case."
-        )
+        raise NotFound(f"there is no {kind.name} {record_id}", hint="`jatac list --all` shows every case.")
     for rev in revisions:
         rev.changes = field_changes(
             _data(blob_text(audit, rev.old_blob), relpath),

@@ -91,18 +91,22 @@ def commit_revision(
     subject: str | None = None,
     no_commit: bool = False,
     trailers: dict[str, Any] | None = None,
+    meeting: str | None = None,
 ) -> Revision:
     """Write and commit one record's revision (nothing when it did not change)."""
     if not revision.changed:
         return revision
     record_id = revision.record.id
+    kind = revision.loaded.kind
+    trailers = {kind.trailer: record_id, **(trailers or {})} if kind.trailer != "Jatac-Case" else trailers
     with Change(
         repo,
         command=command,
         subject=subject or f"{record_id}: {revision.phrase}",
-        cases=[record_id],
+        cases=[record_id] if kind.trailer == "Jatac-Case" else [],
         no_commit=no_commit,
         trailers=trailers,
+        meeting=meeting,
     ) as change:
         revision.write(change)
     return revision

@@ -19,9 +19,7 @@ build/
 def starter_config(name: str, prefix: str) -> str:
     text = resources.files("jatac").joinpath("starter.yaml").read_text(encoding="utf-8")
     # json.dumps gives a double-quoted scalar YAML reads back exactly
-    return text.replace("__NAME__", json.dumps(name, ensure_ascii=False)).replace(
-        "__PREFIX__", prefix
-    )
+    return text.replace("__NAME__", json.dumps(name, ensure_ascii=False)).replace("__PREFIX__", prefix)
 
 
 def init(path: Path, *, name: str, prefix: str) -> Repository:

@@ -112,9 +112,7 @@ def adopt(
 ) -> Issue:
     _check_agency(repo, lead, "lead agency")
     if not problem_manager.strip():
-        raise Refused(
-            "a problem manager is needed", hint='For example: --problem-manager "ASB Team Leader"'
-        )
+        raise Refused("a problem manager is needed", hint='For example: --problem-manager "ASB Team Leader"')
     loaded = load_case(repo, case_id)
     case: Issue = loaded.record
     if case.status is not Status.proposed:
@@ -147,14 +145,13 @@ def adopt(
             case_id,
             case=revision.record,
         )
-    trailers: dict[str, Any] | None = {"Jatac-Meeting": meeting} if meeting else None
     with Change(
         repo,
         command="adopt",
         subject=f"{case_id}: adopted, lead {lead}",
         cases=[case_id],
         no_commit=no_commit,
-        trailers=trailers,
+        meeting=meeting,
     ) as change:
         revision.write(change)
         if new_package:
@@ -176,9 +173,7 @@ def package_for_edit(repo: Repository, case_id: str) -> Loaded:
         return Loaded(SARA, repo.relpath(SARA, case_id), "", doc, None)
 
 
-def apply_package_edit(
-    repo: Repository, case_id: str, text: str, *, no_commit: bool = False
-) -> list[str]:
+def apply_package_edit(repo: Repository, case_id: str, text: str, *, no_commit: bool = False) -> list[str]:
     from jatac.records import parse_edit
 
     edited = parse_edit(package_for_edit(repo, case_id), text)
@@ -237,19 +232,16 @@ def add_action(
     except ValidationError as e:
         from jatac.problems import from_validation
 
-        raise InvalidRecord(
-            from_validation(e, None, "new action", list(Action.model_fields))
-        ) from None
+        raise InvalidRecord(from_validation(e, None, "new action", list(Action.model_fields))) from None
     doc = loaded.doc
     _actions_doc(doc).append(to_yaml(action.model_dump()))
     revision = revise(repo, loaded, doc, case=case)
-    trailers: dict[str, Any] | None = {"Jatac-Meeting": meeting} if meeting else None
     commit_revision(
         repo,
         revision,
         command="action add",
         no_commit=no_commit,
-        trailers=trailers,
+        meeting=meeting,
         subject=f"{case_id}: action {action.id} for {owner}, due {due}",
     )
     return action
@@ -258,9 +250,7 @@ def add_action(
 def _find_action(repo: Repository, ref: str) -> tuple[Loaded, CommentedMap, Action, Issue]:
     parts = split_action_ref(ref)
     if parts is None:
-        raise Refused(
-            f"{ref!r} is not an action", hint="Actions are named CASE/An, e.g. JAT-2026-0001/A2."
-        )
+        raise Refused(f"{ref!r} is not an action", hint="Actions are named CASE/An, e.g. JAT-2026-0001/A2.")
     case_id, action_id = parts
     case = _open_case(repo, case_id, "changing actions")
     loaded = load_package(repo, case_id)
@@ -308,8 +298,7 @@ def update_action(
         revision,
         command="action update",
         no_commit=no_commit,
-        subject=f"{case.id}: action {action.id} updated"
-        + (f", {', '.join(words)}" if words else ""),
+        subject=f"{case.id}: action {action.id} updated" + (f", {', '.join(words)}" if words else ""),
     )
     return revision.record.action(action.id)
 
@@ -459,13 +448,17 @@ def evaluate(repo: Repository, case_id: str, *, no_commit: bool = False) -> Revi
 
 
 def escalate(
-    repo: Repository, case_id: str, *, to: str, reason: str, no_commit: bool = False
+    repo: Repository,
+    case_id: str,
+    *,
+    to: str,
+    reason: str,
+    no_commit: bool = False,
+    meeting: str | None = None,
 ) -> Issue:
     levels = [e.id for e in repo.config.escalation]
     if to not in levels:
-        raise Refused(
-            f"unknown escalation level {to!r}", hint="Levels, in order: " + " -> ".join(levels)
-        )
+        raise Refused(f"unknown escalation level {to!r}", hint="Levels, in order: " + " -> ".join(levels))
     if not reason.strip():
         raise Refused(
             "an escalation needs a reason",
@@ -492,6 +485,7 @@ def escalate(
         revision,
         command="escalate",
         no_commit=no_commit,
+        meeting=meeting,
         subject=f"{case_id}: escalated to {to}",
     )
     return revision.record
@@ -504,6 +498,7 @@ def close(
     outcome: str,
     note: str | None = None,
     no_commit: bool = False,
+    meeting: str | None = None,
 ) -> Issue:
     outcomes = [o.value for o in Outcome]
     if outcome not in outcomes:
@@ -548,6 +543,7 @@ def close(
         revision,
         command="close",
         no_commit=no_commit,
+        meeting=meeting,
         subject=f"{case_id}: closed, {outcome}",
     )
     return revision.record

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
 from jatac.models.common import CASE_ID_RE
+from jatac.models.meeting import MEETING_ID_RE
 from jatac.yamlfile import YamlProblem, parse, plain, position
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class Kind:
     id_field: str = "id"
     # validated with the case of the same id as context (a SARA package and its case)
     with_case: bool = False
+    # the commit trailer that names a record of this kind, for `git log --grep`
+    trailer: str = "Jatac-Case"
 
     @property
     def model(self) -> type[BaseModel]:
@@ -77,6 +80,23 @@ KINDS: dict[str, Kind] = {
         "JAT-2026-0001",
         id_field="case",
         with_case=True,
+    ),
+    "meeting": Kind(
+        "meeting",
+        "meetings",
+        "jatac.models.meeting:Meeting",
+        MEETING_ID_RE,
+        "2026-12-07-coordinating",
+        trailer="Jatac-Meeting",
+    ),
+    "minutes": Kind(
+        "minutes",
+        "minutes",
+        "jatac.models.meeting:Minutes",
+        MEETING_ID_RE,
+        "2026-12-07-coordinating",
+        id_field="meeting",
+        trailer="Jatac-Meeting",
     ),
 }
 
@@ -160,9 +180,7 @@ class Repository:
         self.root = root
 
     @classmethod
-    def find(
-        cls, explicit: str | os.PathLike[str] | None = None, start: Path | None = None
-    ) -> Repository:
+    def find(cls, explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Repository:
         return cls(find_root(explicit, start))
 
     # -- config ----------------------------------------------------------------
@@ -204,9 +222,7 @@ class Repository:
         except YamlProblem as e:
             raise InvalidRecord([e.problem]) from None
 
-    def _validate(
-        self, model: type[BaseModel], doc: CommentedMap, relpath: str, context: Any
-    ) -> Any:
+    def _validate(self, model: type[BaseModel], doc: CommentedMap, relpath: str, context: Any) -> Any:
         from pydantic import ValidationError
 
         from jatac.problems import from_validation
@@ -214,9 +230,7 @@ class Repository:
         try:
             return model.model_validate(plain(doc), context=context)
         except ValidationError as e:
-            raise InvalidRecord(
-                from_validation(e, doc, relpath, list(model.model_fields))
-            ) from None
+            raise InvalidRecord(from_validation(e, doc, relpath, list(model.model_fields))) from None
 
     def validate_doc(
         self,
@@ -261,9 +275,7 @@ class Repository:
         record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
         return Loaded(kind, relpath, text, doc, record)
 
-    def load_all(
-        self, kind: Kind, cases: dict[str, Any] | None = None
-    ) -> tuple[list[Any], list[Problem]]:
+    def load_all(self, kind: Kind, cases: dict[str, Any] | None = None) -> tuple[list[Any], list[Problem]]:
         """Every valid record of a kind, and the problems of the files that are not.
 
         ``cases`` (by id) saves reading each case again for kinds validated with their case.
@@ -272,9 +284,7 @@ class Repository:
         for path in self.files(kind):
             rel = path.relative_to(self.root).as_posix()
             if not kind.id_re.fullmatch(path.stem):
-                problems.append(
-                    Problem(rel, None, None, "", f"{path.stem!r} is not a {kind.name} id")
-                )
+                problems.append(Problem(rel, None, None, "", f"{path.stem!r} is not a {kind.name} id"))
                 continue
             case = cases.get(path.stem) if (cases is not None and kind.with_case) else None
             try:

@@ -112,9 +112,7 @@ def _check_plain(doc: Any, path: str) -> None:
             tag = getattr(node, "tag", None)
             tag_value = getattr(tag, "value", None) if tag is not None else None
             if tag_value not in _PLAIN_TAGS:
-                raise YamlProblem(
-                    Problem(path, line + 1, col + 1, "", f"the tag {tag_value} is not allowed")
-                )
+                raise YamlProblem(Problem(path, line + 1, col + 1, "", f"the tag {tag_value} is not allowed"))
             if isinstance(node, CommentedMap):
                 for key in node:
                     stack.append((node[key], _pos(node.lc.value(key)) or (line, col)))
@@ -145,9 +143,7 @@ def position(doc: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[
     node = doc
     for i, part in enumerate(loc):
         if isinstance(node, CommentedMap) and part in node:
-            whole = isinstance(node[part], CommentedMap | CommentedSeq) or (
-                at_key and i == len(loc) - 1
-            )
+            whole = isinstance(node[part], CommentedMap | CommentedSeq) or (at_key and i == len(loc) - 1)
             raw = node.lc.key(part) if whole else node.lc.value(part)
             line, col = raw[0], raw[1]
             node = node[part]
@@ -214,9 +210,7 @@ def insert(doc: CommentedMap, key: str, new: Any, order: Sequence[str]) -> None:
     doc.insert(index, key, new)
 
 
-def ensure(
-    doc: CommentedMap, key: str, empty: CommentedMap | CommentedSeq, order: Sequence[str]
-) -> Any:
+def ensure(doc: CommentedMap, key: str, empty: CommentedMap | CommentedSeq, order: Sequence[str]) -> Any:
     """The mapping or list at ``key``, created empty (in model order) when missing or blank."""
     if not isinstance(doc.get(key), type(empty)):
         if key in doc:

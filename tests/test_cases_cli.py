@@ -41,8 +41,7 @@ def test_new_issue_writes_one_file_and_one_commit_with_trailers(jatac: Jatac) ->
     assert "Jatac-Case: JAT-2026-0001" in message
     assert "Jatac-Command: new-issue" in message
     assert (
-        jatac.git("log", "-1", "--format=%an <%ae>").strip()
-        == "Test Coordinator <coordinator@example.org>"
+        jatac.git("log", "-1", "--format=%an <%ae>").strip() == "Test Coordinator <coordinator@example.org>"
     )
     assert jatac.status() == ""
 
@@ -120,10 +119,7 @@ def test_show_in_three_formats(jatac: Jatac) -> None:
     case_id = jatac.new(description="Groups gathering nightly.")
     assert "Groups gathering nightly." in jatac("show", case_id).stdout
     assert json.loads(jatac("show", case_id, "--format", "json").stdout)["status"] == "proposed"
-    assert (
-        jatac("show", case_id, "--format", "yaml").stdout
-        == case_file(jatac.root, case_id).read_text()
-    )
+    assert jatac("show", case_id, "--format", "yaml").stdout == case_file(jatac.root, case_id).read_text()
 
 
 def test_set_changes_fields_in_one_commit_that_says_what(jatac: Jatac) -> None:
@@ -144,9 +140,7 @@ def test_set_changes_fields_in_one_commit_that_says_what(jatac: Jatac) -> None:
     assert "adopted_on: (none) -> 2026-11-16" in body
     assert "Jatac-Command: set" in body
     assert jatac.git("log", "--format=%s", f"--grep=^Jatac-Case: {case_id}$").count(case_id) == 2
-    assert (
-        len(jatac.git("log", "--format=%s", "--", f"issues/2026/{case_id}.yaml").splitlines()) == 2
-    )
+    assert len(jatac.git("log", "--format=%s", "--", f"issues/2026/{case_id}.yaml").splitlines()) == 2
 
 
 def test_set_refuses_a_lifecycle_jump_and_changes_nothing(jatac: Jatac) -> None:
@@ -204,9 +198,7 @@ def test_history_shows_who_when_and_which_fields(jatac: Jatac) -> None:
 def _editor(tmp_path: Path, code: str) -> str:
     """An EDITOR that runs ``code`` on the file (path in ``p``)."""
     script = tmp_path / "editor.py"
-    script.write_text(
-        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n" + code, encoding="utf-8"
-    )
+    script.write_text("import sys, pathlib\np = pathlib.Path(sys.argv[1])\n" + code, encoding="utf-8")
     return f"{sys.executable} {script}"
 
 
@@ -224,9 +216,7 @@ def test_edit_commits_a_valid_edit(jatac: Jatac, tmp_path: Path) -> None:
 def test_edit_refuses_an_invalid_edit_and_keeps_the_file(jatac: Jatac, tmp_path: Path) -> None:
     case_id = jatac.new()
     before = jatac.snapshot()
-    editor = _editor(
-        tmp_path, "p.write_text(p.read_text().replace('status: proposed', 'status: opn'))"
-    )
+    editor = _editor(tmp_path, "p.write_text(p.read_text().replace('status: proposed', 'status: opn'))")
     result = jatac("edit", case_id, env={"EDITOR": editor}, ok=False)
     assert f"issues/2026/{case_id}.yaml:3:9  status: 'opn' is not one of" in result.stderr
     assert "Nothing was changed" in result.stderr
@@ -302,7 +292,5 @@ def test_new_issue_asks_for_each_detail_in_a_terminal(repo: Path) -> None:
     saved = (repo / "issues/2026/JAT-2026-0001.yaml").read_text()
     assert "title: Needles in the play area" in saved
     assert (
-        "location: town-centre" in saved
-        and "raised_by: fire" in saved
-        and "place: Station Square" in saved
+        "location: town-centre" in saved and "raised_by: fire" in saved and "place: Station Square" in saved
     )

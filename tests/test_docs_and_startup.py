@@ -42,16 +42,12 @@ def test_help_imports_no_heavy_library() -> None:
         "heavy = [m for m in ('pydantic', 'ruamel.yaml', 'git', 'jinja2', 'rich.console') if m in sys.modules]\n"
         "print(json.dumps(heavy), file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Usage: jatac" in result.stdout
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
 
 
 def test_python_dash_m_works() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "jatac", "--version"], capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "jatac", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("jatac ")

@@ -47,15 +47,13 @@ def test_set_keeps_comments_quotes_and_layout(jatac: Jatac) -> None:
     assert "title: 'ASB at Melrose Avenue shops'   # the parade, not the car park" in after
 
 
-texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60
-).filter(lambda s: s.strip() == s and s.strip())
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(
+    lambda s: s.strip() == s and s.strip()
+)
 multiline = st.lists(texts, min_size=1, max_size=4).map("\n".join)
 
 
-@settings(
-    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
-)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(
     title=texts,
     description=st.one_of(st.just(""), multiline),
@@ -90,7 +88,5 @@ def test_any_case_the_model_accepts_survives_a_write_and_a_read(
         context={"config": repo.config},
     )
     text = dump(to_yaml(issue.model_dump()))
-    again = KINDS["case"].model.model_validate(
-        plain(parse(text, "x.yaml")), context={"config": repo.config}
-    )
+    again = KINDS["case"].model.model_validate(plain(parse(text, "x.yaml")), context={"config": repo.config})
     assert again == issue

@@ -21,9 +21,7 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert "jatac init" in result.stderr
 
 
-def test_repo_found_upward_and_from_environment(
-    jatac: Jatac, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_repo_found_upward_and_from_environment(jatac: Jatac, monkeypatch: pytest.MonkeyPatch) -> None:
     jatac.new()
     sub = jatac.root / "issues" / "2026"
     monkeypatch.chdir(sub)
@@ -140,9 +138,7 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     assert not (root / "issues").exists() or not any((root / "issues").rglob("*.yaml"))
 
 
-def test_init_without_identity_creates_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_init_without_identity_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "empty-gitconfig"
     empty.write_text("")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(empty))
@@ -153,9 +149,7 @@ def test_init_without_identity_creates_nothing(
 
 @pytest.mark.parametrize("prefix", ["J", "jat1", "TOOLONGPREFIX"])
 def test_init_bad_prefix(tmp_path: Path, prefix: str) -> None:
-    result = CliRunner().invoke(
-        app, ["init", str(tmp_path / "new"), "--name", "X", "--prefix", prefix]
-    )
+    result = CliRunner().invoke(app, ["init", str(tmp_path / "new"), "--name", "X", "--prefix", prefix])
     assert result.exit_code == 1
     assert "cannot be an id prefix" in result.stderr
     assert not (tmp_path / "new").exists()

@@ -93,9 +93,7 @@ def test_the_whole_life_of_a_case(jatac: Jatac, tmp_path: Path) -> None:
     ).stdout.strip()
     assert (a1, a2, a3) == (f"{case}/A1", f"{case}/A2", f"{case}/A3")
 
-    late = json.loads(
-        jatac("action", "list", "--overdue", "--format", "json", env=on("2026-11-25")).stdout
-    )
+    late = json.loads(jatac("action", "list", "--overdue", "--format", "json", env=on("2026-11-25")).stdout)
     assert [r["action"] for r in late] == [a1]
     assert late[0]["days_overdue"] == 5
     assert "OVERDUE 5d" in jatac("action", "list", env=on("2026-11-25")).stdout
@@ -182,9 +180,7 @@ def adopted(jatac: Jatac) -> str:
         (["evaluate", "JAT-2026-0099"], "there is no case JAT-2026-0099"),
     ],
 )
-def test_bad_input_changes_nothing(
-    jatac: Jatac, adopted: str, args: list[str], message: str
-) -> None:
+def test_bad_input_changes_nothing(jatac: Jatac, adopted: str, args: list[str], message: str) -> None:
     jatac("action", "add", adopted, "Patrols", "--owner", "police", "--due", "2026-12-01")
     before, commits = jatac.snapshot(), jatac.commits()
     result = jatac(*[a.format(case=adopted) for a in args], ok=False)
@@ -223,14 +219,9 @@ def test_editing_a_package_into_an_invalid_state_is_refused(
 
 
 def test_escalation_goes_up_one_level_at_a_time(jatac: Jatac, adopted: str) -> None:
-    jatac(
-        "escalate", adopted, "--to", "performance-group", "--reason", "No reduction after 3 months"
-    )
+    jatac("escalate", adopted, "--to", "performance-group", "--reason", "No reduction after 3 months")
     again = jatac("escalate", adopted, "--to", "performance-group", "--reason", "x", ok=False)
-    assert (
-        "already escalated to performance-group" in again.stderr
-        and "next level is rag" in again.stderr
-    )
+    assert "already escalated to performance-group" in again.stderr and "next level is rag" in again.stderr
     jatac("escalate", adopted, "--to", "rag", "--reason", "Needs a strategic response")
     out = jatac("list", "--escalated").stdout
     assert adopted in out and "rag" in out
@@ -251,10 +242,7 @@ def test_cases_past_review_are_flagged(jatac: Jatac) -> None:
     )
     assert "2026-11-30" in jatac("list", env=on("2026-11-29")).stdout
     late = jatac("list", env=on("2026-12-01"))
-    assert (
-        "2026-11-30 DUE" in late.stdout
-        and "1 adopted case(s) past their review date" in late.stderr
-    )
+    assert "2026-11-30 DUE" in late.stdout and "1 adopted case(s) past their review date" in late.stderr
     jatac("set", case, "reviewed_on=2026-12-01", env=on("2026-12-01"))
     assert "DUE" not in jatac("list", env=on("2026-12-02")).stdout
 
@@ -282,9 +270,7 @@ def test_set_status_adopted_without_a_lead_points_to_adopt(jatac: Jatac) -> None
     assert "jatac adopt CASE --lead AGENCY" in result.stderr
 
 
-def test_sara_edit_starts_a_package_for_a_case_adopted_by_hand(
-    jatac: Jatac, tmp_path: Path
-) -> None:
+def test_sara_edit_starts_a_package_for_a_case_adopted_by_hand(jatac: Jatac, tmp_path: Path) -> None:
     case = jatac.new()
     jatac("set", case, "status=adopted", "lead=police", "problem_manager=Neighbourhood Inspector")
     assert "has no SARA package" in jatac("validate", ok=False).stderr

@@ -97,16 +97,12 @@ def test_a_merge_conflict_is_named(jatac: Jatac, write: Callable[[str, str], Pat
     assert f"{PATH}:4:1  an unresolved git merge conflict" in broken(jatac, write, text)
 
 
-def test_a_half_written_file_is_an_error_not_a_crash(
-    jatac: Jatac, write: Callable[[str, str], Path]
-) -> None:
+def test_a_half_written_file_is_an_error_not_a_crash(jatac: Jatac, write: Callable[[str, str], Path]) -> None:
     err = broken(jatac, write, GOOD[: GOOD.index("raised_by")] + "raised_b")
     assert PATH in err
 
 
-def test_every_bad_file_is_listed_not_just_the_first(
-    jatac: Jatac, write: Callable[[str, str], Path]
-) -> None:
+def test_every_bad_file_is_listed_not_just_the_first(jatac: Jatac, write: Callable[[str, str], Path]) -> None:
     write("issues/2026/JAT-2026-0002.yaml", GOOD.replace("0001", "0002").replace("asb", "nope"))
     err = broken(jatac, write, GOOD.replace("high", "urgent"))
     assert "JAT-2026-0001.yaml:4:11" in err and "JAT-2026-0002.yaml:5:11" in err
@@ -122,14 +118,11 @@ def test_config_errors_have_lines_too(jatac: Jatac) -> None:
     config = jatac.root / "jatac.yaml"
     config.write_text(config.read_text().replace("prefix: JAT", "prefix: jat1"))
     assert (
-        "jatac.yaml:5:9  prefix: 'jat1' must be 2 to 8 capital letters"
-        in jatac("validate", ok=False).stderr
+        "jatac.yaml:5:9  prefix: 'jat1' must be 2 to 8 capital letters" in jatac("validate", ok=False).stderr
     )
 
 
-def test_list_still_lists_the_good_cases_and_warns(
-    jatac: Jatac, write: Callable[[str, str], Path]
-) -> None:
+def test_list_still_lists_the_good_cases_and_warns(jatac: Jatac, write: Callable[[str, str], Path]) -> None:
     write(PATH, GOOD)
     write("issues/2026/JAT-2026-0002.yaml", "id: [")
     result = jatac("list")

@@ -34,12 +34,8 @@ class JatacGroup(TyperGroup):
         except Exception as e:
             if os.environ.get("JATAC_DEBUG"):
                 raise
-            typer.secho(
-                f"jatac hit an unexpected error: {type(e).__name__}: {e}", fg="red", err=True
-            )
-            typer.echo(
-                "This is a bug in jatac. Run again with JATAC_DEBUG=1 to see the details.", err=True
-            )
+            typer.secho(f"jatac hit an unexpected error: {type(e).__name__}: {e}", fg="red", err=True)
+            typer.echo("This is a bug in jatac. Run again with JATAC_DEBUG=1 to see the details.", err=True)
             raise typer.Exit(70) from None
 
 
@@ -89,11 +85,12 @@ def _main(
 
 
 def _register() -> None:
-    from jatac.cli import cases, repository, sara
+    from jatac.cli import cases, meetings, repository, sara
 
     repository.register(app)
     cases.register(app)
     sara.register(app)
+    meetings.register(app)
 
 
 _register()

@@ -11,9 +11,7 @@ import typer
 from jatac.cli.output import check_format, print_json, print_rows, success
 from jatac.cli.state import open_repo
 
-NO_COMMIT = typer.Option(
-    False, "--no-commit", help="Write and stage the change, but do not commit it."
-)
+NO_COMMIT = typer.Option(False, "--no-commit", help="Write and stage the change, but do not commit it.")
 
 
 def register(app: typer.Typer) -> None:
@@ -33,25 +31,15 @@ def _ask(label: str, choices: dict[str, Any] | None = None, default: str | None 
 
 def new_issue(
     title: str = typer.Option(None, "--title", help="What the problem is, in a line."),
-    category: str = typer.Option(
-        None, "--category", help="A category id from jatac.yaml (asb, drugs ...)."
-    ),
-    location: str = typer.Option(
-        None, "--location", help="A locality from jatac.yaml, by id or name."
-    ),
+    category: str = typer.Option(None, "--category", help="A category id from jatac.yaml (asb, drugs ...)."),
+    location: str = typer.Option(None, "--location", help="A locality from jatac.yaml, by id or name."),
     place: str = typer.Option(
         None, "--place", help="The street, shops or estate, in words (never a home address)."
     ),
-    raised_by: str = typer.Option(
-        None, "--raised-by", help="The agency raising it (id from jatac.yaml)."
-    ),
+    raised_by: str = typer.Option(None, "--raised-by", help="The agency raising it (id from jatac.yaml)."),
     priority: str = typer.Option("medium", "--priority", help="high, medium or low."),
-    risk: str = typer.Option(
-        None, "--risk", help="Risk level (high, medium, low) if not the priority."
-    ),
-    description: str = typer.Option(
-        None, "--description", help="What is happening, when, who is affected."
-    ),
+    risk: str = typer.Option(None, "--risk", help="Risk level (high, medium, low) if not the priority."),
+    description: str = typer.Option(None, "--description", help="What is happening, when, who is affected."),
     marking: str = typer.Option(None, "--marking", help="OFFICIAL or OFFICIAL-SENSITIVE."),
     tags: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
     no_commit: bool = NO_COMMIT,
@@ -78,11 +66,7 @@ def new_issue(
         title = title or _ask("Title")
         category = category or _ask("Category", cfg.category_by_id)
         location = location or _ask("Location", cfg.locality_by_id)
-        place = (
-            place
-            if place is not None
-            else (_ask("Place (street, shops, estate)", default="") or None)
-        )
+        place = place if place is not None else (_ask("Place (street, shops, estate)", default="") or None)
         raised_by = raised_by or _ask("Raised by (agency)", cfg.agency_by_id)
         priority = _ask("Priority (high, medium, low)", default=priority)
         if description is None:

@@ -54,9 +54,7 @@ def edit_until_valid(
             except InvalidRecord as e:
                 report_error(e)
                 if not sys.stdin.isatty() or not typer.confirm("Edit again?", default=True):
-                    typer.secho(
-                        "Nothing was changed; your edit was not saved.", fg="yellow", err=True
-                    )
+                    typer.secho("Nothing was changed; your edit was not saved.", fg="yellow", err=True)
                     raise typer.Exit(1) from None
     success(done)
     for line in body:

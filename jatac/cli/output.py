@@ -19,9 +19,7 @@ WRAPPING = {"title", "place", "what", "note", "purpose", "reason", "description"
 
 def check_format(value: str, allowed: Sequence[str] = FORMATS) -> str:
     if value not in allowed:
-        raise typer.BadParameter(
-            f"{value!r} is not one of {', '.join(allowed)}", param_hint="--format"
-        )
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint="--format")
     return value
 
 
@@ -54,9 +52,7 @@ def print_rows(
         print_json(rows)
         return
     if fmt == "csv":
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=[k for k, _ in columns], extrasaction="ignore"
-        )
+        writer = csv.DictWriter(sys.stdout, fieldnames=[k for k, _ in columns], extrasaction="ignore")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(row.get(k)) for k, _ in columns})

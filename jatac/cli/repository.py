@@ -16,22 +16,16 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    path: Path = typer.Argument(
-        ..., help="Folder for the new case repository (created if missing)."
-    ),
+    path: Path = typer.Argument(..., help="Folder for the new case repository (created if missing)."),
     name: str = typer.Option(..., "--name", help='The partnership\'s name, e.g. "SaferMK".'),
-    prefix: str = typer.Option(
-        "JAT", "--prefix", help="Letters that start every case id (JAT-2026-0001)."
-    ),
+    prefix: str = typer.Option("JAT", "--prefix", help="Letters that start every case id (JAT-2026-0001)."),
 ) -> None:
     """Create a new case repository: jatac.yaml to edit, a git repository, a first commit."""
     from jatac.repo_init import init as make
 
     repo = make(path, name=name, prefix=prefix)
     typer.secho(f"Created {repo.root}", fg="green")
-    typer.echo(
-        "Next: edit jatac.yaml (agencies, localities, meeting dates), then `jatac validate`."
-    )
+    typer.echo("Next: edit jatac.yaml (agencies, localities, meeting dates), then `jatac validate`.")
 
 
 def validate() -> None:
@@ -65,9 +59,7 @@ def demo(
     from jatac.models.case import summary
 
     repo = make_demo(folder)
-    typer.secho(
-        f"Example partnership copied to {repo.root} (a git repository of its own).", fg="green"
-    )
+    typer.secho(f"Example partnership copied to {repo.root} (a git repository of its own).", fg="green")
     records, _ = find(repo, CaseFilter())
     rows = [summary(r) for r in records]
     print_rows(rows, "table", CASE_COLUMNS, title=f"{repo.config.name}: {len(rows)} open cases")

@@ -13,12 +13,8 @@ from jatac.cli.state import open_repo
 CASE_ARG = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.")
 ACTION_ARG = typer.Argument(..., metavar="ACTION", help="The action, e.g. JAT-2026-0001/A2.")
 
-sara_app = typer.Typer(
-    help="The SARA problem-solving package of an adopted case.", no_args_is_help=True
-)
-action_app = typer.Typer(
-    help="The action plan: add, update, finish and chase actions.", no_args_is_help=True
-)
+sara_app = typer.Typer(help="The SARA problem-solving package of an adopted case.", no_args_is_help=True)
+action_app = typer.Typer(help="The action plan: add, update, finish and chase actions.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -156,9 +152,7 @@ def action_update(
     from jatac.sara import update_action
 
     repo = open_repo()
-    action = update_action(
-        repo, ref, note=note, due=_date(due, "--due"), owner=owner, no_commit=no_commit
-    )
+    action = update_action(repo, ref, note=note, due=_date(due, "--due"), owner=owner, no_commit=no_commit)
     success(f"{ref} updated: due {action.due}, owner {action.owner}")
 
 
@@ -202,9 +196,7 @@ ACTION_COLUMNS = [
 def action_list(
     overdue: bool = typer.Option(False, "--overdue", help="Only actions past their due date."),
     agency: str = typer.Option(None, "--agency", help="Only this owner agency."),
-    case_id: str = typer.Option(
-        None, "--case", help="Only this case's actions (finished ones too)."
-    ),
+    case_id: str = typer.Option(None, "--case", help="Only this case's actions (finished ones too)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The chase list: open actions of adopted cases, overdue first."""
@@ -237,9 +229,7 @@ def evaluate(case_id: str = CASE_ARG, no_commit: bool = NO_COMMIT) -> None:
 
     do(open_repo(), case_id, no_commit=no_commit)
     success(f"{case_id}: evaluation form started.")
-    typer.echo(
-        f"Fill it in with: jatac sara edit {case_id}; then close with: jatac close {case_id}"
-    )
+    typer.echo(f"Fill it in with: jatac sara edit {case_id}; then close with: jatac close {case_id}")
 
 
 def escalate(

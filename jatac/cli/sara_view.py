@@ -23,11 +23,7 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
         f"Lead: {escape(str(lead))}, problem manager: {escape(str(case.problem_manager))}   "
         f"Status: {case.status.value}   Stage: [bold]{package.stage.value}[/bold]   "
         f"Actions: {done} of {total} finished"
-        + (
-            f"   Review: {review}{' [red](due)[/red]' if review and review < today else ''}"
-            if review
-            else ""
-        )
+        + (f"   Review: {review}{' [red](due)[/red]' if review and review < today else ''}" if review else "")
     )
     gaps = package.gaps()
 
@@ -45,8 +41,7 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
     objective = []
     if o.impact:
         objective.append(
-            f"Impact: {o.impact.value}"
-            + (f" by {o.reduce_by_percent}%" if o.reduce_by_percent else "")
+            f"Impact: {o.impact.value}" + (f" by {o.reduce_by_percent}%" if o.reduce_by_percent else "")
         )
     if o.measure:
         objective.append(f"Measure: {o.measure}")
@@ -81,8 +76,7 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
 
     r = package.response
     response = [
-        f"Tactic: {t.tactic}" + (f" (targets {', '.join(t.targets)})" if t.targets else "")
-        for t in r.tactics
+        f"Tactic: {t.tactic}" + (f" (targets {', '.join(t.targets)})" if t.targets else "") for t in r.tactics
     ]
     response += [f"Output: {x}" for x in r.outputs]
     section("Response", response, "response")

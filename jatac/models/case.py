@@ -184,9 +184,7 @@ class Issue(Record):
             if when is not None and when < self.raised_on:
                 raise FieldError(name.split()[0], f"{when} is before raised_on {self.raised_on}")
         if self.adopted_on and self.closed_on and self.closed_on < self.adopted_on:
-            raise FieldError(
-                "closed_on", f"{self.closed_on} is before adopted_on {self.adopted_on}"
-            )
+            raise FieldError("closed_on", f"{self.closed_on} is before adopted_on {self.adopted_on}")
         if self.status is Status.closed and (self.closed_on is None or self.outcome is None):
             missing = "outcome" if self.outcome is None else "closed_on"
             raise FieldError(missing, "a closed case needs closed_on and an outcome")
@@ -199,9 +197,7 @@ class Issue(Record):
                         "and adopted_on (jatac adopt CASE --lead AGENCY --problem-manager ROLE)",
                     )
         if self.status is Status.escalated and not self.escalations:
-            raise FieldError(
-                "escalations", "an escalated case needs an escalation (to, on, reason)"
-            )
+            raise FieldError("escalations", "an escalated case needs an escalation (to, on, reason)")
         if self.status is Status.referred and not self.referred_to:
             raise FieldError("referred_to", "a referred case says who it was referred to")
         if self.status is not Status.closed and self.outcome is not None:

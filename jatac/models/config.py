@@ -9,6 +9,7 @@ from functools import cached_property
 from pydantic import Field, field_validator, model_validator
 
 from jatac.models.common import Level, Line, Marking, Record, Slug
+from jatac.models.meeting import Schedule
 
 
 class Member(Record):
@@ -60,8 +61,7 @@ class Group(Record):
     audience: Audience = Audience.core
     chair: Line | None = None
     venue: Line | None = None
-    # How often it meets; read by the meeting schedule (see jatac.meetings).
-    schedule: dict[str, object] | None = None
+    schedule: Schedule | None = None
 
 
 class EscalationLevel(Record):

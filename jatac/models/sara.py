@@ -262,8 +262,7 @@ class SaraPackage(Record):
             if unknown:
                 raise FieldError(
                     "response",
-                    f"tactic {tactic.tactic!r} targets {', '.join(unknown)}, "
-                    "not a cause in the analysis",
+                    f"tactic {tactic.tactic!r} targets {', '.join(unknown)}, not a cause in the analysis",
                 )
         seen: set[str] = set()
         for action in self.response.actions:

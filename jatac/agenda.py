@@ -1,0 +1,238 @@
+"""The agenda, assembled from the case repository in the order a tasking meeting runs.
+
+1 welcome and attendance; 2 last minutes and matters arising; 3 the action
+log; 4 the current picture; 5 adopted cases; 6 new issues; 7 late items;
+8 fund requests; 9 escalations and closures; 10 any other business; 11 the
+next meeting. The wide group gets trends, not case detail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from jatac.clock import today
+from jatac.meetings import Planned, following, previous
+from jatac.models.case import Issue, Status
+from jatac.models.common import LEVEL_ORDER, Marking
+from jatac.models.meeting import ItemKind
+from jatac.models.sara import ActionStatus, Recommendation, SaraPackage
+from jatac.store import KINDS, Repository
+
+
+def _quarter(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _counts(values: list[str], names: dict[str, Any]) -> list[dict[str, Any]]:
+    counted = Counter(values)
+    return [
+        {"id": key, "name": getattr(names.get(key), "name", key), "count": n}
+        for key, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def build(repo: Repository, planned: Planned) -> dict[str, Any]:
+    """Everything an agenda template may show, for the meeting ``planned``."""
+    cfg = repo.config
+    on = planned.day
+    cases_all, _ = repo.load_all(KINDS["case"])
+    cases: list[Issue] = [c for c in cases_all if c.raised_on <= on]
+    by_id = {c.id: c for c in cases}
+    packages_all, _ = repo.load_all(KINDS["sara"], by_id)
+    packages: dict[str, SaraPackage] = {p.case: p for p in packages_all if p.case in by_id}
+    last = previous(repo, planned)
+    since = last.day if last else date.min
+    meeting = planned.as_meeting()
+    agency_name = {a.id: a.name for a in cfg.agencies}
+    open_cases = [c for c in cases if c.is_open]
+
+    # 1 attendance: the members expected at this group
+    expected = []
+    for agency in cfg.agencies:
+        roles = [m.role for m in agency.members if not m.groups or planned.group.id in m.groups]
+        if roles:
+            expected.append({"agency": agency.name, "roles": roles})
+
+    # 3 the action log, by owner agency, overdue first
+    actions: list[dict[str, Any]] = []
+    for case in open_cases:
+        package = packages.get(case.id)
+        if package is None:
+            continue
+        for a in package.response.actions:
+            if a.status is ActionStatus.open:
+                late = a.overdue(on)
+                actions.append(
+                    {
+                        "ref": f"{case.id}/{a.id}",
+                        "case": case.id,
+                        "case_title": case.title,
+                        "what": a.what,
+                        "owner": a.owner,
+                        "owner_name": agency_name.get(a.owner, a.owner),
+                        "due": a.due,
+                        "overdue": late,
+                        "days_overdue": (on - a.due).days if late else 0,
+                        "last_update": a.updates[-1].note if a.updates else "",
+                        "marking": case.marking.value,
+                    }
+                )
+    actions.sort(key=lambda r: (not r["overdue"], r["owner_name"], r["due"]))
+    by_owner: dict[str, list[dict[str, Any]]] = {}
+    for row in actions:
+        by_owner.setdefault(row["owner_name"], []).append(row)
+
+    # 2 matters arising: actions the last meeting set
+    arising = []
+    if last is not None:
+        for case_id, package in packages.items():
+            for a in package.response.actions:
+                if a.meeting in {last.id, last.day.isoformat()}:
+                    arising.append(
+                        {
+                            "ref": f"{case_id}/{a.id}",
+                            "what": a.what,
+                            "owner": a.owner,
+                            "status": "overdue" if a.overdue(on) else a.status.value,
+                        }
+                    )
+
+    # 4 the current picture
+    def changed(attr: str) -> list[Issue]:
+        return [c for c in cases if (d := getattr(c, attr)) is not None and since < d <= on]
+
+    escalated_since = [c for c in cases if any(since < e.on <= on for e in c.escalations)]
+    picture: dict[str, Any] = {
+        "open": len(open_cases),
+        "by_priority": [
+            {"id": p.value, "name": p.value, "count": sum(1 for c in open_cases if c.priority is p)}
+            for p in sorted(LEVEL_ORDER, key=LEVEL_ORDER.__getitem__)
+        ],
+        "by_locality": _counts([c.location for c in open_cases], cfg.locality_by_id),
+        "by_category": _counts([c.category for c in open_cases], cfg.category_by_id),
+        "raised": changed("raised_on"),
+        "adopted": changed("adopted_on"),
+        "closed": changed("closed_on"),
+        "escalated": escalated_since,
+    }
+
+    # 5 adopted cases, by priority
+    adopted = []
+    for c in sorted(
+        (c for c in open_cases if c.status in {Status.adopted, Status.escalated}),
+        key=lambda c: (LEVEL_ORDER[c.priority], c.id),
+    ):
+        package = packages.get(c.id)
+        review = c.next_review(cfg.review_days)
+        done, total = package.progress() if package else (0, 0)
+        adopted.append(
+            {
+                "case": c,
+                "stage": package.stage.value if package else "no package",
+                "lead": agency_name.get(c.lead or "", c.lead),
+                "next_review": review,
+                "review_due": bool(review and review <= on),
+                "actions_done": done,
+                "actions_total": total,
+            }
+        )
+
+    # 6 and 7 new issues and partners' items, on time or late
+    deadline = planned.items_due
+    proposed = [c for c in cases if c.status is Status.proposed and c.raised_on > since]
+    items = meeting.items
+    new_items = [i for i in items if i.kind is ItemKind.issue and not i.late]
+    late_items = [i for i in items if i.kind is ItemKind.issue and i.late]
+
+    # 9 escalations and evaluations for closure
+    for_closure = [
+        c
+        for c in open_cases
+        if (p := packages.get(c.id))
+        and p.assessment
+        and not p.assessment.missing()
+        and p.assessment.recommendation is Recommendation.close
+    ]
+    being_evaluated = [
+        c
+        for c in open_cases
+        if (p := packages.get(c.id)) and p.assessment is not None and c not in for_closure
+    ]
+
+    # the document's marking is the highest of what it shows; the wide agenda shows only counts
+    shown_cases = [*open_cases, *picture["closed"]] if planned.group.audience.value == "core" else []
+    marking = Marking.highest([meeting.marking, *(c.marking for c in shown_cases)])
+    now = today()
+    return {
+        "partnership": cfg.name,
+        "group": planned.group,
+        "meeting": meeting,
+        "planned": planned,
+        "date": on,
+        "time": planned.time,
+        "venue": planned.venue,
+        "chair": planned.chair,
+        "send_by": planned.send_by,
+        "items_due": deadline,
+        "generated_on": now,
+        "sent_late": now > planned.send_by,
+        "marking": marking.value,
+        "expected": expected,
+        "last": last,
+        "arising": arising,
+        "actions_by_owner": by_owner,
+        "overdue_count": sum(1 for a in actions if a["overdue"]),
+        "action_count": len(actions),
+        "picture": picture,
+        "adopted": adopted,
+        "proposed_on_time": [c for c in proposed if c.raised_on <= deadline],
+        "proposed_late": [c for c in proposed if c.raised_on > deadline],
+        "new_items": new_items,
+        "late_items": late_items,
+        "fund_items": [i for i in items if i.kind is ItemKind.fund],
+        "aob_items": [i for i in items if i.kind is ItemKind.aob],
+        "escalated": [c for c in open_cases if c.status is Status.escalated],
+        "for_closure": for_closure,
+        "being_evaluated": being_evaluated,
+        "next_meeting": following(repo, planned),
+        "agency_name": agency_name,
+        "locality_name": {loc.id: loc.name for loc in cfg.localities},
+        "category_name": {cat.id: cat.name for cat in cfg.categories},
+        "trends": trends(cases, on, cfg),
+    }
+
+
+def trends(cases: list[Issue], on: date, cfg: Any, quarters: int = 4) -> dict[str, Any]:
+    """Cases raised per quarter by locality and by category, for the wide group."""
+    keys: list[str] = []
+    year, q = on.year, (on.month - 1) // 3 + 1
+    for _ in range(quarters):
+        keys.insert(0, f"{year}-Q{q}")
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    window = [c for c in cases if _quarter(c.raised_on) in keys]
+
+    def table(attr: str, names: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = []
+        for key in sorted({getattr(c, attr) for c in window}):
+            counts = [
+                sum(1 for c in window if getattr(c, attr) == key and _quarter(c.raised_on) == k) for k in keys
+            ]
+            rows.append(
+                {
+                    "name": getattr(names.get(key), "name", key),
+                    "counts": counts,
+                    "total": sum(counts),
+                }
+            )
+        return sorted(rows, key=lambda r: (-r["total"], r["name"]))
+
+    return {
+        "quarters": keys,
+        "by_locality": table("location", cfg.locality_by_id),
+        "by_category": table("category", cfg.category_by_id),
+        "raised": [sum(1 for c in window if _quarter(c.raised_on) == k) for k in keys],
+        "adopted": [sum(1 for c in cases if c.adopted_on and _quarter(c.adopted_on) == k) for k in keys],
+        "closed": [sum(1 for c in cases if c.closed_on and _quarter(c.closed_on) == k) for k in keys],
+    }

@@ -1,0 +1,221 @@
+"""Commands for meetings: meetings, meeting new, item add, agenda, minutes, calendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from jatac.cli.cases import NO_COMMIT
+from jatac.cli.output import check_format, print_rows, success, warn
+from jatac.cli.state import open_repo
+
+meeting_app = typer.Typer(help="Create a meeting outside the schedule.", no_args_is_help=True)
+item_app = typer.Typer(help="Partners' items for a meeting's agenda.", no_args_is_help=True)
+minutes_app = typer.Typer(help="Write, render and apply a meeting's minutes.", no_args_is_help=True)
+
+WHEN = typer.Argument(None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one).")
+GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
+DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html or md.")
+OUT = typer.Option(None, "--out", "-o", help="Write here (default: the repository's build/ folder).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("meetings")(meetings)
+    app.command("agenda")(agenda)
+    app.command("calendar")(calendar)
+    app.add_typer(meeting_app, name="meeting")
+    app.add_typer(item_app, name="item")
+    app.add_typer(minutes_app, name="minutes")
+
+
+def meetings(
+    count: int = typer.Option(3, "--count", "-n", help="How many meetings of each group to show."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+) -> None:
+    """The coming meetings of each group, with the agenda send-by date and the item deadline."""
+    from jatac.clock import today
+    from jatac.meetings import upcoming
+
+    check_format(fmt)
+    repo = open_repo()
+    now = today()
+    rows = []
+    for p in upcoming(repo, now, count):
+        rows.append(
+            {
+                "date": p.day.isoformat(),
+                "day": f"{p.day:%a}",
+                "time": p.time,
+                "group": p.group.id,
+                "group_name": p.group.name,
+                "venue": p.venue,
+                "items_due": p.items_due.isoformat(),
+                "agenda_by": p.send_by.isoformat(),
+                "items": len(p.record.items) if p.record else 0,
+                "note": "cancelled"
+                if p.cancelled
+                else (f"moved from {p.moved_from}" if p.moved_from else ""),
+            }
+        )
+    columns = [
+        ("date", "Date"),
+        ("day", "Day"),
+        ("time", "Time"),
+        ("group_name", "Group"),
+        ("items_due", "Items due"),
+        ("agenda_by", "Agenda out by"),
+        ("items", "Items"),
+        ("note", "Note"),
+    ]
+    print_rows(rows, fmt, columns, title=f"{repo.config.name}: coming meetings")
+
+
+@meeting_app.command("new")
+def meeting_new(
+    group: str = typer.Option(..., "--group", "-g", help="The group (id from jatac.yaml)."),
+    date: str = typer.Option(..., "--date", help="YYYY-MM-DD."),
+    venue: str = typer.Option(None, "--venue", help="Where (default: the group's venue)."),
+    chair: str = typer.Option(None, "--chair", help="Who chairs (default: the group's chair)."),
+    time: str = typer.Option(None, "--time", help="HH:MM."),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Create a meeting file (scheduled meetings get one when their first item is added)."""
+    from jatac.meetings import new_meeting, parse_day
+
+    meeting, on_schedule = new_meeting(
+        open_repo(),
+        group_id=group,
+        day=parse_day(date),
+        venue=venue,
+        chair=chair,
+        time=time,
+        no_commit=no_commit,
+    )
+    success(f"Meeting {meeting.id} created.")
+    if not on_schedule:
+        warn(f"{date} is not on the {group} schedule in jatac.yaml: an extra meeting.")
+
+
+@item_app.command("add")
+def item_add(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    title: str = typer.Argument(..., help="The item, in a line."),
+    by: str = typer.Option(..., "--by", help="The agency proposing it (id from jatac.yaml)."),
+    case: str = typer.Option(None, "--case", help="The case it is about, if any."),
+    kind: str = typer.Option("issue", "--kind", help="issue, fund (a fund request) or aob."),
+    late: bool = typer.Option(False, "--late", help="After the item deadline: the Chair has been told."),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Add a partner's item to a meeting's agenda (after the item deadline only with --late)."""
+    from jatac.meetings import add_item
+
+    planned, item = add_item(
+        open_repo(),
+        when,
+        title,
+        by=by,
+        case=case,
+        kind=kind,
+        late=late,
+        group_id=group,
+        no_commit=no_commit,
+    )
+    success(f"{planned.id}: item {item.id} added" + (" as a late item" if item.late else "") + ".")
+    if late and not item.late:
+        typer.echo(f"It is before the item deadline ({planned.items_due}), so it is not a late item.")
+
+
+def agenda(
+    when: str = WHEN,
+    fmt: str = DOC_FORMAT,
+    out: Path = OUT,
+    group: str = GROUP,
+) -> None:
+    """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
+    from jatac.agenda import build
+    from jatac.clock import today
+    from jatac.meetings import find
+    from jatac.render.documents import build_is_ignored, write
+
+    check_format(fmt, ("pdf", "html", "md"))
+    repo = open_repo()
+    planned = find(repo, when, group)
+    context = build(repo, planned)
+    template = "agenda-wide" if planned.group.audience.value == "wide" else "agenda"
+    path = write(repo, template, fmt, context, f"agenda-{planned.id}", out)
+    typer.echo(str(path))
+    if today() > planned.send_by:
+        warn(f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before).")
+    if out is None and not build_is_ignored(repo):
+        warn("build/ is not in this repository's .gitignore; add it so rendered files stay out of git.")
+
+
+def calendar(
+    out: Path = typer.Option(Path("meetings.ics"), "--out", "-o", help="The .ics file to write."),
+    months: int = typer.Option(12, "--months", help="How far ahead."),
+) -> None:
+    """Write the meeting schedule (meetings, agenda send-by dates, item deadlines) as an .ics file."""
+    from jatac.calendar_ics import write_calendar
+
+    count = write_calendar(open_repo(), out, months=months)
+    success(f"{out}: {count} meetings with their deadlines.")
+
+
+@minutes_app.command("new")
+def minutes_new(when: str = WHEN, group: str = GROUP) -> None:
+    """Start a meeting's minutes from its agenda: attendance by agency, numbered items."""
+    from jatac.minutes import MINUTES, start
+
+    repo = open_repo()
+    planned = start(repo, when, group)
+    success(f"Minutes started: {repo.relpath(MINUTES, planned.id)}")
+    typer.echo("Fill them in (attendance, what was heard, RESOLVED, decisions), then:")
+    typer.echo(f"  jatac minutes render {planned.day}   and   jatac minutes apply {planned.day}")
+
+
+@minutes_app.command("render")
+def minutes_render(when: str = WHEN, fmt: str = DOC_FORMAT, out: Path = OUT, group: str = GROUP) -> None:
+    """Render a meeting's minutes (PDF, HTML or Markdown) to circulate."""
+    from jatac.minutes import load, render_context
+    from jatac.render.documents import write
+
+    check_format(fmt, ("pdf", "html", "md"))
+    repo = open_repo()
+    planned, minutes = load(repo, when, group)
+    path = write(repo, "minutes", fmt, render_context(repo, planned, minutes), f"minutes-{planned.id}", out)
+    typer.echo(str(path))
+
+
+@minutes_app.command("apply")
+def minutes_apply(when: str = WHEN, group: str = GROUP) -> None:
+    """Carry the minutes' decisions into the cases (adopt, actions, close ...); safe to run twice."""
+    from jatac.minutes import apply
+
+    outcomes = apply(open_repo(), when, group)
+    applied = [o for o in outcomes if o.applied]
+    for o in outcomes:
+        mark = "applied" if o.applied else f"already done ({o.note})"
+        typer.echo(f"  {o.ref}  {o.decision.do.value} {o.decision.case}: {mark}")
+    if not outcomes:
+        typer.echo("The minutes record no decisions to apply.")
+    else:
+        success(f"{len(applied)} decision(s) applied, {len(outcomes) - len(applied)} already in effect.")
+
+
+@minutes_app.command("edit")
+def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
+    """Open a meeting's minutes in your editor; on save they are checked, then committed."""
+    from jatac.cli.editing import edit_until_valid
+    from jatac.minutes import MINUTES, apply_edit, load
+
+    repo = open_repo()
+    planned, _ = load(repo, when, group)
+    text = repo.load(MINUTES, planned.id).text
+    edit_until_valid(
+        text,
+        f"minutes-{planned.id}.yaml",
+        lambda t: apply_edit(repo, planned, t),
+        done=f"Minutes of {planned.id} saved",
+    )

@@ -1,0 +1,285 @@
+"""Meetings: the schedule of each group, meeting files, and partners' agenda items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from jatac.change import Change
+from jatac.clock import today
+from jatac.errors import InvalidRecord, NotFound, Refused
+from jatac.models.config import Group
+from jatac.models.meeting import AgendaItem, ItemKind, Meeting, meeting_id
+from jatac.schedule import (
+    agenda_send_by,
+    items_due,
+    next_occurrence,
+    occurrences,
+    previous_occurrence,
+)
+from jatac.store import KINDS, Repository
+from jatac.yamlfile import dump, ensure, to_yaml
+
+MEETING = KINDS["meeting"]
+
+
+@dataclass
+class Planned:
+    """A meeting as the schedule and (if it exists) its file say."""
+
+    group: Group
+    day: date
+    record: Meeting | None = None
+    moved_from: date | None = None
+
+    @property
+    def id(self) -> str:
+        return meeting_id(self.day, self.group.id)
+
+    @property
+    def send_by(self) -> date:
+        return agenda_send_by(self.group.schedule, self.day)
+
+    @property
+    def items_due(self) -> date:
+        return items_due(self.group.schedule, self.day)
+
+    @property
+    def venue(self) -> str | None:
+        return (self.record.venue if self.record else None) or self.group.venue
+
+    @property
+    def chair(self) -> str | None:
+        return (self.record.chair if self.record else None) or self.group.chair
+
+    @property
+    def time(self) -> str | None:
+        if self.record and self.record.time:
+            return self.record.time
+        return self.group.schedule.time if self.group.schedule else None
+
+    @property
+    def cancelled(self) -> bool:
+        return bool(self.record and self.record.status.value == "cancelled")
+
+    def as_meeting(self) -> Meeting:
+        """The meeting record, or the one its file would hold."""
+        return self.record or Meeting(id=self.id, group=self.group.id, date=self.day)
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Refused(f"{text!r} is not a date", hint="Write it as YYYY-MM-DD, e.g. 2026-12-07.") from None
+
+
+def _group(repo: Repository, group_id: str) -> Group:
+    group = repo.config.group_by_id.get(group_id)
+    if group is None:
+        raise Refused(f"unknown group {group_id!r}", hint="Groups: " + ", ".join(repo.config.group_by_id))
+    return group
+
+
+def meeting_files(repo: Repository) -> dict[str, Meeting]:
+    records, _ = repo.load_all(MEETING)
+    return {m.id: m for m in records}
+
+
+def upcoming(repo: Repository, start: date, count: int = 3) -> list[Planned]:
+    """The next ``count`` meetings of each group from ``start`` (files and schedule together)."""
+    files = meeting_files(repo)
+    found: dict[str, Planned] = {}
+    for group in repo.config.groups:
+        if group.schedule:
+            horizon = start + timedelta(days=400 * max(1, count))
+            for occ in occurrences(group.schedule, start, horizon)[:count]:
+                planned = Planned(group, occ.on, moved_from=occ.planned if occ.moved else None)
+                found[planned.id] = planned
+    for meeting in files.values():
+        if meeting.date >= start and meeting.group in repo.config.group_by_id:
+            found.setdefault(meeting.id, Planned(repo.config.group_by_id[meeting.group], meeting.date))
+            found[meeting.id].record = meeting
+    return sorted(found.values(), key=lambda p: (p.day, p.group.id))
+
+
+def find(repo: Repository, when: str | None, group_id: str | None = None) -> Planned:
+    """A meeting by date (and group, when two meet that day), or the next one when ``when`` is None."""
+    files = meeting_files(repo)
+    groups = [_group(repo, group_id)] if group_id else list(repo.config.groups)
+    if when is None:
+        start = today()
+        nexts = [p for p in upcoming(repo, start, 1) if p.group in groups and not p.cancelled]
+        if not nexts:
+            raise NotFound("no meeting is scheduled", hint="Add a schedule to a group in jatac.yaml.")
+        return nexts[0]
+    day = parse_day(when)
+    matches = []
+    for group in groups:
+        record = files.get(meeting_id(day, group.id))
+        scheduled = group.schedule is not None and bool(occurrences(group.schedule, day, day))
+        if record or scheduled:
+            matches.append(Planned(group, day, record))
+    if not matches:
+        hint = "`jatac meetings` shows the schedule; `jatac meeting new --group G --date D` adds a meeting."
+        raise NotFound(f"no meeting on {day}", hint=hint)
+    if len(matches) > 1:
+        raise Refused(
+            f"{len(matches)} groups meet on {day}",
+            hint="Say which with --group: " + ", ".join(p.group.id for p in matches),
+        )
+    return matches[0]
+
+
+def previous(repo: Repository, planned: Planned) -> Planned | None:
+    """The group's meeting before this one (a held meeting file, or the schedule's)."""
+    files = [m for m in meeting_files(repo).values() if m.group == planned.group.id and m.date < planned.day]
+    candidates = [Planned(planned.group, m.date, m) for m in files if m.status.value != "cancelled"]
+    if planned.group.schedule:
+        occ = previous_occurrence(planned.group.schedule, planned.day)
+        if occ is not None and all(c.day != occ.on for c in candidates):
+            candidates.append(Planned(planned.group, occ.on))
+    return max(candidates, key=lambda p: p.day, default=None)
+
+
+def following(repo: Repository, planned: Planned) -> date | None:
+    if planned.group.schedule is None:
+        return None
+    occ = next_occurrence(planned.group.schedule, planned.day + timedelta(days=1))
+    return occ.on if occ else None
+
+
+def _write_meeting(repo: Repository, change: Change, meeting: Meeting) -> None:
+    repo.validate_doc(MEETING, to_yaml(meeting.model_dump()), repo.relpath(MEETING, meeting.id), meeting.id)
+    change.write(repo.relpath(MEETING, meeting.id), dump(to_yaml(meeting.model_dump())))
+
+
+def new_meeting(
+    repo: Repository,
+    *,
+    group_id: str,
+    day: date,
+    venue: str | None = None,
+    chair: str | None = None,
+    time: str | None = None,
+    no_commit: bool = False,
+) -> tuple[Meeting, bool]:
+    """Create a meeting file. Returns it and whether the date is on the group's schedule."""
+    group = _group(repo, group_id)
+    mid = meeting_id(day, group.id)
+    if (repo.root / repo.relpath(MEETING, mid)).exists():
+        raise Refused(f"the meeting {mid} already exists")
+    from pydantic import ValidationError
+
+    try:
+        meeting = Meeting.model_validate(
+            {
+                "id": mid,
+                "group": group.id,
+                "date": day,
+                "venue": venue or group.venue,
+                "chair": chair or group.chair,
+                "time": time or (group.schedule.time if group.schedule else None),
+            },
+            context={"config": repo.config},
+        )
+    except ValidationError as e:
+        from jatac.problems import from_validation
+
+        raise InvalidRecord(from_validation(e, None, "new meeting", list(Meeting.model_fields))) from None
+    on_schedule = group.schedule is not None and bool(occurrences(group.schedule, day, day))
+    with Change(
+        repo,
+        command="meeting new",
+        subject=f"{mid}: new meeting of {group.name}",
+        no_commit=no_commit,
+        trailers={"Jatac-Meeting": mid},
+    ) as change:
+        _write_meeting(repo, change, meeting)
+    return meeting, on_schedule
+
+
+def add_item(
+    repo: Repository,
+    when: str,
+    title: str,
+    *,
+    by: str,
+    case: str | None = None,
+    kind: str = "issue",
+    late: bool = False,
+    group_id: str | None = None,
+    note: str = "",
+    no_commit: bool = False,
+) -> tuple[Planned, AgendaItem]:
+    """A partner's item for a meeting's agenda; after the item deadline only with ``late``."""
+    planned = find(repo, when, group_id)
+    now = today()
+    if now > planned.day:
+        raise Refused(f"the meeting on {planned.day} has already taken place")
+    if planned.cancelled:
+        raise Refused(f"the meeting on {planned.day} is cancelled")
+    is_late = now > planned.items_due
+    if is_late and not late:
+        raise Refused(
+            f"items for {planned.day} were due by {planned.items_due}",
+            hint="Tell the Chair, then add it with --late; it shows on the agenda as a late item.",
+        )
+    if kind not in {k.value for k in ItemKind}:
+        raise Refused(f"{kind!r} is not an item kind", hint="Kinds: " + ", ".join(k.value for k in ItemKind))
+    if case is not None:
+        repo.load(KINDS["case"], case)  # it must exist
+    meeting = planned.as_meeting()
+    from pydantic import ValidationError
+
+    try:
+        item = AgendaItem.model_validate(
+            {
+                "id": meeting.next_item_id(),
+                "title": title,
+                "by": by,
+                "kind": kind,
+                "case": case,
+                "added_on": now,
+                "late": is_late,
+                "note": note,
+            },
+            context={"config": repo.config},
+        )
+    except ValidationError as e:
+        from jatac.problems import from_validation
+
+        raise InvalidRecord(
+            from_validation(e, None, "new agenda item", list(AgendaItem.model_fields))
+        ) from None
+    relpath = repo.relpath(MEETING, planned.id)
+    subject = f"{planned.id}: agenda item {item.id}" + (" (late)" if is_late else "") + f", {title}"
+    trailers: dict[str, Any] = {"Jatac-Meeting": planned.id}
+    with Change(
+        repo,
+        command="item add",
+        subject=subject[:120],
+        cases=[case] if case else [],
+        no_commit=no_commit,
+        trailers=trailers,
+    ) as change:
+        change.body.append(f"Proposed by {by}" + (f" for {case}" if case else "") + ".")
+        if is_late:
+            change.body.append(f"After the item deadline ({planned.items_due}); the Chair was told.")
+        if planned.record is None:
+            change.body.append("Meeting file created from the schedule.")
+            _write_meeting(repo, change, meeting.model_copy(update={"items": [item]}))
+        else:
+            loaded = repo.load(MEETING, planned.id)
+            items = ensure(loaded.doc, "items", _seq(), list(Meeting.model_fields))
+            items.append(to_yaml(item.model_dump()))
+            repo.validate_doc(MEETING, loaded.doc, relpath, planned.id)
+            change.write(relpath, dump(loaded.doc))
+    return planned, item
+
+
+def _seq() -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    return CommentedSeq()

@@ -1,0 +1,294 @@
+"""Minutes: scaffolded from the agenda, filled in by the coordinator, rendered, and applied.
+
+Applying carries each structured decision (adopt, new action, close,
+escalate, reject, refer) into the cases, one commit each naming the
+meeting. It is idempotent: a decision already in effect is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from jatac.change import Change
+from jatac.clock import as_of
+from jatac.errors import JatacError, NotFound, Problem, Refused
+from jatac.meetings import MEETING, Planned, find, following
+from jatac.models.case import Issue, Status
+from jatac.models.meeting import Decision, Do, MeetingStatus, Minutes
+from jatac.models.sara import SaraPackage
+from jatac.store import KINDS, Repository
+from jatac.yamlfile import dump, form, to_yaml
+
+MINUTES = KINDS["minutes"]
+CASE = KINDS["case"]
+
+STANDARD_ITEMS = [
+    ("Welcome, attendance and apologies", "That the apologies be noted."),
+    ("Minutes of the last meeting and matters arising", "That the minutes be agreed as a correct record."),
+    ("Action log", "That the action log be noted."),
+    ("Current picture", "That the report be noted."),
+    ("Adopted cases", ""),
+]
+
+
+def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> CommentedMap:
+    """The minutes to fill in: attendance by agency, one numbered item per agenda item."""
+    prefix = repo.config.prefix
+    doc = CommentedMap()
+    doc["meeting"] = planned.id
+    doc.yaml_set_start_comment(
+        f"Minutes of the {planned.group.name}, {planned.day}.\n"
+        "attendance status: present, apologies or absent. Under each item: what was heard,\n"
+        "the RESOLVED decisions as text, and `decisions` that `jatac minutes apply` carries out:\n"
+        "  - {do: adopt, case: ID, lead: AGENCY, problem_manager: ROLE}\n"
+        "  - {do: action, case: ID, what: ..., owner: AGENCY, due: YYYY-MM-DD}\n"
+        "  - {do: close, case: ID, outcome: resolved}   - {do: escalate, case: ID, to: rag, reason: ...}\n"
+        "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}"
+    )
+    doc["marking"] = agenda["marking"]
+    doc["chair"] = planned.chair or ""
+    attendance = CommentedSeq()
+    for agency in repo.config.agencies:
+        for member in agency.members:
+            if not member.groups or planned.group.id in member.groups:
+                attendance.append(
+                    CommentedMap([("agency", agency.id), ("role", member.role), ("status", None)])
+                )
+    doc["attendance"] = attendance
+
+    titles: list[tuple[str, str]] = list(STANDARD_ITEMS)
+    for case in agenda["proposed_on_time"]:
+        titles.append((f"New issue {case.id}: {case.title}", ""))
+    for item in agenda["new_items"]:
+        titles.append((f"{item.title} (proposed by {item.by})", ""))
+    for item in agenda["late_items"]:
+        titles.append((f"Late item: {item.title} (proposed by {item.by})", ""))
+    for case in agenda["proposed_late"]:
+        titles.append((f"Late item: {case.id}: {case.title}", ""))
+    for item in agenda["fund_items"]:
+        titles.append((f"Fund request: {item.title}", ""))
+    titles.append(("Escalations and evaluations for closure", ""))
+    for item in agenda["aob_items"]:
+        titles.append((f"Any other business: {item.title}", ""))
+    titles.append(("Date of the next meeting", ""))
+
+    items = CommentedSeq()
+    for number, (title, resolved) in enumerate(titles, start=1):
+        items.append(
+            form(
+                [
+                    ("ref", f"{prefix}{number:02d}", ""),
+                    ("title", title, ""),
+                    ("heard", "", ""),
+                    ("resolved", CommentedSeq([resolved] if resolved else []), ""),
+                    ("decisions", CommentedSeq(), ""),
+                ]
+            )
+        )
+        for key in ("resolved", "decisions"):
+            if not items[-1][key]:
+                items[-1][key].fa.set_flow_style()
+    doc["items"] = items
+    if agenda["next_meeting"]:
+        doc["next_meeting"] = agenda["next_meeting"]
+    return doc
+
+
+def start(repo: Repository, when: str | None, group: str | None = None, no_commit: bool = False) -> Planned:
+    from jatac.agenda import build
+
+    planned = find(repo, when, group)
+    relpath = repo.relpath(MINUTES, planned.id)
+    if (repo.root / relpath).exists():
+        raise Refused(f"the minutes of {planned.id} already exist", hint=f"Edit {relpath}.")
+    doc = scaffold(repo, planned, build(repo, planned))
+    repo.validate_doc(MINUTES, doc, relpath, planned.id)
+    meeting = planned.as_meeting().model_copy(update={"status": MeetingStatus.held})
+    meeting_doc = to_yaml(meeting.model_dump())
+    with Change(
+        repo, command="minutes new", subject=f"{planned.id}: minutes started", meeting=planned.id
+    ) as change:
+        change.write(relpath, dump(doc))
+        if planned.record is None or planned.record.status is not MeetingStatus.held:
+            if planned.record is not None:
+                loaded = repo.load(MEETING, planned.id)
+                loaded.doc["status"] = MeetingStatus.held.value
+                meeting_doc = loaded.doc
+            change.write(repo.relpath(MEETING, planned.id), dump(meeting_doc))
+    return planned
+
+
+def load(repo: Repository, when: str | None, group: str | None = None) -> tuple[Planned, Minutes]:
+    planned = find(repo, when, group)
+    relpath = repo.relpath(MINUTES, planned.id)
+    if not (repo.root / relpath).exists():
+        raise NotFound(
+            f"there are no minutes of {planned.id}",
+            hint=f"Start them with: jatac minutes new {planned.day}",
+        )
+    return planned, repo.load(MINUTES, planned.id).record
+
+
+def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict[str, Any]:
+    cfg = repo.config
+    agency_name = {a.id: a.name for a in cfg.agencies}
+    by_status: dict[str, list[Any]] = {"present": [], "apologies": [], "absent": [], "not recorded": []}
+    for row in minutes.attendance:
+        by_status[row.status.value if row.status else "not recorded"].append(row)
+    return {
+        "partnership": cfg.name,
+        "group": planned.group,
+        "meeting": planned.as_meeting(),
+        "date": planned.day,
+        "time": planned.time,
+        "venue": planned.venue,
+        "chair": minutes.chair or planned.chair,
+        "minutes": minutes,
+        "attendance": by_status,
+        "agency_name": agency_name,
+        "marking": minutes.marking.value,
+        "next_meeting": minutes.next_meeting or following(repo, planned),
+    }
+
+
+@dataclass
+class Outcome:
+    ref: str
+    decision: Decision
+    applied: bool
+    note: str
+
+
+def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
+    """Minutes typed in an editor are committed (they are valid: they were just loaded) before
+    the decisions they record are carried out, so the trail shows what was decided first."""
+    from jatac.audit import Audit, message
+
+    audit = Audit(repo.root)
+    audit.require_repo()
+    if audit.hand_edited([relpath]):
+        audit.identity()
+        audit.commit(
+            [relpath],
+            message(
+                f"{meeting_id}: minutes recorded",
+                [],
+                {"Jatac-Command": "minutes apply", "Jatac-Meeting": meeting_id},
+            ),
+        )
+
+
+def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
+    from jatac.records import commit_revision, parse_edit, revise
+
+    edited = parse_edit(repo.load(MINUTES, planned.id), text)
+    revision = revise(repo, edited, edited.doc)
+    commit_revision(
+        repo, revision, command="minutes edit", subject=f"{planned.id}: minutes updated", meeting=None
+    )
+    return revision.body if revision.changed else []
+
+
+def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
+    """Decisions that cannot be carried out whatever the order: unknown cases, dates before raising."""
+    problems = []
+    for item in minutes.items:
+        for n, d in enumerate(item.decisions, start=1):
+            where = f"items {item.ref} decisions {n}"
+            if not (repo.root / repo.relpath(CASE, d.case)).exists():
+                problems.append(Problem(relpath, None, None, where, f"there is no case {d.case}"))
+            if d.do is Do.escalate and d.to not in repo.config.escalation_by_id:
+                problems.append(Problem(relpath, None, None, where, f"unknown escalation level {d.to!r}"))
+    return problems
+
+
+def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    """Why ``d`` is already in effect, or None."""
+    case: Issue = repo.load(CASE, d.case).record
+    if d.do is Do.adopt and case.status in {Status.adopted, Status.escalated, Status.closed}:
+        return f"{case.id} is already {case.status.value}"
+    if d.do is Do.close and case.status is Status.closed:
+        return f"{case.id} is already closed"
+    if d.do is Do.escalate and any(e.to == d.to for e in case.escalations):
+        return f"{case.id} is already escalated to {d.to}"
+    if d.do is Do.reject and case.status is Status.rejected:
+        return f"{case.id} is already rejected"
+    if d.do is Do.refer and case.status is Status.referred:
+        return f"{case.id} is already referred"
+    if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], d.case)).exists():
+        package: SaraPackage = repo.load(KINDS["sara"], d.case).record
+        if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
+            return f"{case.id} already has this action from the meeting"
+    return None
+
+
+def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac import cases, sara
+
+    if d.do is Do.adopt:
+        sara.adopt(
+            repo,
+            d.case,
+            lead=d.lead or "",
+            problem_manager=d.problem_manager or "",
+            risk=d.risk.value if d.risk else None,
+            meeting=meeting_id,
+        )
+    elif d.do is Do.action:
+        sara.add_action(
+            repo,
+            d.case,
+            d.what or "",
+            owner=d.owner or "",
+            due=d.due or date.min,
+            role=d.role,
+            meeting=meeting_id,
+        )
+    elif d.do is Do.close:
+        sara.close(repo, d.case, outcome=d.outcome or "", meeting=meeting_id)
+    elif d.do is Do.escalate:
+        sara.escalate(repo, d.case, to=d.to or "", reason=d.reason or "", meeting=meeting_id)
+    elif d.do is Do.reject:
+        cases.set_fields(repo, d.case, ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id)
+    elif d.do is Do.refer:
+        cases.set_fields(
+            repo,
+            d.case,
+            ["status=referred", f"referred_to={d.to}", f"decision_note={d.reason}"],
+            meeting=meeting_id,
+        )
+
+
+def apply(repo: Repository, when: str | None, group: str | None = None) -> list[Outcome]:
+    """Carry every decision into the cases, in order, dated the day of the meeting."""
+    from jatac.errors import InvalidRecord
+
+    planned, minutes = load(repo, when, group)
+    relpath = repo.relpath(MINUTES, planned.id)
+    problems = _check(repo, minutes, relpath)
+    if problems:
+        raise InvalidRecord(problems, hint="Nothing was applied. Correct the minutes and apply again.")
+    _record_hand_edits(repo, relpath, planned.id)
+    outcomes = []
+    with as_of(planned.day):
+        for item in minutes.items:
+            for d in item.decisions:
+                reason = _already(repo, d, planned.id)
+                if reason:
+                    outcomes.append(Outcome(item.ref, d, False, reason))
+                    continue
+                try:
+                    _carry_out(repo, d, planned.id)
+                except JatacError as e:
+                    applied = sum(o.applied for o in outcomes)
+                    raise JatacError(
+                        f"{item.ref}, {d.do.value} {d.case}: {e}",
+                        hint=f"{applied} decision(s) before it were applied and committed; "
+                        "correct this one and apply again (applied ones are skipped).",
+                    ) from None
+                outcomes.append(Outcome(item.ref, d, True, "applied"))
+    return outcomes

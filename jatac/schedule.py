@@ -1,0 +1,110 @@
+"""The meeting rules: when each group meets, and the deadlines before each meeting.
+
+From the terms of reference: the agenda goes out no later than the Monday
+before the meeting; partners add items by contacting the coordinator one
+week before; a later item needs the Chair told. Cadences, deadlines, moved
+and cancelled meetings all come from jatac.yaml.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from jatac.models.meeting import DAYS_BEFORE_RE, ON_RE, WEEKDAYS, Schedule
+
+MAX_OCCURRENCES = 10_000  # a weekly group meets ~5,200 times in a century
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One scheduled meeting: the date the cadence gives, and the date it actually falls on."""
+
+    planned: date
+    on: date
+
+    @property
+    def moved(self) -> bool:
+        return self.planned != self.on
+
+
+def _add_months(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + (day.month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def _nth_weekday(year: int, month: int, rule: str) -> date:
+    match = ON_RE.match(rule)
+    assert match
+    weekday = WEEKDAYS.index(match["day"].lower())
+    days = [
+        d
+        for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    nth = match["nth"].lower()
+    return date(year, month, days[-1] if nth == "last" else days[int(nth[0]) - 1])
+
+
+def planned_dates(schedule: Schedule) -> Iterator[date]:
+    """The cadence's dates from the first meeting on, before any is moved or cancelled."""
+    first = schedule.from_
+    for k in range(MAX_OCCURRENCES):
+        if schedule.unit == "week":
+            yield first + timedelta(weeks=k * schedule.step)
+        else:
+            year, month = _add_months(first, k * schedule.step)
+            if schedule.on:
+                yield _nth_weekday(year, month, schedule.on)
+            else:
+                yield date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
+
+
+def occurrences(schedule: Schedule, start: date, end: date) -> list[Occurrence]:
+    """Meetings falling on or after ``start`` and on or before ``end``, moves applied."""
+    found = []
+    cancelled = set(schedule.cancelled)
+    margin = timedelta(days=120)  # a meeting moved across the window's edge still counts
+    for planned in planned_dates(schedule):
+        if planned > end + margin:
+            break
+        if planned in cancelled:
+            continue
+        actual = schedule.moved.get(planned, planned)
+        if start <= actual <= end:
+            found.append(Occurrence(planned, actual))
+    return sorted(found, key=lambda o: o.on)
+
+
+def next_occurrence(schedule: Schedule, after: date) -> Occurrence | None:
+    """The first meeting on or after ``after``."""
+    for horizon in (120, 400, 4000):
+        found = occurrences(schedule, after, after + timedelta(days=horizon))
+        if found:
+            return found[0]
+    return None
+
+
+def previous_occurrence(schedule: Schedule, before: date) -> Occurrence | None:
+    """The last meeting strictly before ``before``."""
+    if before <= schedule.from_:
+        return None
+    found = occurrences(schedule, schedule.from_, before - timedelta(days=1))
+    return found[-1] if found else None
+
+
+def agenda_send_by(schedule: Schedule | None, meeting: date) -> date:
+    """The day the agenda must go out: the Monday before, or N days before."""
+    rule = schedule.agenda_by if schedule else "monday before"
+    match = DAYS_BEFORE_RE.match(rule)
+    if match:
+        return meeting - timedelta(days=int(match["n"]))
+    back = meeting.weekday() or 7  # a Monday meeting's agenda goes out the Monday before
+    return meeting - timedelta(days=back)
+
+
+def items_due(schedule: Schedule | None, meeting: date) -> date:
+    """The last day partners can add an item without it being late (one week before)."""
+    return meeting - timedelta(days=schedule.items_by if schedule else 7)
