@@ -33,6 +33,11 @@ def _counts(values: list[str], names: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def template_for(planned: Planned) -> str:
+    """The wide group's agenda shows trends; the core group's shows the cases."""
+    return "agenda-wide" if planned.group.audience.value == "wide" else "agenda"
+
+
 def build(repo: Repository, planned: Planned) -> dict[str, Any]:
     """Everything an agenda template may show, for the meeting ``planned``."""
     cfg = repo.config
@@ -141,7 +146,8 @@ def build(repo: Repository, planned: Planned) -> dict[str, Any]:
 
     # 6 and 7 new issues and partners' items, on time or late
     deadline = planned.items_due
-    proposed = [c for c in cases if c.status is Status.proposed and c.raised_on > since]
+    # every case still awaiting the group's decision, on time or late
+    proposed = [c for c in cases if c.status is Status.proposed]
     items = meeting.items
     new_items = [i for i in items if i.kind is ItemKind.issue and not i.late]
     late_items = [i for i in items if i.kind is ItemKind.issue and i.late]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jatac.audit import Audit, message
 from jatac.bundled import bundled
@@ -41,3 +43,32 @@ def make_demo(target: Path) -> Repository:
     audit.run("add", "-A")
     audit.commit(["."], message("Example partnership for the jatac demo", [], {"Jatac-Command": "demo"}))
     return Repository(target)
+
+
+@dataclass
+class Demo:
+    repo: Repository
+    open_cases: list[dict[str, Any]]
+    agenda: Path | None
+    meeting: str | None
+
+
+def run_demo(target: Path) -> Demo:
+    """The main job on the example: its open cases, and the next meeting's agenda as a PDF."""
+    from jatac.agenda import build, template_for
+    from jatac.cases import CaseFilter, list_cases
+    from jatac.clock import today
+    from jatac.errors import NotFound
+    from jatac.meetings import find
+    from jatac.models.case import summary
+    from jatac.render.documents import write
+
+    repo = make_demo(target)
+    records, _ = list_cases(repo, CaseFilter())
+    rows = [summary(r, repo.config.review_days, today()) for r in records]
+    try:
+        planned = find(repo, None)
+    except NotFound:
+        return Demo(repo, rows, None, None)
+    path = write(repo, template_for(planned), "pdf", build(repo, planned), f"agenda-{planned.id}")
+    return Demo(repo, rows, path, f"{planned.group.name}, {planned.day}")

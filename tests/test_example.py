@@ -32,6 +32,13 @@ def test_demo_copies_the_example_and_lists_its_open_cases(tmp_path: Path) -> Non
     assert shown == open_ids and len(open_ids) >= 10
     listed = CliRunner().invoke(app, ["--repo", str(target), "list", "--all", "--format", "json"])
     assert len(json.loads(listed.stdout)) == len(list(CASES.glob("issues/*/*.yaml")))
+    # and the next meeting's agenda, as a PDF in the copy's build/ folder
+    agendas = list((target / "build").glob("agenda-*.pdf"))
+    assert len(agendas) == 1 and str(agendas[0]) in result.stdout
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(str(agendas[0])).pages)
+    assert "3. Action log" in text and "OVERDUE" in text
     # a second run replaces the earlier demo rather than refusing
     assert CliRunner().invoke(app, ["demo", str(target)]).exit_code == 0
 

@@ -134,7 +134,7 @@ def agenda(
     group: str = GROUP,
 ) -> None:
     """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
-    from jatac.agenda import build
+    from jatac.agenda import build, template_for
     from jatac.clock import today
     from jatac.meetings import find
     from jatac.render.documents import build_is_ignored, write
@@ -143,8 +143,7 @@ def agenda(
     repo = open_repo()
     planned = find(repo, when, group)
     context = build(repo, planned)
-    template = "agenda-wide" if planned.group.audience.value == "wide" else "agenda"
-    path = write(repo, template, fmt, context, f"agenda-{planned.id}", out)
+    path = write(repo, template_for(planned), fmt, context, f"agenda-{planned.id}", out)
     typer.echo(str(path))
     if today() > planned.send_by:
         warn(f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before).")

@@ -46,21 +46,25 @@ def validate() -> None:
 
 def demo(
     folder: Path = typer.Argument(
-        Path("build/jatac-demo"),
-        help="Where to put the demo copy (replaced if it is an earlier demo).",
+        Path("build/jatac-demo"), help="Where to put the demo copy (replaced if it is an earlier demo)."
     ),
 ) -> None:
     """Try jatac on the example partnership: a fresh copy, its open cases, its next agenda."""
-    from jatac.cases import CaseFilter
-    from jatac.cases import list_cases as find
     from jatac.cli.cases import CASE_COLUMNS
     from jatac.cli.output import print_rows
-    from jatac.demo import make_demo
-    from jatac.models.case import summary
+    from jatac.demo import run_demo
 
-    repo = make_demo(folder)
+    shown = run_demo(folder)
+    repo = shown.repo
     typer.secho(f"Example partnership copied to {repo.root} (a git repository of its own).", fg="green")
-    records, _ = find(repo, CaseFilter())
-    rows = [summary(r) for r in records]
-    print_rows(rows, "table", CASE_COLUMNS, title=f"{repo.config.name}: {len(rows)} open cases")
-    typer.echo(f"\nTry: jatac --repo {repo.root} show {rows[0]['id'] if rows else 'JAT-2026-0001'}")
+    print_rows(
+        shown.open_cases,
+        "table",
+        CASE_COLUMNS,
+        title=f"{repo.config.name}: {len(shown.open_cases)} open cases",
+    )
+    if shown.agenda is not None:
+        typer.secho(f"\nThe next meeting's agenda ({shown.meeting}): {shown.agenda}", fg="green")
+    example = shown.open_cases[0]["id"] if shown.open_cases else "JAT-2026-0001"
+    typer.echo(f"\nTry: jatac --repo {repo.root} show {example}")
+    typer.echo(f"     jatac --repo {repo.root} meetings")
