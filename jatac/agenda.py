@@ -206,6 +206,7 @@ def build(repo: Repository, planned: Planned) -> dict[str, Any]:
         "agency_name": agency_name,
         "locality_name": {loc.id: loc.name for loc in cfg.localities},
         "category_name": {cat.id: cat.name for cat in cfg.categories},
+        "level_name": {e.id: e.name for e in cfg.escalation},
         "trends": trends(cases, on, cfg),
     }
 

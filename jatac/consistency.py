@@ -59,6 +59,6 @@ def _package(repo: Repository, case_id: str) -> Any:
     from jatac.store import KINDS
 
     try:
-        return repo.load(KINDS["sara"], case_id).record
+        return repo.read(KINDS["sara"], case_id)
     except InvalidRecord:
         return None  # reported with the package's own problems

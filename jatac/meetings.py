@@ -229,7 +229,7 @@ def add_item(
     if kind not in {k.value for k in ItemKind}:
         raise Refused(f"{kind!r} is not an item kind", hint="Kinds: " + ", ".join(k.value for k in ItemKind))
     if case is not None:
-        repo.load(KINDS["case"], case)  # it must exist
+        repo.read(KINDS["case"], case)  # it must exist
     meeting = planned.as_meeting()
     from pydantic import ValidationError
 

@@ -130,7 +130,7 @@ def load(repo: Repository, when: str | None, group: str | None = None) -> tuple[
             f"there are no minutes of {planned.id}",
             hint=f"Start them with: jatac minutes new {planned.day}",
         )
-    return planned, repo.load(MINUTES, planned.id).record
+    return planned, repo.read(MINUTES, planned.id)
 
 
 def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
 
 def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     """Why ``d`` is already in effect, or None."""
-    case: Issue = repo.load(CASE, d.case).record
+    case: Issue = repo.read(CASE, d.case)
     if d.do is Do.adopt and case.status in {Status.adopted, Status.escalated, Status.closed}:
         return f"{case.id} is already {case.status.value}"
     if d.do is Do.close and case.status is Status.closed:
@@ -220,7 +220,7 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     if d.do is Do.refer and case.status is Status.referred:
         return f"{case.id} is already referred"
     if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], d.case)).exists():
-        package: SaraPackage = repo.load(KINDS["sara"], d.case).record
+        package: SaraPackage = repo.read(KINDS["sara"], d.case)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
             return f"{case.id} already has this action from the meeting"
     return None

@@ -35,7 +35,19 @@ def load_case(repo: Repository, case_id: str) -> Loaded:
     return repo.load(CASE, case_id)
 
 
+def read_package(repo: Repository, case_id: str) -> SaraPackage:
+    """The package, for reading only."""
+    _require_package(repo, case_id)
+    return repo.read(SARA, case_id)  # type: ignore[no-any-return]
+
+
 def load_package(repo: Repository, case_id: str) -> Loaded:
+    """The package, to change it."""
+    _require_package(repo, case_id)
+    return repo.load(SARA, case_id)
+
+
+def _require_package(repo: Repository, case_id: str) -> None:
     CASE.check_id(case_id)
     if not (repo.root / repo.relpath(SARA, case_id)).exists():
         raise NotFound(
@@ -43,7 +55,6 @@ def load_package(repo: Repository, case_id: str) -> Loaded:
             hint=f"A case gets one when it is adopted: jatac adopt {case_id} --lead AGENCY "
             "--problem-manager ROLE",
         )
-    return repo.load(SARA, case_id)
 
 
 # -- adopt ----------------------------------------------------------------------
@@ -177,13 +188,13 @@ def apply_package_edit(repo: Repository, case_id: str, text: str, *, no_commit: 
     from jatac.records import parse_edit
 
     edited = parse_edit(package_for_edit(repo, case_id), text)
-    revision = revise(repo, edited, edited.doc, case=load_case(repo, case_id).record)
+    revision = revise(repo, edited, edited.doc, case=repo.read(CASE, case_id))
     commit_revision(repo, revision, command="sara edit", no_commit=no_commit)
     return revision.body if revision.changed else []
 
 
 def _open_case(repo: Repository, case_id: str, doing: str) -> Issue:
-    case: Issue = load_case(repo, case_id).record
+    case: Issue = repo.read(CASE, case_id)
     if case.status not in {Status.adopted, Status.escalated}:
         raise Refused(f"{case_id} is {case.status.value}; {doing} is for adopted cases")
     return case
@@ -513,7 +524,7 @@ def close(
         )
     if case.status not in {Status.adopted, Status.escalated}:
         raise Refused(f"{case_id} is already {case.status.value}")
-    package: SaraPackage = load_package(repo, case_id).record
+    package: SaraPackage = read_package(repo, case_id)
     if package.assessment is None:
         raise Refused(
             f"{case_id} has no evaluation; an adopted case is not closed without one",

@@ -188,8 +188,15 @@ class Repository:
     @cached_property
     def config(self) -> PartnershipConfig:
         from jatac.models.config import PartnershipConfig
+        from jatac.yamlfile import fast_load
 
         text = read_text(self.root / CONFIG_FILE, CONFIG_FILE)
+        data = fast_load(text)
+        if data is not None:
+            try:
+                return PartnershipConfig.model_validate(data)
+            except ValueError:
+                pass  # the careful path names the line
         doc = self._parse(text, CONFIG_FILE)
         return self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
 
@@ -255,7 +262,7 @@ class Repository:
 
     def _case_for(self, record_id: str) -> Any:
         try:
-            return self.load(KINDS["case"], record_id).record
+            return self.read(KINDS["case"], record_id)
         except (NotFound, InvalidRecord):
             return None  # a package without a readable case: validate() reports that
 
@@ -275,6 +282,34 @@ class Repository:
         record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
         return Loaded(kind, relpath, text, doc, record)
 
+    def read(self, kind: Kind, record_id: str) -> Any:
+        """One record, for reading only (fast); ``load`` is for changing it."""
+        relpath = self.relpath(kind, record_id)
+        if not (self.root / relpath).exists():
+            raise NotFound(
+                f"there is no {kind.name} {record_id}",
+                hint=f"`jatac list --all` shows every {kind.name}.",
+            )
+        return self.read_record(kind, relpath, record_id)
+
+    def read_record(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Any:
+        """A record for reading only: libyaml when it reads the file exactly, else the careful path."""
+        from jatac.yamlfile import fast_load
+
+        text = read_text(self.root / relpath, relpath)
+        data = fast_load(text)
+        if data is not None:
+            if kind.with_case and case is None:
+                case = self._case_for(record_id)
+            try:
+                record = kind.model.model_validate(data, context={"config": self.config, "case": case})
+            except ValueError:  # pydantic's ValidationError: redo carefully for lines and columns
+                record = None
+            if record is not None and record.id == record_id:
+                return record
+        doc = self._parse(text, relpath)
+        return self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
+
     def load_all(self, kind: Kind, cases: dict[str, Any] | None = None) -> tuple[list[Any], list[Problem]]:
         """Every valid record of a kind, and the problems of the files that are not.
 
@@ -288,7 +323,7 @@ class Repository:
                 continue
             case = cases.get(path.stem) if (cases is not None and kind.with_case) else None
             try:
-                records.append(self._load_file(kind, rel, path.stem, case).record)
+                records.append(self.read_record(kind, rel, path.stem, case))
             except InvalidRecord as e:
                 problems.extend(e.problems)
         return records, problems

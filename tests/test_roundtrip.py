@@ -90,3 +90,11 @@ def test_any_case_the_model_accepts_survives_a_write_and_a_read(
     text = dump(to_yaml(issue.model_dump()))
     again = KINDS["case"].model.model_validate(plain(parse(text, "x.yaml")), context={"config": repo.config})
     assert again == issue
+
+
+def test_a_value_shared_by_two_fields_is_written_twice_not_as_an_alias() -> None:
+    same = date(2026, 12, 1)
+    text = dump(to_yaml({"due": same, "set_on": same, "updates": [{"on": same, "note": "x"}]}))
+    assert "&" not in text and "*" not in text
+    assert text.count("2026-12-01") == 3
+    assert plain(parse(text, "x.yaml"))["set_on"] == same

@@ -153,11 +153,11 @@ def show(
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
-    loaded = repo.load(KINDS["case"], case_id)
+    record = repo.read(KINDS["case"], case_id)
     if fmt == "yaml":
-        typer.echo(loaded.text, nl=False)
+        typer.echo(repo.path(KINDS["case"], case_id).read_text(encoding="utf-8"), nl=False)
         return
-    data = loaded.record.model_dump(mode="json", exclude_none=True)
+    data = record.model_dump(mode="json", exclude_none=True)
     if fmt == "json":
         print_json(data)
         return

@@ -74,15 +74,14 @@ def sara_show(
 ) -> None:
     """The four stages, the action plan and progress, and what each stage still lacks."""
     from jatac.clock import today
-    from jatac.sara import load_case, load_package
+    from jatac.sara import CASE, SARA, read_package
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
-    case = load_case(repo, case_id).record
-    loaded = load_package(repo, case_id)
-    package = loaded.record
+    case = repo.read(CASE, case_id)
+    package = read_package(repo, case_id)
     if fmt == "yaml":
-        typer.echo(loaded.text, nl=False)
+        typer.echo(repo.path(SARA, case_id).read_text(encoding="utf-8"), nl=False)
         return
     if fmt == "json":
         data = package.model_dump(mode="json", exclude_none=True)
