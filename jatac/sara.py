@@ -38,7 +38,8 @@ def load_case(repo: Repository, case_id: str) -> Loaded:
 def read_package(repo: Repository, case_id: str) -> SaraPackage:
     """The package, for reading only."""
     _require_package(repo, case_id)
-    return repo.read(SARA, case_id)  # type: ignore[no-any-return]
+    package: SaraPackage = repo.read(SARA, case_id)
+    return package
 
 
 def load_package(repo: Repository, case_id: str) -> Loaded:

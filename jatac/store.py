@@ -302,7 +302,7 @@ class Repository:
             if kind.with_case and case is None:
                 case = self._case_for(record_id)
             try:
-                record = kind.model.model_validate(data, context={"config": self.config, "case": case})
+                record: Any = kind.model.model_validate(data, context={"config": self.config, "case": case})
             except ValueError:  # pydantic's ValidationError: redo carefully for lines and columns
                 record = None
             if record is not None and record.id == record_id:
