@@ -38,12 +38,32 @@ def template_for(planned: Planned) -> str:
     return "agenda-wide" if planned.group.audience.value == "wide" else "agenda"
 
 
-def build(repo: Repository, planned: Planned) -> dict[str, Any]:
-    """Everything an agenda template may show, for the meeting ``planned``."""
+def build(
+    repo: Repository, planned: Planned, audience: str | None = None, include_personal: bool = False
+) -> dict[str, Any]:
+    """Everything an agenda template may show, for the meeting ``planned``.
+
+    For the wide audience, OFFICIAL-SENSITIVE cases and the people linked to cases
+    are left out, and counted; ``include_personal`` (core only) shows people's names
+    from the restricted store instead of their references.
+    """
     cfg = repo.config
     on = planned.day
+    audience = audience or planned.group.audience.value
+    if audience not in {"core", "wide"}:
+        from jatac.errors import Refused
+
+        raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
+    wide = audience == "wide"
+    if wide and include_personal:
+        from jatac.errors import Refused
+
+        raise Refused("personal details are never shown to the wide audience")
     cases_all, _ = repo.load_all(KINDS["case"])
-    cases: list[Issue] = [c for c in cases_all if c.raised_on <= on]
+    in_time: list[Issue] = [c for c in cases_all if c.raised_on <= on]
+    cases = [c for c in in_time if not wide or c.marking is Marking.OFFICIAL]
+    withheld_ids = {c.id for c in in_time} - {c.id for c in cases}
+    names = _people_names(repo) if include_personal else {}
     by_id = {c.id: c for c in cases}
     packages_all, _ = repo.load_all(KINDS["sara"], by_id)
     packages: dict[str, SaraPackage] = {p.case: p for p in packages_all if p.case in by_id}
@@ -148,7 +168,8 @@ def build(repo: Repository, planned: Planned) -> dict[str, Any]:
     deadline = planned.items_due
     # every case still awaiting the group's decision, on time or late
     proposed = [c for c in cases if c.status is Status.proposed]
-    items = meeting.items
+    items = [i for i in meeting.items if i.case not in withheld_ids]
+    withheld_items = len(meeting.items) - len(items)
     new_items = [i for i in items if i.kind is ItemKind.issue and not i.late]
     late_items = [i for i in items if i.kind is ItemKind.issue and i.late]
 
@@ -208,7 +229,18 @@ def build(repo: Repository, planned: Planned) -> dict[str, Any]:
         "category_name": {cat.id: cat.name for cat in cfg.categories},
         "level_name": {e.id: e.name for e in cfg.escalation},
         "trends": trends(cases, on, cfg),
+        "audience": audience,
+        "withheld": len([c for c in in_time if c.id in withheld_ids and c.is_open]) + withheld_items,
+        "people": {c.id: [f"{names.get(p.ref, p.ref)} ({p.role.value})" for p in c.people] for c in cases}
+        if not wide
+        else {},
     }
+
+
+def _people_names(repo: Repository) -> dict[str, str]:
+    from jatac.people import resolve
+
+    return resolve(repo)
 
 
 def trends(cases: list[Issue], on: date, cfg: Any, quarters: int = 4) -> dict[str, Any]:

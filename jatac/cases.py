@@ -57,9 +57,8 @@ def new_issue(
 ) -> Issue:
     cfg = repo.config
     raised_on = raised_on or today()
-    case_id = repo.next_case_id(raised_on.year)
     data = {
-        "id": case_id,
+        "id": repo.next_case_id(raised_on.year),
         "title": title,
         "status": Status.proposed.value,
         "priority": priority,
@@ -73,24 +72,20 @@ def new_issue(
         "description": description,
         "tags": list(tags),
     }
-    record: Issue = validate_new(repo, {k: v for k, v in data.items() if v is not None}, "new case")
-    relpath = repo.relpath(CASE, case_id)
-    if (repo.root / relpath).exists():
-        raise Refused(f"{relpath} already exists", hint="Run the command again to take the next number.")
-    with Change(
-        repo,
-        command="new-issue",
-        subject=f"{case_id}: new case, {record.title}",
-        cases=[case_id],
-        no_commit=no_commit,
-    ) as change:
+    validate_new(repo, {k: v for k, v in data.items() if v is not None}, "new case")  # fail before locking
+    with Change(repo, command="new-issue", subject="", no_commit=no_commit) as change:
+        # the number is taken with the repository locked, so two coordinators never share one
+        data["id"] = case_id = repo.next_case_id(raised_on.year)
+        record: Issue = validate_new(repo, {k: v for k, v in data.items() if v is not None}, "new case")
+        change.subject = f"{case_id}: new case, {record.title}"
+        change.cases = [case_id]
         change.body.append(
             f"Raised by {record.raised_by} on {record.raised_on}: "
             f"{record.category} at {record.location}"
             + (f" ({record.place})" if record.place else "")
             + f", priority {record.priority.value}."
         )
-        change.write(relpath, dump(document(record)))
+        change.write(repo.relpath(CASE, case_id), dump(document(record)), expect=None)
     return record
 
 

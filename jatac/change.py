@@ -1,26 +1,33 @@
 """One change to the case repository: files written atomically, then one commit, or nothing.
 
     with Change(repo, command="set", cases=[case_id], subject="...") as change:
-        change.write(relpath, text)
+        change.write(relpath, text, expect=loaded.text)
         change.body.append("status: proposed -> adopted")
 
-On success the written files are committed together (or only staged with
-``no_commit``); on any error every file is put back as it was.
+Inside, the repository is locked against other jatac processes; every text
+written is checked for personal data; a journal of the original files lets
+a later run undo a change whose process was killed. On success the files
+are committed together (or only staged with ``no_commit``); on any error
+every file is put back as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from jatac.audit import Audit, message
+from jatac.errors import Refused
+from jatac.lock import RepoLock, clear_journal, recover, write_journal
 from jatac.store import atomic_write
 
 if TYPE_CHECKING:
     from jatac.store import Repository
+
+UNREAD = object()
 
 
 class Change:
@@ -47,28 +54,59 @@ class Change:
             self.trailers["Jatac-Meeting"] = meeting
         self.body: list[str] = []
         self._originals: dict[str, bytes | None] = {}
+        self._lock = RepoLock(repo.root)
+        self._names: list[str] | None = None
         self.sha: str | None = None
 
     def __enter__(self) -> Change:
         self.audit.require_repo()
         if not self.no_commit:
             self.audit.identity()
+        self._lock.acquire()
+        try:
+            recover(self.repo.root)  # a killed run's half change, if any, is undone first
+        except BaseException:
+            self._lock.release()
+            raise
         return self
 
-    def write(self, relpath: str, text: str) -> None:
-        """Write one file atomically, refusing to clobber someone's uncommitted edits."""
+    def _people_names(self) -> list[str]:
+        if self._names is None:
+            from jatac.people import names
+
+            self._names = names(self.repo)
+        return self._names
+
+    def _remember(self, relpath: str) -> None:
         if relpath not in self._originals:
             self.audit.require_clean([relpath])
             path = self.repo.root / relpath
             self._originals[relpath] = path.read_bytes() if path.exists() else None
-        atomic_write(self.repo.root / relpath, text)
+            write_journal(self.repo.root, self._originals)
+
+    def write(self, relpath: str, text: str, expect: object = UNREAD) -> None:
+        """Write one file atomically.
+
+        ``expect`` is the file's text as the caller read it (None: it must not exist yet);
+        if another process changed it since, nothing is written.
+        """
+        from jatac.privacy import check_text
+
+        path = self.repo.root / relpath
+        if expect is not UNREAD and relpath not in self._originals:
+            now = path.read_text(encoding="utf-8") if path.exists() else None
+            if now != expect:
+                raise Refused(
+                    f"{relpath} was changed by someone else while this command ran",
+                    hint="Nothing was written. Run the command again.",
+                )
+        check_text(relpath, text, self._people_names())
+        self._remember(relpath)
+        atomic_write(path, text)
 
     def remove(self, relpath: str) -> None:
-        path = self.repo.root / relpath
-        if relpath not in self._originals:
-            self.audit.require_clean([relpath])
-            self._originals[relpath] = path.read_bytes() if path.exists() else None
-        path.unlink(missing_ok=True)
+        self._remember(relpath)
+        (self.repo.root / relpath).unlink(missing_ok=True)
 
     @property
     def paths(self) -> list[str]:
@@ -80,29 +118,37 @@ class Change:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if exc_type is not None:
-            self.rollback()
-            return
-        if not self._originals:
-            return
         try:
-            if self.no_commit:
-                self.audit.stage(self.paths)
-            else:
-                trailers: dict[str, str | Sequence[str]] = {"Jatac-Command": self.command}
-                if self.cases:
-                    trailers["Jatac-Case"] = self.cases
-                trailers.update(self.trailers)
-                self.sha = self.audit.commit(self.paths, message(self.subject, self.body, trailers))
-        except BaseException:
-            self.rollback()
-            raise
+            if exc_type is not None:
+                self.rollback()
+                return
+            if not self._originals:
+                return
+            if os.environ.get("JATAC_FAULT") == "before-commit":  # test hook: be killed here
+                import time
+
+                time.sleep(3600)
+            try:
+                if self.no_commit:
+                    self.audit.stage(self.paths)
+                else:
+                    trailers: dict[str, str | Sequence[str]] = {"Jatac-Command": self.command}
+                    if self.cases:
+                        trailers["Jatac-Case"] = self.cases
+                    trailers.update(self.trailers)
+                    self.sha = self.audit.commit(self.paths, message(self.subject, self.body, trailers))
+            except BaseException:
+                self.rollback()
+                raise
+        finally:
+            clear_journal(self.repo.root)
+            self._lock.release()
 
     def rollback(self) -> None:
         """Put every file back as it was before this change, in the work tree and the index."""
         existed = {}
         for relpath, original in self._originals.items():
-            path: Path = self.repo.root / relpath
+            path = self.repo.root / relpath
             existed[relpath] = original is not None
             if original is None:
                 path.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ class Revision:
     def write(self, change: Change) -> None:
         if self.changed:
             change.body.extend(self.body)
-            change.write(self.loaded.relpath, self.text)
+            change.write(self.loaded.relpath, self.text, expect=self.loaded.text or None)
 
 
 def _shown(value: Any) -> str:

@@ -13,6 +13,9 @@ from jatac.store import CONFIG_FILE, Repository, atomic_write
 
 GITIGNORE = """# Rendered agendas, minutes and reports: made again from the case files.
 build/
+# jatac's local state: the lock, an interrupted change's journal, and the
+# restricted people store (encrypted; it must never be committed).
+.jatac/
 """
 
 

@@ -37,6 +37,18 @@ class JatacGroup(TyperGroup):
             typer.secho(f"jatac hit an unexpected error: {type(e).__name__}: {e}", fg="red", err=True)
             typer.echo("This is a bug in jatac. Run again with JATAC_DEBUG=1 to see the details.", err=True)
             raise typer.Exit(70) from None
+        finally:
+            _say_notices()
+
+
+def _say_notices() -> None:
+    """What the core noticed on the way (an interrupted change undone ...)."""
+    import sys
+
+    lock = sys.modules.get("jatac.lock")
+    if lock is not None:
+        while lock.NOTICES:
+            typer.secho(f"note: {lock.NOTICES.pop(0)}", fg="yellow", err=True)
 
 
 def report_error(e: JatacError) -> None:
@@ -85,9 +97,10 @@ def _main(
 
 
 def _register() -> None:
-    from jatac.cli import cases, meetings, repository, sara
+    from jatac.cli import cases, governance, meetings, repository, sara
 
     repository.register(app)
+    governance.register(app)
     cases.register(app)
     sara.register(app)
     meetings.register(app)

@@ -132,6 +132,17 @@ def agenda(
     fmt: str = DOC_FORMAT,
     out: Path = OUT,
     group: str = GROUP,
+    audience: str = typer.Option(
+        None,
+        "--audience",
+        help="core or wide (default: the group's); wide leaves out OFFICIAL-SENSITIVE cases.",
+    ),
+    include_personal: bool = typer.Option(
+        False, "--include-personal", help="Core only: people's names instead of their references."
+    ),
+    recipients: bool = typer.Option(
+        False, "--recipients", help="Also list who may receive it (agencies that signed the ISP)."
+    ),
 ) -> None:
     """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
     from jatac.agenda import build, template_for
@@ -142,9 +153,14 @@ def agenda(
     check_format(fmt, ("pdf", "html", "md"))
     repo = open_repo()
     planned = find(repo, when, group)
-    context = build(repo, planned)
-    path = write(repo, template_for(planned), fmt, context, f"agenda-{planned.id}", out)
+    context = build(repo, planned, audience, include_personal)
+    suffix = "-wide" if context["audience"] == "wide" and planned.group.audience.value != "wide" else ""
+    path = write(repo, template_for(planned), fmt, context, f"agenda-{planned.id}{suffix}", out)
     typer.echo(str(path))
+    if context["withheld"]:
+        typer.echo(f"{context['withheld']} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
+    if recipients:
+        _print_recipients(repo, planned.group.id)
     if today() > planned.send_by:
         warn(f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before).")
     if out is None and not build_is_ignored(repo):
@@ -218,3 +234,17 @@ def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
         lambda t: apply_edit(repo, planned, t),
         done=f"Minutes of {planned.id} saved",
     )
+
+
+def _print_recipients(repo: object, group_id: str) -> None:
+    from jatac.clock import today
+    from jatac.isp import recipients
+
+    found = recipients(repo.config, group_id, today())  # type: ignore[attr-defined]
+    typer.echo("\nSend to (agencies that signed the Information Sharing Protocol):")
+    for agency, roles in found.included:
+        typer.echo(f"  {agency.name}: {', '.join(roles)}")
+    if found.left_out:
+        typer.echo("Left out:")
+        for agency, why in found.left_out:
+            typer.echo(f"  {agency.name}: {why}")

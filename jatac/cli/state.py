@@ -11,6 +11,9 @@ repo_path: str | None = None
 
 
 def open_repo() -> Repository:
+    from jatac.lock import recover_if_needed
     from jatac.store import Repository
 
-    return Repository.find(repo_path)
+    repo = Repository.find(repo_path)
+    recover_if_needed(repo.root)  # a killed run's half change is undone before anything else
+    return repo

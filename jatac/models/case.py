@@ -18,11 +18,13 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from jatac.models.common import (
+    PERSON_REF_RE,
     CaseId,
     FieldError,
     Level,
     Line,
     Marking,
+    NotPersonal,
     Record,
     Slug,
     Text,
@@ -68,6 +70,19 @@ class Outcome(StrEnum):
     withdrawn = "withdrawn"
 
 
+class PersonRole(StrEnum):
+    victim = "victim"
+    subject = "subject"
+    witness = "witness"
+    complainant = "complainant"
+    other = "other"
+
+
+class PersonLink(Record):
+    ref: str = Field(pattern=PERSON_REF_RE.pattern)
+    role: PersonRole = PersonRole.other
+
+
 class Escalation(Record):
     """A case taken up a level: JATAC -> Performance Group -> RAG."""
 
@@ -109,6 +124,10 @@ class Issue(Record):
     closed_on: date | None = None
     outcome: Outcome | None = None
     tags: list[Slug] = Field(default_factory=list)
+    # people (victims, subjects, witnesses) only by pseudonym; their details stay in the
+    # restricted store, never in git. Personal: left out of wide-audience documents.
+    people: list[PersonLink] = Field(default_factory=list)
+    not_personal: list[NotPersonal] = Field(default_factory=list)
 
     @property
     def is_open(self) -> bool:

@@ -39,6 +39,17 @@ class Level(StrEnum):
 LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
 
 
+PERSON_REF_RE = re.compile(r"^P-\d{4,6}$")
+
+
+class NotPersonal(BaseModel):
+    """Text the personal data guard flags that is not personal data, and why."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    text: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=300)]
+
+
 class Record(BaseModel):
     """Base of every stored record: unknown fields are errors, not silently kept."""
 

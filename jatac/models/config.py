@@ -29,6 +29,14 @@ class Agency(Record):
     members: list[Member] = Field(default_factory=list)
 
 
+class Retention(Record):
+    """How long records are kept before review or deletion (data protection)."""
+
+    closed_years: int = Field(default=6, ge=1, le=100)
+    rejected_years: int = Field(default=2, ge=1, le=100)
+    minutes_years: int = Field(default=6, ge=1, le=100)
+
+
 class LocalityKind(StrEnum):
     ward = "ward"
     parish = "parish"
@@ -95,6 +103,8 @@ class PartnershipConfig(Record):
         ]
     )
     review_days: dict[Level, int] = Field(default_factory=lambda: dict(DEFAULT_REVIEW_DAYS))
+    isp_review_months: int = Field(default=12, ge=1, le=120)
+    retention: Retention = Field(default_factory=Retention)
 
     @field_validator("review_days")
     @classmethod

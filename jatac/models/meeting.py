@@ -14,6 +14,7 @@ from jatac.models.common import (
     Level,
     Line,
     Marking,
+    NotPersonal,
     Record,
     Slug,
     Text,
@@ -139,6 +140,7 @@ class Meeting(Record):
     status: MeetingStatus = MeetingStatus.planned
     marking: Marking = Marking.OFFICIAL
     items: list[AgendaItem] = Field(default_factory=list)
+    not_personal: list[NotPersonal] = Field(default_factory=list)
 
     @field_validator("group")
     @classmethod
@@ -258,6 +260,7 @@ class Minutes(Record):
     attendance: list[Attendance] = Field(default_factory=list)
     items: list[MinuteItem] = Field(default_factory=list)
     next_meeting: date | None = None
+    not_personal: list[NotPersonal] = Field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -18,6 +18,7 @@ from jatac.models.common import (
     CaseId,
     FieldError,
     Line,
+    NotPersonal,
     Record,
     Slug,
     Text,
@@ -246,6 +247,7 @@ class SaraPackage(Record):
     analysis: Analysis = Field(default_factory=Analysis)
     response: Response = Field(default_factory=Response)
     assessment: Assessment | None = None
+    not_personal: list[NotPersonal] = Field(default_factory=list)
 
     @property
     def id(self) -> str:
