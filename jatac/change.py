@@ -121,28 +121,31 @@ class Change:
         try:
             if exc_type is not None:
                 self.rollback()
-                return
-            if not self._originals:
-                return
-            if os.environ.get("JATAC_FAULT") == "before-commit":  # test hook: be killed here
-                import time
+            elif self._originals:
+                try:
+                    if os.environ.get("JATAC_FAULT") == "before-commit":  # test hook: be killed here
+                        import time
 
-                time.sleep(3600)
-            try:
-                if self.no_commit:
-                    self.audit.stage(self.paths)
-                else:
-                    trailers: dict[str, str | Sequence[str]] = {"Jatac-Command": self.command}
-                    if self.cases:
-                        trailers["Jatac-Case"] = self.cases
-                    trailers.update(self.trailers)
-                    self.sha = self.audit.commit(self.paths, message(self.subject, self.body, trailers))
-            except BaseException:
-                self.rollback()
-                raise
-        finally:
+                        time.sleep(3600)
+                    self._record()
+                except BaseException:
+                    self.rollback()
+                    clear_journal(self.repo.root)
+                    raise
+            # kept if the roll-back itself failed, so the next run can still undo the change
             clear_journal(self.repo.root)
+        finally:
             self._lock.release()
+
+    def _record(self) -> None:
+        if self.no_commit:
+            self.audit.stage(self.paths)
+            return
+        trailers: dict[str, str | Sequence[str]] = {"Jatac-Command": self.command}
+        if self.cases:
+            trailers["Jatac-Case"] = self.cases
+        trailers.update(self.trailers)
+        self.sha = self.audit.commit(self.paths, message(self.subject, self.body, trailers))
 
     def rollback(self) -> None:
         """Put every file back as it was before this change, in the work tree and the index."""
