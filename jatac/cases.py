@@ -182,6 +182,16 @@ def apply_edit(repo: Repository, case_id: str, text: str, *, no_commit: bool = F
     return revision.body if revision.changed else []
 
 
+def similar_open(repo: Repository, issue: Issue) -> list[Issue]:
+    """Other open cases at the same locality in the same category: maybe the same problem."""
+    records, _ = repo.load_all(CASE)
+    return [
+        c
+        for c in records
+        if c.id != issue.id and c.is_open and c.location == issue.location and c.category == issue.category
+    ]
+
+
 @dataclass
 class CaseFilter:
     statuses: set[str] | None = None

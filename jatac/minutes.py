@@ -199,8 +199,16 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
     for item in minutes.items:
         for n, d in enumerate(item.decisions, start=1):
             where = f"items {item.ref} decisions {n}"
-            if not (repo.root / repo.relpath(CASE, d.case)).exists():
+            if d.case and not (repo.root / repo.relpath(CASE, d.case)).exists():
                 problems.append(Problem(relpath, None, None, where, f"there is no case {d.case}"))
+            if d.do is Do.fund:
+                from jatac.errors import NotFound as Missing
+                from jatac.fund import _find
+
+                try:
+                    _find(repo, d.request or "")
+                except (Missing, Refused) as e:
+                    problems.append(Problem(relpath, None, None, where, str(e)))
             if d.do is Do.escalate and d.to not in repo.config.escalation_by_id:
                 problems.append(Problem(relpath, None, None, where, f"unknown escalation level {d.to!r}"))
     return problems
@@ -208,7 +216,13 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
 
 def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     """Why ``d`` is already in effect, or None."""
-    case: Issue = repo.read(CASE, d.case)
+    if d.do is Do.fund:
+        from jatac.fund import _find
+
+        request = _find(repo, d.request or "")[2]
+        done = request.status.value in {"approved", "refused"}
+        return f"{request.id} is already {request.status.value}" if done else None
+    case: Issue = repo.read(CASE, d.case or "")
     if d.do is Do.adopt and case.status in {Status.adopted, Status.escalated, Status.closed}:
         return f"{case.id} is already {case.status.value}"
     if d.do is Do.close and case.status is Status.closed:
@@ -219,16 +233,20 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
         return f"{case.id} is already rejected"
     if d.do is Do.refer and case.status is Status.referred:
         return f"{case.id} is already referred"
-    if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], d.case)).exists():
-        package: SaraPackage = repo.read(KINDS["sara"], d.case)
+    if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
+        package: SaraPackage = repo.read(KINDS["sara"], case.id)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
             return f"{case.id} already has this action from the meeting"
     return None
 
 
 def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
-    from jatac import cases, sara
+    from jatac import cases, fund, sara
 
+    if d.do is Do.fund:
+        fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
+        return
+    assert d.case is not None  # the model requires it for every other decision
     if d.do is Do.adopt:
         sara.adopt(
             repo,
@@ -286,7 +304,7 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
                 except JatacError as e:
                     applied = sum(o.applied for o in outcomes)
                     raise JatacError(
-                        f"{item.ref}, {d.do.value} {d.case}: {e}",
+                        f"{item.ref}, {d.do.value} {d.case or d.request}: {e}",
                         hint=f"{applied} decision(s) before it were applied and committed; "
                         "correct this one and apply again (applied ones are skipped).",
                     ) from None

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
 from jatac.models.common import CASE_ID_RE
+from jatac.models.fund import FUND_YEAR_RE
 from jatac.models.meeting import MEETING_ID_RE
 from jatac.yamlfile import YamlProblem, parse, plain, position
 
@@ -98,6 +99,15 @@ KINDS: dict[str, Kind] = {
         id_field="meeting",
         trailer="Jatac-Meeting",
     ),
+    "fund": Kind(
+        "fund ledger",
+        "fund",
+        "jatac.models.fund:FundLedger",
+        FUND_YEAR_RE,
+        "2026-27",
+        id_field="year",
+        trailer="Jatac-Fund",
+    ),
 }
 
 
@@ -176,8 +186,8 @@ def read_text(path: Path, relpath: str) -> str:
 class Repository:
     """A case repository rooted at the folder holding jatac.yaml."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
 
     @classmethod
     def find(cls, explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Repository:

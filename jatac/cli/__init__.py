@@ -97,13 +97,14 @@ def _main(
 
 
 def _register() -> None:
-    from jatac.cli import cases, governance, meetings, repository, sara
+    from jatac.cli import cases, governance, meetings, reports, repository, sara
 
     repository.register(app)
     governance.register(app)
     cases.register(app)
     sara.register(app)
     meetings.register(app)
+    reports.register(app)
 
 
 _register()

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from jatac.cli.output import check_format, print_json, print_rows, success
+from jatac.cli.output import check_format, print_json, print_rows, success, warn
 from jatac.cli.state import open_repo
 
 NO_COMMIT = typer.Option(False, "--no-commit", help="Write and stage the change, but do not commit it.")
@@ -86,6 +86,13 @@ def new_issue(
         no_commit=no_commit,
     )
     success(f"{record.id} raised: {record.title}")
+    from jatac.cases import similar_open
+
+    for other in similar_open(repo, record):
+        warn(
+            f"{other.id} is also open at {record.location} for {record.category}: {other.title}. "
+            "Is it the same problem?"
+        )
     if no_commit:
         typer.echo("Staged, not committed (--no-commit).")
 

@@ -212,7 +212,8 @@ def minutes_apply(when: str = WHEN, group: str = GROUP) -> None:
     applied = [o for o in outcomes if o.applied]
     for o in outcomes:
         mark = "applied" if o.applied else f"already done ({o.note})"
-        typer.echo(f"  {o.ref}  {o.decision.do.value} {o.decision.case}: {mark}")
+        target = o.decision.case or o.decision.request
+        typer.echo(f"  {o.ref}  {o.decision.do.value} {target}: {mark}")
     if not outcomes:
         typer.echo("The minutes record no decisions to apply.")
     else:

@@ -37,6 +37,24 @@ class Retention(Record):
     minutes_years: int = Field(default=6, ge=1, le=100)
 
 
+class Fund(Record):
+    """The designated JATAC fund, revised annually."""
+
+    budget: float = Field(default=0, ge=0)
+    budgets: dict[str, float] = Field(default_factory=dict)  # a year's own budget: {"2026-27": 12000}
+    year_starts: str = Field(default="04-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+    def budget_for(self, year: str) -> float:
+        return self.budgets.get(year, self.budget)
+
+
+class CaseReview(Record):
+    """The ASB case review threshold: this many reports in this many months."""
+
+    reports: int = Field(default=3, ge=1)
+    months: int = Field(default=6, ge=1, le=60)
+
+
 class LocalityKind(StrEnum):
     ward = "ward"
     parish = "parish"
@@ -105,6 +123,8 @@ class PartnershipConfig(Record):
     review_days: dict[Level, int] = Field(default_factory=lambda: dict(DEFAULT_REVIEW_DAYS))
     isp_review_months: int = Field(default=12, ge=1, le=120)
     retention: Retention = Field(default_factory=Retention)
+    fund: Fund = Field(default_factory=Fund)
+    case_review: CaseReview = Field(default_factory=CaseReview)
 
     @field_validator("review_days")
     @classmethod

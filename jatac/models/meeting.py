@@ -201,9 +201,11 @@ class Do(StrEnum):
     escalate = "escalate"
     reject = "reject"
     refer = "refer"
+    fund = "fund"
 
 
 _NEEDS: dict[Do, tuple[str, ...]] = {
+    Do.fund: ("request", "approve"),
     Do.adopt: ("lead", "problem_manager"),
     Do.action: ("what", "owner", "due"),
     Do.close: ("outcome",),
@@ -217,7 +219,9 @@ class Decision(Record):
     """A RESOLVED decision that changes a case: `jatac minutes apply` carries it out."""
 
     do: Do
-    case: CaseId
+    case: CaseId | None = None
+    request: str | None = Field(default=None, pattern=r"^FR-\d{4}-\d{3,4}$")
+    approve: bool | None = None
     lead: Slug | None = None
     problem_manager: Line | None = None
     risk: Level | None = None
@@ -239,6 +243,8 @@ class Decision(Record):
 
     @model_validator(mode="after")
     def _has_what_it_needs(self) -> Decision:
+        if self.do is not Do.fund and self.case is None:
+            raise FieldError("case", f"a '{self.do.value}' decision names its case")
         for name in _NEEDS[self.do]:
             if getattr(self, name) in (None, ""):
                 raise FieldError(name, f"a '{self.do.value}' decision needs {', '.join(_NEEDS[self.do])}")

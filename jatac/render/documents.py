@@ -31,9 +31,10 @@ def write(
     context: dict[str, Any],
     stem: str,
     out: Path | None = None,
+    assets: dict[str, bytes] | None = None,
 ) -> Path:
     """Render ``template`` and write it atomically to ``out`` or build/STEM.EXT; returns the path."""
-    data = render(repo.root, template, fmt, context)
+    data = render(repo.root, template, fmt, context, assets)
     path = out if out is not None else build_dir(repo) / f"{stem}{SUFFIX[fmt]}"
     atomic_write(path, data)
     return path

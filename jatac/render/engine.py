@@ -83,12 +83,28 @@ def render_source(repo_root: Path, name: str, fmt: str, context: dict[str, Any])
         ) from None
 
 
-def compile_pdf(source: str) -> bytes:
-    """Typst source to PDF bytes, with Typst's own fonts only (the same on every machine)."""
+def compile_pdf(source: str, assets: dict[str, bytes] | None = None) -> bytes:
+    """Typst source to PDF bytes, with Typst's own fonts only (the same on every machine).
+
+    ``assets`` (name -> bytes, e.g. chart images) sit beside the source while it compiles.
+    """
+    import tempfile
+
     import typst
 
     try:
-        return bytes(typst.compile(source.encode("utf-8"), format="pdf", ignore_system_fonts=True))
+        if not assets:
+            return bytes(typst.compile(source.encode("utf-8"), format="pdf", ignore_system_fonts=True))
+        with tempfile.TemporaryDirectory(prefix="jatac-pdf-") as tmp:
+            folder = Path(tmp)
+            for name, data in assets.items():
+                (folder / name).write_bytes(data)
+            (folder / "main.typ").write_text(source, encoding="utf-8")
+            return bytes(
+                typst.compile(
+                    str(folder / "main.typ"), root=str(folder), format="pdf", ignore_system_fonts=True
+                )
+            )
     except (RuntimeError, ValueError) as e:
         raise TemplateProblem(
             f"the PDF could not be made: {str(e)[:500]}",
@@ -96,6 +112,14 @@ def compile_pdf(source: str) -> bytes:
         ) from None
 
 
-def render(repo_root: Path, name: str, fmt: str, context: dict[str, Any]) -> bytes:
+def render(
+    repo_root: Path, name: str, fmt: str, context: dict[str, Any], assets: dict[str, bytes] | None = None
+) -> bytes:
+    """The document's bytes. ``assets`` are images the template names (PDF: files beside the
+    source; HTML: the template embeds them from ``context["images"]`` as data URIs)."""
+    if assets:
+        import base64
+
+        context = {**context, "images": {k: base64.b64encode(v).decode() for k, v in assets.items()}}
     source = render_source(repo_root, name, fmt, context)
-    return compile_pdf(source) if fmt == "pdf" else source.encode("utf-8")
+    return compile_pdf(source, assets) if fmt == "pdf" else source.encode("utf-8")

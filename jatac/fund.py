@@ -1,0 +1,207 @@
+"""The JATAC fund: request, consider (support team), decide (JATAC), spend; one commit each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from jatac.clock import today
+from jatac.errors import InvalidRecord, NotFound, Refused
+from jatac.models.fund import REQUEST_ID_RE, FundLedger, FundRequest, FundStatus
+from jatac.records import Revision, commit_revision, revise
+from jatac.store import KINDS, Loaded, Repository
+from jatac.yamlfile import ensure, set_field, to_yaml
+
+FUND = KINDS["fund"]
+REQUEST_FIELDS = list(FundRequest.model_fields)
+
+
+def fund_year(repo: Repository, day: date) -> str:
+    """The financial year a day falls in, e.g. 2026-27 (the year starts on fund.year_starts)."""
+    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    first = day.year if (day.month, day.day) >= (month, dom) else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def parse_year(repo: Repository, text: str | None) -> str:
+    if text is None:
+        return fund_year(repo, today())
+    from jatac.models.fund import FUND_YEAR_RE
+
+    match = FUND_YEAR_RE.fullmatch(text)
+    if not match or (int(match["year"]) + 1) % 100 != int(match["next"]):
+        raise Refused(f"{text!r} is not a financial year", hint="Write it as 2026-27.")
+    return text
+
+
+def _ledger_path_exists(repo: Repository, year: str) -> bool:
+    return (repo.root / repo.relpath(FUND, year)).exists()
+
+
+def read_ledger(repo: Repository, year: str) -> FundLedger:
+    if not _ledger_path_exists(repo, year):
+        return FundLedger(year=year)
+    ledger: FundLedger = repo.read(FUND, year)
+    return ledger
+
+
+def _load_for_change(repo: Repository, year: str) -> Loaded:
+    if _ledger_path_exists(repo, year):
+        return repo.load(FUND, year)
+    doc = CommentedMap([("year", year), ("requests", CommentedSeq())])
+    return Loaded(FUND, repo.relpath(FUND, year), "", doc, None)
+
+
+def balance(repo: Repository, ledger: FundLedger) -> float:
+    return round(repo.config.fund.budget_for(ledger.year) - ledger.approved, 2)
+
+
+def _find(repo: Repository, request_id: str) -> tuple[Loaded, CommentedMap, FundRequest]:
+    match = REQUEST_ID_RE.fullmatch(request_id)
+    if match is None:
+        raise Refused(f"{request_id!r} is not a fund request", hint="Requests look like FR-2026-003.")
+    year = f"{match['year']}-{(int(match['year']) + 1) % 100:02d}"
+    if not _ledger_path_exists(repo, year):
+        raise NotFound(f"there is no fund request {request_id}")
+    loaded = repo.load(FUND, year)
+    request = loaded.record.request(request_id)
+    if request is None:
+        raise NotFound(f"there is no fund request {request_id}", hint="`jatac report fund` lists them.")
+    item = next(r for r in loaded.doc["requests"] if r.get("id") == request_id)
+    return loaded, item, request
+
+
+def _commit(
+    repo: Repository, loaded: Loaded, command: str, subject: str, meeting: str | None = None
+) -> Revision:
+    revision = revise(repo, loaded, loaded.doc)
+    return commit_revision(repo, revision, command=command, subject=subject, meeting=meeting)
+
+
+def request(repo: Repository, case_id: str | None, *, amount: float, purpose: str, by: str) -> FundRequest:
+    if case_id is not None:
+        repo.read(KINDS["case"], case_id)  # it must exist
+    year = fund_year(repo, today())
+    loaded = _load_for_change(repo, year)
+    existing = loaded.record.requests if loaded.record else []
+    first = int(year[:4])
+    number = max((int(r.id.rsplit("-", 1)[1]) for r in existing), default=0) + 1
+    from pydantic import ValidationError
+
+    try:
+        new = FundRequest.model_validate(
+            {
+                "id": f"FR-{first}-{number:03d}",
+                "case": case_id,
+                "amount": amount,
+                "purpose": purpose,
+                "by": by,
+                "requested_on": today(),
+            },
+            context={"config": repo.config},
+        )
+    except ValidationError as e:
+        from jatac.problems import from_validation
+
+        raise InvalidRecord(from_validation(e, None, "new fund request", REQUEST_FIELDS)) from None
+    ensure(loaded.doc, "requests", CommentedSeq(), list(FundLedger.model_fields)).append(
+        to_yaml(new.model_dump())
+    )
+    _commit(
+        repo,
+        loaded,
+        "fund request",
+        f"{new.id}: fund request £{amount:,.2f} by {by}" + (f" for {case_id}" if case_id else ""),
+    )
+    return new
+
+
+def consider(repo: Repository, request_id: str, *, support: bool, note: str | None = None) -> FundRequest:
+    loaded, item, req = _find(repo, request_id)
+    if req.status is not FundStatus.requested:
+        raise Refused(f"{request_id} is already {req.status.value}")
+    status = FundStatus.supported if support else FundStatus.not_supported
+    set_field(item, "status", status.value, REQUEST_FIELDS)
+    set_field(item, "considered_on", today(), REQUEST_FIELDS)
+    set_field(item, "consideration", note, REQUEST_FIELDS)
+    _commit(repo, loaded, "fund consider", f"{request_id}: {status.value} by the support team")
+    return _find(repo, request_id)[2]
+
+
+def decide(
+    repo: Repository, request_id: str, *, approve: bool, meeting: str | None = None, note: str | None = None
+) -> FundRequest:
+    loaded, item, req = _find(repo, request_id)
+    if req.status in {FundStatus.approved, FundStatus.refused}:
+        raise Refused(f"{request_id} was already {req.status.value} on {req.decided_on}")
+    if req.status is FundStatus.requested:
+        raise Refused(
+            f"{request_id} has not been considered by the support team yet",
+            hint=f"First: jatac fund consider {request_id} --support (or --not-support)",
+        )
+    if approve:
+        left = balance(repo, loaded.record)
+        if req.amount > left + 0.005:
+            raise Refused(
+                f"approving £{req.amount:,.2f} would overspend the {loaded.record.year} fund: "
+                f"£{left:,.2f} is left",
+                hint="Refuse it, or approve a smaller request.",
+            )
+    status = FundStatus.approved if approve else FundStatus.refused
+    set_field(item, "status", status.value, REQUEST_FIELDS)
+    set_field(item, "decided_on", today(), REQUEST_FIELDS)
+    set_field(item, "meeting", meeting, REQUEST_FIELDS)
+    set_field(item, "decision_note", note, REQUEST_FIELDS)
+    _commit(repo, loaded, "fund decide", f"{request_id}: {status.value}, £{req.amount:,.2f}", meeting=meeting)
+    return _find(repo, request_id)[2]
+
+
+def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> FundRequest:
+    loaded, item, req = _find(repo, request_id)
+    if req.status is not FundStatus.approved:
+        raise Refused(f"{request_id} is {req.status.value}; money is spent only against an approved request")
+    if not note.strip():
+        raise Refused("say what the money was spent on", hint='For example: --note "invoice 88"')
+    if amount <= 0:
+        raise Refused("the amount must be more than £0")
+    if req.spent + amount > req.amount + 0.005:
+        raise Refused(f"£{req.spent + amount:,.2f} would be more than the £{req.amount:,.2f} approved")
+    ensure(item, "spends", CommentedSeq(), REQUEST_FIELDS).append(
+        to_yaml({"on": today(), "amount": amount, "note": note.strip()})
+    )
+    _commit(repo, loaded, "fund spend", f"{request_id}: £{amount:,.2f} spent, {note.strip()}")
+    return _find(repo, request_id)[2]
+
+
+@dataclass
+class FundReport:
+    year: str
+    budget: float
+    approved: float
+    spent: float
+    balance: float
+    requests: list[dict[str, Any]]
+
+
+def report(repo: Repository, year: str | None) -> FundReport:
+    year = parse_year(repo, year)
+    ledger = read_ledger(repo, year)
+    rows = [
+        {
+            "request": r.id,
+            "case": r.case,
+            "by": r.by,
+            "purpose": r.purpose,
+            "amount": r.amount,
+            "status": r.status.value,
+            "spent": r.spent,
+            "decided_on": r.decided_on,
+            "meeting": r.meeting,
+        }
+        for r in ledger.requests
+    ]
+    budget = repo.config.fund.budget_for(year)
+    return FundReport(year, budget, ledger.approved, ledger.spent, round(budget - ledger.approved, 2), rows)

@@ -1,0 +1,219 @@
+"""Cases to and from spreadsheets: export for partners, import of an existing issue log.
+
+An import checks every row first and brings in nothing unless every row is
+good; bad rows are named by their row number. It is one commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jatac.change import Change
+from jatac.errors import InvalidRecord, Problem, Refused
+from jatac.store import KINDS, Repository
+from jatac.yamlfile import dump, fast_load, to_yaml
+
+CASE = KINDS["case"]
+LIST_COLUMNS = {"escalations", "tags", "people", "not_personal"}  # written as JSON in one cell
+
+
+def columns() -> list[str]:
+    return list(CASE.model.model_fields)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, default=str) if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return value
+
+
+def rows(repo: Repository) -> list[dict[str, Any]]:
+    records, problems = repo.load_all(CASE)
+    if problems:
+        raise InvalidRecord(
+            problems, hint="Export refuses a repository with invalid files: run `jatac validate`."
+        )
+    return [{k: _cell(v) for k, v in r.model_dump(mode="json").items()} for r in records]
+
+
+def export(repo: Repository, out: Path) -> int:
+    """Write every case to ``out`` (.csv or .xlsx); returns how many."""
+    from jatac.store import atomic_write
+
+    data = rows(repo)
+    names = columns()
+    if out.suffix.lower() == ".csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(data)
+        atomic_write(out, buffer.getvalue().encode("utf-8-sig"))  # Excel reads UTF-8 with the BOM
+    elif out.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Cases"
+        sheet.append(names)
+        for row in data:
+            sheet.append([row.get(n, "") for n in names])
+        buffer_b = io.BytesIO()
+        book.save(buffer_b)
+        atomic_write(out, buffer_b.getvalue())
+    else:
+        raise Refused(f"{out.name}: export writes .csv or .xlsx")
+    return len(data)
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise Refused(f"{path} does not exist")
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).active
+        values = [[("" if c is None else c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        if not values:
+            return []
+        header = [str(h).strip() for h in values[0]]
+        return [dict(zip(header, (_text(v) for v in row), strict=False)) for row in values[1:]]
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return [
+        {(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))
+    ]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _load_map(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    data = fast_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if data is None:
+        raise Refused(f"{path} is not a readable map", hint="See README, 'Spreadsheets', for the map's form.")
+    unknown = set(data) - {"columns", "values", "dates", "defaults"}
+    if unknown:
+        raise Refused(
+            f"{path}: unknown section(s) {', '.join(sorted(unknown))}",
+            hint="A map has columns, values, dates and defaults.",
+        )
+    return data
+
+
+def _convert(field: str, raw: str, mapping: dict[str, Any], cfg: Any) -> Any:
+    raw = raw.strip()
+    if raw == "":
+        return None
+    translated = (mapping.get("values") or {}).get(field, {})
+    raw = str(translated.get(raw, raw))
+    if field in LIST_COLUMNS:
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return [v.strip() for v in raw.replace(";", ",").split(",") if v.strip()]
+    if field == "location":
+        return cfg.resolve_locality(raw) or raw
+    if field.endswith("_on") and mapping.get("dates"):
+        try:
+            return datetime.strptime(raw, mapping["dates"]).date()
+        except ValueError:
+            return raw  # the model says it is not a date
+    return raw
+
+
+def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> list[str]:
+    """Check every row, then bring them all in with one commit. Returns the new case ids."""
+    from pydantic import ValidationError
+
+    from jatac.privacy import scan
+
+    mapping = _load_map(map_path)
+    table = _read_table(path)
+    if not table:
+        raise Refused(f"{path.name} has no rows")
+    rename: dict[str, str] = mapping.get("columns") or {c: c for c in table[0] if c in columns()}
+    bad = [c for c in rename.values() if c not in columns()]
+    if bad:
+        raise Refused(
+            f"the map names unknown case fields: {', '.join(bad)}",
+            hint="Case fields: " + ", ".join(columns()),
+        )
+    cfg = repo.config
+    existing = set(repo.ids(CASE))
+    numbers: dict[int, int] = {}
+    problems: list[Problem] = []
+    prepared: list[Any] = []
+    for n, row in enumerate(table, start=2):  # row 1 is the header, as a spreadsheet numbers them
+        data: dict[str, Any] = dict(mapping.get("defaults") or {})
+        for column, field in rename.items():
+            value = _convert(field, row.get(column, ""), mapping, cfg)
+            if value is not None:
+                data[field] = value
+        if not data.get("id"):
+            raised = data.get("raised_on")
+            year = raised.year if isinstance(raised, date) else _year(raised)
+            if year is not None:
+                if year not in numbers:
+                    numbers[year] = int(repo.next_case_id(year).rsplit("-", 1)[1])
+                data["id"] = f"{cfg.prefix}-{year}-{numbers[year]:04d}"
+                numbers[year] += 1
+        where = f"row {n}"
+        try:
+            record: Any = CASE.model.model_validate(data, context={"config": cfg})
+        except ValidationError as e:
+            from jatac.problems import from_validation
+
+            problems.extend(from_validation(e, None, f"{path.name} {where}", columns()))
+            continue
+        if record.id in existing or any(r.id == record.id for r in prepared):
+            problems.append(Problem(f"{path.name} {where}", None, None, "id", f"{record.id} already exists"))
+            continue
+        for finding in scan(record.model_dump(mode="json")):
+            problems.append(
+                Problem(
+                    f"{path.name} {where}",
+                    None,
+                    None,
+                    finding.field,
+                    f"looks like {finding.kind}: {finding.text!r}",
+                )
+            )
+        prepared.append(record)
+    if problems:
+        raise InvalidRecord(
+            problems,
+            hint=f"Nothing was imported: correct the {len(problems)} problem(s) "
+            "(or the map) and import again.",
+        )
+    with Change(
+        repo,
+        command="import",
+        subject=f"Imported {len(prepared)} cases from {path.name}",
+        cases=[r.id for r in prepared],
+    ) as change:
+        change.body.append(f"From {path.name}" + (f" with the map {map_path.name}" if map_path else "") + ".")
+        for record in prepared:
+            change.write(repo.relpath(CASE, record.id), dump(to_yaml(record.model_dump())), expect=None)
+    return [r.id for r in prepared]
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return date.fromisoformat(str(value)).year
+    except ValueError:
+        return None
