@@ -173,6 +173,28 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
                 data["id"] = f"{cfg.prefix}-{year}-{numbers[year]:04d}"
                 numbers[year] += 1
         where = f"row {n}"
+        for finding in scan({k: v for k, v in data.items() if isinstance(v, str)}):
+            problems.append(
+                Problem(
+                    f"{path.name} {where}",
+                    None,
+                    None,
+                    finding.field,
+                    f"looks like {finding.kind}: {finding.text!r}",
+                )
+            )
+        if data.get("location") and data["location"] not in cfg.locality_by_id:
+            problems.append(
+                Problem(
+                    f"{path.name} {where}",
+                    None,
+                    None,
+                    "location",
+                    f"unknown locality {data['location']!r}; jatac.yaml defines: "
+                    + ", ".join(sorted(cfg.locality_by_id)),
+                )
+            )
+            continue
         try:
             record: Any = CASE.model.model_validate(data, context={"config": cfg})
         except ValidationError as e:
@@ -183,16 +205,6 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
         if record.id in existing or any(r.id == record.id for r in prepared):
             problems.append(Problem(f"{path.name} {where}", None, None, "id", f"{record.id} already exists"))
             continue
-        for finding in scan(record.model_dump(mode="json")):
-            problems.append(
-                Problem(
-                    f"{path.name} {where}",
-                    None,
-                    None,
-                    finding.field,
-                    f"looks like {finding.kind}: {finding.text!r}",
-                )
-            )
         prepared.append(record)
     if problems:
         raise InvalidRecord(

@@ -43,6 +43,10 @@ def _yaml() -> YAML:
     # the same date object in two fields must be written twice, not as an &anchor / *alias
     # (which jatac refuses to read back, and a person would not understand)
     y.representer.ignore_aliases = lambda data: True
+    # a blank to fill in reads `status:`, not `status: null`
+    y.representer.add_representer(
+        type(None), lambda rep, data: rep.represent_scalar("tag:yaml.org,2002:null", "")
+    )
     return y
 
 

@@ -76,7 +76,9 @@ class Jatac:
     def status(self) -> str:
         return self.git("status", "--porcelain")
 
-    def new(self, title: str = "ASB at Melrose Avenue shops", **options: str) -> str:
+    def new(
+        self, title: str = "ASB at Melrose Avenue shops", env: dict[str, str] | None = None, **options: str
+    ) -> str:
         defaults = {
             "category": "asb",
             "location": "town-centre",
@@ -87,7 +89,7 @@ class Jatac:
         args = ["new-issue", "--title", title]
         for key, value in defaults.items():
             args += [f"--{key}", value]
-        result = self(*args)
+        result = self(*args, env=env)
         return result.stdout.split()[0]
 
 
