@@ -121,20 +121,24 @@ def isp(fmt: str = typer.Option("table", "--format", "-f", help="table, json or 
 
 def retention(
     apply: bool = typer.Option(False, "--apply", help="Remove the records due, in one commit."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Records past the retention period in jatac.yaml; --apply removes them."""
     from jatac.retention import apply as remove
     from jatac.retention import due_records
 
+    check_format(fmt)
     repo = open_repo()
     due = remove(repo) if apply else due_records(repo)
     rows = [{"record": d.relpath, "why": d.why, "due": d.due.isoformat()} for d in due]
     print_rows(
         rows,
-        "table",
+        fmt,
         [("record", "Record"), ("why", "Why"), ("due", "Due for removal")],
         title="Removed" if apply else "Past their retention period",
     )
+    if fmt != "table":
+        return
     if apply and due:
         success(f"{len(due)} record(s) removed in one commit.")
         typer.echo(
