@@ -97,7 +97,7 @@ def _main(
 
 
 def _register() -> None:
-    from jatac.cli import cases, governance, meetings, reports, repository, sara
+    from jatac.cli import cases, governance, meetings, reports, repository, sara, sync
 
     repository.register(app)
     governance.register(app)
@@ -105,6 +105,7 @@ def _register() -> None:
     sara.register(app)
     meetings.register(app)
     reports.register(app)
+    sync.register(app)
 
 
 _register()

@@ -1,0 +1,61 @@
+"""Commands for working together: sync, conflicts, resolve."""
+
+from __future__ import annotations
+
+import typer
+
+from jatac.cli.output import success
+from jatac.cli.state import open_repo
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync)
+    app.command("conflicts")(conflicts)
+    app.command("resolve")(resolve)
+
+
+def sync() -> None:
+    """Pull from the shared repository, renumber clashing case ids, push; say what came in."""
+    from jatac.sync import sync as run
+
+    report = run(open_repo())
+    for old, new in report.renumbered:
+        typer.secho(
+            f"Your case {old} is now {new}: another coordinator had already used {old}.",
+            fg="yellow",
+            bold=True,
+        )
+    for case_id, title in report.new_cases:
+        typer.echo(f"  new case {case_id}: {title}")
+    for case_id, old, new in report.status_changes:
+        typer.echo(f"  {case_id}: {old} -> {new}")
+    if report.other_files:
+        typer.echo(f"  {report.other_files} other file(s) changed")
+    success(f"In sync: {report.pulled} change(s) came in, {report.pushed} went out.")
+
+
+def conflicts() -> None:
+    """The fields that the shared repository and yours both changed, with both values."""
+    from jatac.sync import conflicts as find
+
+    found = find(open_repo())
+    if not found:
+        typer.echo("No conflicts.")
+        return
+    for c in found:
+        typer.echo(f"{c.case}  {c.field}:\n    mine:   {c.mine}\n    theirs: {c.theirs}")
+    typer.echo("Settle each case: jatac resolve CASE --take mine|theirs [--field NAME=mine|theirs]")
+
+
+def resolve(
+    case_id: str = typer.Argument(..., metavar="CASE", help="The conflicted case."),
+    take: str = typer.Option(..., "--take", help="mine or theirs, for every conflicting field."),
+    fields: list[str] = typer.Option([], "--field", help="NAME=mine|theirs for one field (repeat)."),
+) -> None:
+    """Settle a conflicted case field by field; it is checked, then `jatac sync` goes on."""
+    from jatac.sync import resolve as settle
+
+    choices = dict(f.split("=", 1) for f in fields if "=" in f)
+    decided = settle(open_repo(), case_id, take, choices)
+    success(f"{case_id} resolved: " + (", ".join(decided) or "nothing conflicted"))
+    typer.echo("Run `jatac sync` to finish.")

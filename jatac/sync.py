@@ -1,0 +1,311 @@
+"""Working together over a shared git remote: pull, renumber clashing ids, push, say what came in.
+
+Two coordinators working offline can both raise JAT-2026-0031. On sync the
+one not yet on the shared repository (ours) is renumbered (its file, and
+every reference to it in packages, meetings, minutes and the fund) in a
+commit that says so. Edits to different fields of one case merge as git
+merges lines; a real conflict is shown field by field and settled with
+`jatac resolve` or by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jatac.audit import Audit, message
+from jatac.errors import GitError, JatacError, Refused
+from jatac.lock import RepoLock
+from jatac.store import KINDS, Repository, atomic_write
+from jatac.yamlfile import YamlProblem, fast_load, parse, plain
+
+
+class Conflicted(JatacError):
+    """A pull stopped on conflicts a person has to settle."""
+
+    exit_code = 4
+
+
+@dataclass
+class Report:
+    pulled: int = 0
+    pushed: int = 0
+    new_cases: list[tuple[str, str]] = field(default_factory=list)
+    status_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    other_files: int = 0
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    merged: bool = False
+
+
+@dataclass
+class FieldConflict:
+    path: str
+    case: str
+    field: str
+    mine: Any
+    theirs: Any
+
+
+def _audit(repo: Repository) -> Audit:
+    audit = Audit(repo.root)
+    audit.require_repo()
+    return audit
+
+
+def _upstream(audit: Audit) -> str:
+    try:
+        return audit.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").strip()
+    except GitError:
+        raise Refused(
+            "this repository has no shared remote to sync with",
+            hint="Set one up once: git remote add origin URL && git push -u origin main",
+        ) from None
+
+
+def _prefix(audit: Audit, repo: Repository) -> str:
+    """The case repository's folder inside the git repository ('' at its top)."""
+    return audit.run("rev-parse", "--show-prefix").strip()
+
+
+def in_progress(audit: Audit) -> bool:
+    git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
+    return (
+        (git_dir / "rebase-merge").exists()
+        or (git_dir / "rebase-apply").exists()
+        or (git_dir / "MERGE_HEAD").exists()
+    )
+
+
+def _added(audit: Audit, base: str, tip: str, folder: str) -> dict[str, str]:
+    """Case files added between ``base`` and ``tip``: id -> path relative to the repository."""
+    out = audit.run("diff", "--name-only", "--diff-filter=A", "--relative", base, tip, "--", folder)
+    return {Path(p).stem: p for p in out.splitlines() if p.endswith(".yaml")}
+
+
+def _ids_at(audit: Audit, rev: str, folder: str) -> set[str]:
+    out = audit.run("ls-tree", "-r", "--name-only", "--full-tree", rev)
+    prefix_re = re.compile(r"(?:^|/)" + re.escape(folder) + r"/\d{4}/([^/]+)\.yaml$")
+    return {m.group(1) for line in out.splitlines() if (m := prefix_re.search(line))}
+
+
+def _next_free(case_id: str, taken: set[str]) -> str:
+    prefix, year, _ = case_id.rsplit("-", 2)
+    numbers = [int(i.rsplit("-", 1)[1]) for i in taken if i.startswith(f"{prefix}-{year}-")]
+    return f"{prefix}-{year}-{max(numbers, default=0) + 1:04d}"
+
+
+REFERENCING = ("issues", "sara", "meetings", "minutes", "fund")
+
+
+def renumber(repo: Repository, audit: Audit, old: str, new: str) -> list[str]:
+    """Give case ``old`` the id ``new``: move its files, rewrite every reference. Returns changed paths."""
+    changed = []
+    word = re.compile(r"(?<![\w-])" + re.escape(old) + r"(?![\w-])")
+    for kind in (KINDS["case"], KINDS["sara"]):
+        src = repo.root / kind.relpath(old)
+        if src.exists():
+            dst = repo.root / kind.relpath(new)
+            atomic_write(dst, word.sub(new, src.read_text(encoding="utf-8")))
+            src.unlink()
+            changed += [str(kind.relpath(old)), str(kind.relpath(new))]
+    for folder in REFERENCING:
+        for path in sorted((repo.root / folder).glob("*/*.yaml")):
+            text = path.read_text(encoding="utf-8")
+            if word.search(text):
+                atomic_write(path, word.sub(new, text))
+                changed.append(path.relative_to(repo.root).as_posix())
+    return sorted(set(changed))
+
+
+def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Report) -> None:
+    if before == after:
+        return
+    out = audit.run("diff", "--name-status", "--relative", before, after)
+    for line in out.splitlines():
+        state, _, path = line.partition("\t")
+        if path.startswith("issues/") and path.endswith(".yaml"):
+            new = _yaml_at(audit, after, path)
+            if state.startswith("A") and new:
+                report.new_cases.append((Path(path).stem, str(new.get("title", ""))))
+                continue
+            old = _yaml_at(audit, before, path)
+            if old and new and old.get("status") != new.get("status"):
+                report.status_changes.append(
+                    (Path(path).stem, str(old.get("status")), str(new.get("status")))
+                )
+                continue
+        report.other_files += 1
+
+
+def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
+    try:
+        text = audit.run("show", f"{rev}:./{path}", strip_newline_in_stdout=False)
+    except GitError:
+        return None
+    data = fast_load(text)
+    if data is None:
+        try:
+            data = plain(parse(text, path))
+        except YamlProblem:
+            return None
+    return data
+
+
+def sync(repo: Repository) -> Report:
+    audit = _audit(repo)
+    audit.identity()
+    if in_progress(audit):
+        return continue_sync(repo)
+    if audit.hand_edited(["."]) or audit.run("diff", "--cached", "--name-only", "--", ".").strip():
+        raise Refused(
+            "there are changes not yet committed",
+            hint="Commit them (or `git stash` them) first, so nothing of yours is mixed into the pull.",
+        )
+    upstream = _upstream(audit)
+    report = Report()
+    lock = RepoLock(repo.root)
+    lock.acquire()
+    try:
+        audit.run("fetch", "--quiet")
+        base = audit.run("merge-base", "HEAD", upstream).strip()
+        report.pulled = int(audit.run("rev-list", "--count", f"HEAD..{upstream}").strip())
+        folder = KINDS["case"].folder
+        ours, theirs = _added(audit, base, "HEAD", folder), _added(audit, base, upstream, folder)
+        clashes = sorted(set(ours) & set(theirs))
+        if clashes:
+            taken = _ids_at(audit, "HEAD", folder) | _ids_at(audit, upstream, folder)
+            for old in clashes:
+                new = _next_free(old, taken)
+                taken.add(new)
+                paths = renumber(repo, audit, old, new)
+                audit.commit(
+                    paths,
+                    message(
+                        f"{old}: renumbered {new}, the number was taken on the shared repository",
+                        [
+                            f"Another coordinator raised {old} first; this case is now {new}.",
+                            "References in packages, meetings, minutes and the fund follow.",
+                        ],
+                        {"Jatac-Command": "sync", "Jatac-Case": [new, old]},
+                    ),
+                )
+                report.renumbered.append((old, new))
+            # a rebase would replay the commit that first wrote the clashing file; a merge
+            # compares end states, in which the clash is already gone
+            _pull(audit, ["merge", "--no-edit", "-m", f"Sync with {upstream}", upstream])
+            report.merged = True
+        elif report.pulled:
+            _pull(audit, ["rebase", upstream])
+        if report.pulled:
+            _came_in(repo, audit, base, upstream, report)
+        report.pushed = int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip())
+        if report.pushed:
+            audit.run("push", "--quiet")
+    finally:
+        lock.release()
+    return report
+
+
+def _pull(audit: Audit, args: list[str]) -> None:
+    try:
+        audit.run(*args, env={"GIT_EDITOR": "true"})
+    except GitError:
+        raise Conflicted(
+            "the shared repository and yours both changed the same lines",
+            hint="`jatac conflicts` shows them field by field; settle each with `jatac resolve CASE "
+            "--take mine|theirs` (or by hand), then run `jatac sync` again.",
+        ) from None
+
+
+def conflicts(repo: Repository) -> list[FieldConflict]:
+    """Field-level view of the files git could not merge."""
+    audit = _audit(repo)
+    out = audit.run("diff", "--name-only", "--diff-filter=U", "--relative")
+    found = []
+    rebasing = _rebasing(audit)
+    for path in out.splitlines():
+        mine, theirs = (_yaml_at(audit, f":{n}", path) for n in ((3, 2) if rebasing else (2, 3)))
+        base = _yaml_at(audit, ":1", path) or {}
+        for name in sorted(set(mine or {}) | set(theirs or {})):
+            a, b = (mine or {}).get(name), (theirs or {}).get(name)
+            if a != b and a != base.get(name) and b != base.get(name):
+                found.append(FieldConflict(path, Path(path).stem, name, a, b))
+    return found
+
+
+def _rebasing(audit: Audit) -> bool:
+    git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
+    return (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists()
+
+
+def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -> list[str]:
+    """Settle one conflicted case file field by field; validate it; stage it. Returns the fields taken."""
+    from jatac.yamlfile import dump, set_field, to_yaml
+
+    audit = _audit(repo)
+    kind = KINDS["case"]
+    path = str(kind.relpath(case_id))
+    unmerged = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").splitlines()
+    if path not in unmerged:
+        raise Refused(f"{case_id} has no conflict to resolve", hint="`jatac conflicts` lists them.")
+    if take not in {"mine", "theirs"} or any(v not in {"mine", "theirs"} for v in fields.values()):
+        raise Refused(
+            "choose mine or theirs", hint="e.g. jatac resolve JAT-2026-0031 --take mine --field status=theirs"
+        )
+    rebasing = _rebasing(audit)
+    stage = {"mine": 3 if rebasing else 2, "theirs": 2 if rebasing else 3}
+    mine, theirs = _yaml_at(audit, f":{stage['mine']}", path), _yaml_at(audit, f":{stage['theirs']}", path)
+    base = _yaml_at(audit, ":1", path) or {}
+    if mine is None or theirs is None:
+        raise Refused(f"{case_id} was deleted on one side", hint="Settle it by hand with git, then sync.")
+    merged = dict(base)
+    decided = []
+    order = list(kind.model.model_fields)
+    for name in sorted(
+        set(mine) | set(theirs) | set(base), key=lambda n: order.index(n) if n in order else 99
+    ):
+        a, b = mine.get(name), theirs.get(name)
+        if a == b:
+            value = a
+        elif a == base.get(name):
+            value = b
+        elif b == base.get(name):
+            value = a
+        else:
+            choice = fields.get(name, take)
+            value = a if choice == "mine" else b
+            decided.append(f"{name}: {choice}")
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    doc = to_yaml({k: merged[k] for k in order if k in merged})
+    repo.validate_doc(kind, doc, path, case_id)
+    set_field(doc, "id", case_id, order)
+    atomic_write(repo.root / path, dump(doc))
+    audit.run("add", "--", path)
+    return decided
+
+
+def continue_sync(repo: Repository) -> Report:
+    audit = _audit(repo)
+    left = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").strip()
+    if left:
+        raise Conflicted(
+            f"still to settle: {', '.join(left.splitlines())}",
+            hint="`jatac conflicts` shows them; `jatac resolve CASE --take mine|theirs`, then sync.",
+        )
+    problems = repo.validate()
+    if problems:
+        from jatac.errors import InvalidRecord
+
+        raise InvalidRecord(problems, hint="Fix these before the sync goes on.")
+    command = ["rebase", "--continue"] if _rebasing(audit) else ["commit", "--no-edit"]
+    _pull(audit, command)
+    upstream = _upstream(audit)
+    report = Report(pushed=int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip()))
+    if report.pushed:
+        audit.run("push", "--quiet")
+    return report
