@@ -323,8 +323,23 @@ class Repository:
     def load_all(self, kind: Kind, cases: dict[str, Any] | None = None) -> tuple[list[Any], list[Problem]]:
         """Every valid record of a kind, and the problems of the files that are not.
 
-        ``cases`` (by id) saves reading each case again for kinds validated with their case.
+        Read through the index (jatac/index.py): unchanged files are not parsed again.
         """
+        from jatac import index
+
+        if kind.with_case and cases is None:
+            cases = {c.id: c for c in self.load_all(KINDS["case"])[0]}
+        if not index.enabled():
+            return self._load_all_files(kind, cases)
+        case_digests = self._case_digests if kind.with_case else None
+        records, problems, digests = index.load_all(self, kind, cases, case_digests)
+        if kind is KINDS["case"]:
+            self._case_digests = digests
+        return records, problems
+
+    _case_digests: dict[str, str] | None = None
+
+    def _load_all_files(self, kind: Kind, cases: dict[str, Any] | None) -> tuple[list[Any], list[Problem]]:
         records, problems = [], []
         for path in self.files(kind):
             rel = path.relative_to(self.root).as_posix()

@@ -70,7 +70,8 @@ class Jatac:
         return {
             str(p.relative_to(self.root)): p.read_bytes()
             for p in sorted(self.root.rglob("*"))
-            if p.is_file() and ".git" not in p.relative_to(self.root).parts
+            # .jatac/ is jatac's git-ignored local state (lock, index), not the repository's content
+            if p.is_file() and not {".git", ".jatac"} & set(p.relative_to(self.root).parts)
         }
 
     def status(self) -> str:

@@ -1,0 +1,63 @@
+"""The read index never gives an answer the files disagree with."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from tests.conftest import Jatac
+
+
+def titles(jatac: Jatac) -> dict[str, str]:
+    return {r["id"]: r["title"] for r in json.loads(jatac("list", "--all", "-f", "json").stdout)}
+
+
+def test_an_edit_behind_jatacs_back_is_seen_even_with_the_same_size_and_time(jatac: Jatac) -> None:
+    case = jatac.new("Graffiti at the bridge")
+    assert titles(jatac) == {case: "Graffiti at the bridge"}
+    assert (jatac.root / ".jatac/index/issues.json").is_file()
+    path = jatac.root / f"issues/2026/{case}.yaml"
+    before = path.stat()
+    path.write_text(path.read_text().replace("Graffiti at the bridge", "Graffiti at the church"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time
+    assert titles(jatac) == {case: "Graffiti at the church"}
+
+
+def test_a_file_broken_behind_its_back_is_reported_not_remembered(jatac: Jatac) -> None:
+    case = jatac.new()
+    titles(jatac)
+    path = jatac.root / f"issues/2026/{case}.yaml"
+    good = path.read_text()
+    path.write_text(good.replace("priority: high", "priority: urgent"))
+    assert "1 file(s) could not be read" in jatac("list").stderr
+    assert "priority: 'urgent' is not one of" in jatac("validate", ok=False).stderr
+    path.write_text(good)
+    assert "All valid" in jatac("validate").stdout
+
+
+def test_a_change_to_jatac_yaml_drops_the_index(jatac: Jatac) -> None:
+    jatac.new()
+    assert "All valid" in jatac("validate").stdout
+    config = jatac.root / "jatac.yaml"
+    config.write_text(config.read_text().replace("  - id: asb\n    name: Anti-social behaviour\n", ""))
+    assert "unknown category 'asb'" in jatac("validate", ok=False).stderr
+
+
+def test_a_package_is_checked_again_when_its_case_changes(jatac: Jatac) -> None:
+    case = jatac.new()
+    jatac("adopt", case, "--lead", "police", "--problem-manager", "Inspector")
+    jatac("action", "add", case, "Patrols", "--owner", "police", "--due", "2026-11-20")
+    assert "All valid" in jatac("validate").stdout
+    path = jatac.root / f"issues/2026/{case}.yaml"
+    text = path.read_text().replace("raised_on: 2026-11-16", "raised_on: 2026-11-25")
+    path.write_text(text.replace("adopted_on: 2026-11-16", "adopted_on: 2026-11-25"))
+    err = jatac("validate", ok=False).stderr
+    assert "action A1 is due 2026-11-20, before the case was raised (2026-11-25)" in err
+
+
+def test_without_the_index_the_answers_are_the_same(jatac: Jatac, tmp_path: Path) -> None:
+    for n in range(3):
+        jatac.new(f"Case number {n}")
+    with_index = jatac("list", "--all", "-f", "json").stdout
+    assert jatac("list", "--all", "-f", "json", env={"JATAC_NO_INDEX": "1"}).stdout == with_index
