@@ -53,7 +53,9 @@ def _write(path: Path, data: dict) -> None:
     path.write_text(dump(to_yaml(data)), encoding="utf-8")
 
 
-def generate(out: Path, cases: int, seed: int = 7, items: int = 40, end: date = date(2026, 11, 20)) -> Path:
+def generate(
+    out: Path, cases: int, seed: int = 7, items: int = 40, end: date = date(2026, 11, 20), commits: int = 1
+) -> Path:
     """Write the repository to ``out`` (replaced) and commit it; returns ``out``."""
     rng = random.Random(seed)
     if out.exists():
@@ -65,7 +67,10 @@ def generate(out: Path, cases: int, seed: int = 7, items: int = 40, end: date = 
     agencies = [a.id for a in cfg.agencies]
     localities = [loc.id for loc in cfg.localities]
     categories = [c.id for c in cfg.categories]
-    start = date(end.year - 2, 1, 1)
+    # about a thousand cases a year, as a busy partnership over many years; what is open at
+    # any time stays what one meeting can handle (recent proposals, adoptions of the last months)
+    years = max(3, cases // 1000)
+    start = date(end.year - years + 1, 1, 1)
     span = (end - start).days
     raised = sorted(start + timedelta(days=rng.randrange(span)) for _ in range(cases))
     numbers: dict[int, int] = {}
@@ -86,7 +91,8 @@ def generate(out: Path, cases: int, seed: int = 7, items: int = 40, end: date = 
             "description": "Reported by residents and partners.\nDe-personalised summary for the group.",
         }
         roll = rng.random()
-        if roll < 0.35:
+        recent = (end - day).days < 21
+        if (recent and roll < 0.3) or (not recent and roll < 0.45):
             adopted = min(day + timedelta(days=rng.randrange(3, 30)), end)
             case.update(
                 status="adopted", lead=rng.choice(agencies), problem_manager="Team Leader", adopted_on=adopted
@@ -94,7 +100,7 @@ def generate(out: Path, cases: int, seed: int = 7, items: int = 40, end: date = 
             actions = []
             for n in range(1, rng.randrange(2, 6)):
                 due = adopted + timedelta(days=rng.randrange(7, 120))
-                done = due < end and rng.random() < 0.6
+                done = due < end and (rng.random() < 0.6 or (end - due).days > 60)
                 action = {
                     "id": f"A{n}",
                     "what": f"Action {n} for {case_id}",
@@ -126,8 +132,12 @@ def generate(out: Path, cases: int, seed: int = 7, items: int = 40, end: date = 
                     ],
                 }
             _write(out / "sara" / str(day.year) / f"{case_id}.yaml", package)
-        elif roll < 0.45:
+        elif not recent and roll < 0.8:
             case.update(status="rejected", decision_note="Not a partnership matter")
+        elif not recent:
+            case.update(
+                status="referred", referred_to="Neighbourhood policing", decision_note="Single agency"
+            )
         _write(out / "issues" / str(day.year) / f"{case_id}.yaml", case)
     meeting_id = f"{MEETING_DAY.isoformat()}-coordinating"
     _write(
@@ -153,8 +163,14 @@ def generate(out: Path, cases: int, seed: int = 7, items: int = 40, end: date = 
     subprocess.run(["git", "init", "-q"], cwd=out, check=True)
     subprocess.run(["git", "config", "user.name", "jatac benchmark"], cwd=out, check=True)
     subprocess.run(["git", "config", "user.email", "bench@example.invalid"], cwd=out, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=out, check=True)
-    subprocess.run([*git, "commit", "-qm", f"Generated repository of {cases} cases"], cwd=out, check=True)
+    subprocess.run([*git, "add", "jatac.yaml", ".gitignore"], cwd=out, check=True)
+    subprocess.run([*git, "commit", "-qm", "The partnership"], cwd=out, check=True)
+    files = sorted(str(p.relative_to(out)) for p in out.glob("*/*/*.yaml"))
+    batches = max(1, commits - 1)
+    size = -(-len(files) // batches)
+    for start in range(0, len(files), size):
+        subprocess.run([*git, "add", "--", *files[start : start + size]], cwd=out, check=True)
+        subprocess.run([*git, "commit", "-qm", f"Cases {start + 1} to {start + size}"], cwd=out, check=True)
     return out
 
 
@@ -164,8 +180,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--items", type=int, default=40)
+    parser.add_argument("--commits", type=int, default=1, help="spread the files over this many commits")
     args = parser.parse_args()
-    generate(args.out, args.cases, args.seed, args.items)
+    generate(args.out, args.cases, args.seed, args.items, commits=args.commits)
     print(f"{args.out}: {args.cases} cases")
 
 

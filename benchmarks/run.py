@@ -1,16 +1,22 @@
 """Time the everyday commands on generated repositories; print medians and ratios to floors.
 
-    python benchmarks/run.py [--sizes 300] [--repeat 7]
+    python benchmarks/run.py [--sizes 1000,5000,10000] [--repeat 5] [--commits 5000]
 
 Each command runs as a fresh process (what a coordinator waits for), several
-times; the median is reported with the minimum. Floors measured in the same
-run put the numbers in context: a bare Python start-up, and one git commit.
+times; the median is reported with its ratio to a floor measured in the same
+run on the same repository: what the command cannot avoid doing (start
+Python; load a JSON index of the records; parse every file with libyaml; one
+git commit; one git log of a file; one Typst compile). Peak memory is the
+largest resident size of any run (GNU time). These machines are noisy:
+compare ratios, not single numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,54 +29,149 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.generate import MEETING_DAY, generate  # noqa: E402
 
-JATAC = [sys.executable, "-m", "jatac"]
+PY = sys.executable
+JATAC = [PY, "-m", "jatac"]
+GNU_TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+peak_kb = 0
 
 
 def timed(
-    cmd: list[str], repeat: int, cwd: Path | None = None, env: dict[str, str] | None = None
+    cmd: list[str],
+    repeat: int,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    before: object = None,
 ) -> list[float]:
+    global peak_kb
     times = []
     for _ in range(repeat):
+        if callable(before):
+            before()
+        wrapped = [GNU_TIME, "-f", "%M", *cmd] if GNU_TIME else cmd
         start = time.perf_counter()
-        subprocess.run(
-            cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        done = subprocess.run(
+            wrapped,
+            cwd=cwd,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         times.append(time.perf_counter() - start)
+        if GNU_TIME:
+            peak_kb = max(peak_kb, int(done.stderr.strip().splitlines()[-1]))
     return times
 
 
-def report(name: str, times: list[float], floor: float | None = None) -> None:
+def py(code: str, repeat: int, cwd: Path | None = None) -> float:
+    return statistics.median(timed([PY, "-c", code], repeat, cwd=cwd))
+
+
+def line(
+    name: str, times: list[float], floor: float | None, target: float | None = None
+) -> dict[str, object]:
     median = statistics.median(times)
-    ratio = f"  x{median / floor:5.1f} of floor" if floor else ""
-    print(f"{name:<34} median {median * 1000:7.0f} ms   min {min(times) * 1000:7.0f} ms{ratio}")
+    ratio = median / floor if floor else None
+    mark = "" if target is None else ("  ok" if median <= target else f"  over the {target:g} s target")
+    print(f"  {name:<36} median {median:6.3f} s   floor {floor or 0:6.3f} s   x{ratio or 0:5.1f}{mark}")
+    return {
+        "command": name,
+        "median_s": round(median, 3),
+        "floor_s": round(floor or 0, 3),
+        "ratio": round(ratio, 1) if ratio else None,
+        "target_s": target,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="300", help="comma-separated case counts")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--sizes", default="1000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--commits", type=int, default=0, help="commits of history (default: half the cases)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     env = {**os.environ, "JATAC_TODAY": "2026-11-23", "COLUMNS": "200"}
-    python_floor = statistics.median(timed([sys.executable, "-c", "pass"], args.repeat))
-    report("floor: python -c pass", [python_floor])
-    report("jatac --help", timed([*JATAC, "--help"], args.repeat, env=env), python_floor)
+    results: dict[str, object] = {}
+    start_floor = py("pass", args.repeat)
+    print(f"floor: python start-up {start_floor:.3f} s")
+    results["help"] = line("jatac --help", timed([*JATAC, "--help"], args.repeat, env=env), start_floor, 0.25)
     with tempfile.TemporaryDirectory(prefix="jatac-bench-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            repo = generate(Path(tmp) / f"r{size}", size)
-            print(f"\n{size} cases, a meeting with 40 items ({repo})")
-            commit_floor = timed(["git", "commit", "-q", "--allow-empty", "-m", "x"], args.repeat, cwd=repo)
-            report("floor: git commit", commit_floor)
+            commits = args.commits or max(1, size // 2)
+            t0 = time.perf_counter()
+            repo = generate(Path(tmp) / f"r{size}", size, commits=commits)
+            print(f"\n{size} cases, {commits} commits (generated in {time.perf_counter() - t0:.0f} s)")
             base = [*JATAC, "--repo", str(repo)]
-            report("list", timed([*base, "list"], args.repeat, env=env))
-            report(
-                "list --all --format json",
-                timed([*base, "list", "--all", "-f", "json"], args.repeat, env=env),
+            index_dir = repo / ".jatac" / "index"
+            drop_index = lambda folder=index_dir: shutil.rmtree(folder, ignore_errors=True)  # noqa: E731
+            rows = []
+            rows.append(
+                line(
+                    "validate, cold (no index)",
+                    timed([*base, "validate"], 3, env=env, before=drop_index),
+                    py(
+                        "import glob, yaml\nfor f in glob.glob('*/*/*.yaml'): yaml.load(open(f).read(), "
+                        "Loader=yaml.CSafeLoader)",
+                        3,
+                        cwd=repo,
+                    ),
+                    5.0,
+                )
             )
-            report("show", timed([*base, "show", f"JAT-{MEETING_DAY.year}-0001"], args.repeat, env=env))
-            report("validate", timed([*base, "validate"], args.repeat, env=env))
-            report(
-                "agenda --format pdf (40 items)",
-                timed([*base, "agenda", MEETING_DAY.isoformat(), "-f", "pdf"], args.repeat, env=env),
+            index_floor = py(
+                "import json, glob\nfor f in glob.glob('.jatac/index/*.json'): json.loads(open(f).read())",
+                args.repeat,
+                cwd=repo,
+            )
+            rows.append(
+                line(
+                    "validate, nothing changed",
+                    timed([*base, "validate"], args.repeat, env=env),
+                    index_floor,
+                    1.0,
+                )
+            )
+            rows.append(
+                line("list (open cases)", timed([*base, "list"], args.repeat, env=env), index_floor, 0.5)
+            )
+            rows.append(
+                line(
+                    "list --all --format json",
+                    timed([*base, "list", "--all", "-f", "json"], args.repeat, env=env),
+                    index_floor,
+                    0.5,
+                )
+            )
+            rows.append(
+                line(
+                    "show",
+                    timed([*base, "show", f"JAT-{MEETING_DAY.year}-0001"], args.repeat, env=env),
+                    start_floor,
+                    0.3,
+                )
+            )
+            case_file = next(repo.glob("issues/2026/*.yaml")).relative_to(repo)
+            git_log = statistics.median(
+                timed(["git", "log", "--format=%H", "--", str(case_file)], args.repeat, cwd=repo)
+            )
+            rows.append(
+                line("history", timed([*base, "history", case_file.stem], args.repeat, env=env), git_log, 0.3)
+            )
+            agenda_floor = py(
+                "import typst; typst.compile(b'= Agenda', format='pdf', ignore_system_fonts=True)",
+                args.repeat,
+            )
+            rows.append(
+                line(
+                    "agenda --format pdf (40 items)",
+                    timed([*base, "agenda", MEETING_DAY.isoformat(), "-f", "pdf"], args.repeat, env=env),
+                    agenda_floor,
+                    0.5,
+                )
+            )
+            commit_floor = statistics.median(
+                timed(["git", "commit", "-q", "--allow-empty", "-m", "x"], args.repeat, cwd=repo)
             )
             new = [
                 *base,
@@ -84,11 +185,14 @@ def main() -> None:
                 "--raised-by",
                 "tvp",
             ]
-            report(
-                "new-issue (with its commit)",
-                timed(new, args.repeat, env=env),
-                statistics.median(commit_floor),
+            rows.append(
+                line("new-issue (with its commit)", timed(new, args.repeat, env=env), commit_floor, 0.5)
             )
+            results[str(size)] = rows
+    print(f"\npeak memory of any run: {peak_kb / 1024:.0f} MB" if GNU_TIME else "")
+    results["peak_mb"] = round(peak_kb / 1024)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

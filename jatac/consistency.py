@@ -11,7 +11,10 @@ if TYPE_CHECKING:
     from jatac.store import Repository
 
 
-def cross_check(repo: Repository, cases: dict[str, Any]) -> list[Problem]:
+def cross_check(
+    repo: Repository, cases: dict[str, Any], loaded: dict[str, Any] | None = None
+) -> list[Problem]:
+    """``loaded``: the valid SARA packages by case id (an invalid one is reported on its own)."""
     from jatac.store import KINDS
 
     case_kind, sara_kind = KINDS["case"], KINDS["sara"]
@@ -40,7 +43,7 @@ def cross_check(repo: Repository, cases: dict[str, Any]) -> list[Problem]:
                 )
             )
         if case.status is Status.closed and case.adopted_on is not None:
-            package = _package(repo, case.id) if case.id in packages else None
+            package = (loaded or {}).get(case.id)
             if package is None or package.assessment is None or package.assessment.missing():
                 problems.append(
                     Problem(
@@ -52,13 +55,3 @@ def cross_check(repo: Repository, cases: dict[str, Any]) -> list[Problem]:
                     )
                 )
     return problems
-
-
-def _package(repo: Repository, case_id: str) -> Any:
-    from jatac.errors import InvalidRecord
-    from jatac.store import KINDS
-
-    try:
-        return repo.read(KINDS["sara"], case_id)
-    except InvalidRecord:
-        return None  # reported with the package's own problems

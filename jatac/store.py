@@ -361,10 +361,13 @@ class Repository:
             return e.problems
         problems: list[Problem] = []
         cases: dict[str, Any] = {}
+        packages: dict[str, Any] = {}
         for kind in KINDS.values():
             records, kind_problems = self.load_all(kind, cases)
             if kind is KINDS["case"]:
                 cases = {r.id: r for r in records}
+            elif kind is KINDS["sara"]:
+                packages = {r.id: r for r in records}
             problems.extend(kind_problems)
             for path in self.files(kind):
                 rel = path.relative_to(self.root).as_posix()
@@ -373,7 +376,7 @@ class Repository:
                     problems.append(Problem(rel, None, None, "", f"belongs in {expected}"))
         from jatac.consistency import cross_check
 
-        problems.extend(cross_check(self, cases))
+        problems.extend(cross_check(self, cases, packages))
         return problems
 
     def next_case_id(self, year: int) -> str:
