@@ -29,7 +29,7 @@ def fund_year(repo: Repository, day: date) -> str:
 def parse_year(repo: Repository, text: str | None) -> str:
     if text is None:
         return fund_year(repo, today())
-    from jatac.models.fund import FUND_YEAR_RE
+    from jatac.models.common import FUND_YEAR_RE
 
     match = FUND_YEAR_RE.fullmatch(text)
     if not match or (int(match["year"]) + 1) % 100 != int(match["next"]):

@@ -12,6 +12,11 @@ from jatac.yamlfile import YamlProblem, parse, plain
 def _data(text: str | None, relpath: str) -> Any:
     if text is None:
         return {}
+    from jatac.yamlfile import fast_load
+
+    data = fast_load(text)
+    if data is not None:
+        return data
     try:
         return plain(parse(text, relpath))
     except YamlProblem:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from jatac.models.meeting import DAYS_BEFORE_RE, ON_RE, WEEKDAYS, Schedule
+from jatac.models.schedule import DAYS_BEFORE_RE, ON_RE, WEEKDAYS, Schedule
 
 MAX_OCCURRENCES = 10_000  # a weekly group meets ~5,200 times in a century
 

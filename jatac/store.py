@@ -18,9 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
-from jatac.models.common import CASE_ID_RE
-from jatac.models.fund import FUND_YEAR_RE
-from jatac.models.meeting import MEETING_ID_RE
+from jatac.models.common import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
 from jatac.yamlfile import YamlProblem, parse, plain, position
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from jatac.models.meeting import Schedule
+from jatac.models.schedule import Schedule
 from jatac.schedule import agenda_send_by, items_due, next_occurrence, occurrences, previous_occurrence
 
 

@@ -172,33 +172,28 @@ def show(
 
 
 def _print_case(repo: Any, data: dict[str, Any]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from jatac.cli.output import console
-
-    out = console()
+    """One case as labelled lines (plain echo: `show` is the command people run most)."""
     sensitive = data.get("marking", "OFFICIAL") != "OFFICIAL"
     if sensitive:
-        out.print(f"[bold red]{data['marking']}[/bold red]")
-    out.print(f"[bold]{data['id']}[/bold]  {escape(data['title'])}")
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="dim")
-    grid.add_column()
+        typer.secho(data["marking"], fg="red", bold=True)
+    typer.echo(typer.style(data["id"], bold=True) + f"  {data['title']}")
     for key, value in data.items():
         if key in {"id", "title", "description"} or value in ([], ""):
             continue
         if key == "escalations":
             value = "; ".join(f"{e['on']} to {e['to']}: {e['reason']}" for e in value)
+        elif key == "people":
+            value = ", ".join(f"{p['ref']} ({p['role']})" for p in value)
+        elif key == "not_personal":
+            value = "; ".join(f"{p['text']} ({p['reason']})" for p in value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        grid.add_row(key.replace("_", " "), escape(str(value)))
-    out.print(grid)
+        typer.echo(typer.style(f"{key.replace('_', ' '):<16}", dim=True) + f"{value}")
     if data.get("description"):
-        out.print()
-        out.print(escape(data["description"]))
+        typer.echo("")
+        typer.echo(data["description"])
     if sensitive:
-        out.print(f"\n[bold red]{data['marking']}[/bold red]")
+        typer.secho(f"\n{data['marking']}", fg="red", bold=True)
 
 
 def edit(

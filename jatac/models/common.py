@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CASE_ID_RE = re.compile(r"^(?P<prefix>[A-Z]{2,8})-(?P<year>\d{4})-(?P<number>\d{4,6})$")
+MEETING_ID_RE = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<group>[a-z0-9][a-z0-9-]{0,39})$"
+)
+FUND_YEAR_RE = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})$")
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]

@@ -9,7 +9,7 @@ from functools import cached_property
 from pydantic import Field, field_validator, model_validator
 
 from jatac.models.common import Level, Line, Marking, Record, Slug
-from jatac.models.meeting import Schedule
+from jatac.models.schedule import Schedule
 
 
 class Member(Record):

@@ -13,9 +13,18 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from jatac.models.common import CaseId, FieldError, Line, NotPersonal, Record, Slug, check_known, config_from
+from jatac.models.common import (
+    FUND_YEAR_RE,
+    CaseId,
+    FieldError,
+    Line,
+    NotPersonal,
+    Record,
+    Slug,
+    check_known,
+    config_from,
+)
 
-FUND_YEAR_RE = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})$")
 REQUEST_ID_RE = re.compile(r"^FR-(?P<year>\d{4})-(?P<n>\d{3,4})$")
 
 

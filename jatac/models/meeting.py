@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from jatac.models.common import (
+    MEETING_ID_RE,
     CaseId,
     FieldError,
     Level,
@@ -21,80 +21,6 @@ from jatac.models.common import (
     check_known,
     config_from,
 )
-
-MEETING_ID_RE = re.compile(
-    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<group>[a-z0-9][a-z0-9-]{0,39})$"
-)
-EVERY_RE = re.compile(r"^(?P<n>[1-9]\d?) (?P<unit>week|month)s?$")
-ON_RE = re.compile(
-    r"^(?P<nth>1st|2nd|3rd|4th|last) (?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)$",
-    re.IGNORECASE,
-)
-DAYS_BEFORE_RE = re.compile(r"^(?P<n>\d{1,2}) days? before$")
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-class Schedule(Record):
-    """How often a group meets, and its deadlines (from the terms of reference).
-
-    every: "1 week", "2 weeks", "4 weeks", "1 month", "3 months"
-    from: the first meeting; later ones follow the cadence from it
-    on: for monthly cadences, "2nd Tuesday" or "last Thursday" of the month
-    agenda_by: "monday before" (the terms of reference) or "N days before"
-    items_by: days before the meeting that agenda items are due (7)
-    moved: {planned date: actual date}; cancelled: [planned dates]
-    """
-
-    every: str
-    from_: date = Field(alias="from")
-    on: str | None = None
-    time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    agenda_by: str = "monday before"
-    items_by: int = Field(default=7, ge=0, le=60)
-    moved: dict[date, date] = Field(default_factory=dict)
-    cancelled: list[date] = Field(default_factory=list)
-
-    model_config = Record.model_config | {"populate_by_name": True}
-
-    @field_validator("every")
-    @classmethod
-    def _every(cls, value: str) -> str:
-        if not EVERY_RE.match(value.strip().lower()):
-            raise ValueError(f"{value!r}: write how often as '4 weeks', '2 weeks', '1 month', '3 months'")
-        return value.strip().lower()
-
-    @field_validator("on")
-    @classmethod
-    def _on(cls, value: str | None) -> str | None:
-        if value is not None and not ON_RE.match(value.strip()):
-            raise ValueError(f"{value!r}: write it as '2nd Tuesday' or 'last Thursday'")
-        return value.strip().lower() if value else None
-
-    @field_validator("agenda_by")
-    @classmethod
-    def _agenda_by(cls, value: str) -> str:
-        value = value.strip().lower().replace("-", " ")
-        if value != "monday before" and not DAYS_BEFORE_RE.match(value):
-            raise ValueError(f"{value!r}: write 'monday before' or 'N days before'")
-        return value
-
-    @model_validator(mode="after")
-    def _on_needs_months(self) -> Schedule:
-        if self.on and self.unit != "month":
-            raise FieldError("on", "'on' (e.g. 2nd Tuesday) goes with a monthly cadence like '3 months'")
-        return self
-
-    @property
-    def step(self) -> int:
-        match = EVERY_RE.match(self.every)
-        assert match
-        return int(match["n"])
-
-    @property
-    def unit(self) -> str:
-        match = EVERY_RE.match(self.every)
-        assert match
-        return match["unit"]
 
 
 class MeetingStatus(StrEnum):
