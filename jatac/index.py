@@ -77,14 +77,14 @@ def load_all(
     problems: list[Problem] = []
     digests: dict[str, str] = {}
     fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
-    for file in repo.files(kind):
-        rel = file.relative_to(repo.root).as_posix()
-        record_id = file.stem
+    root = str(repo.root)
+    for rel, record_id in repo.entries(kind):
         if not kind.id_re.fullmatch(record_id):
             problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
             continue
         try:
-            raw = file.read_bytes()
+            with open(os.path.join(root, rel), "rb") as f:
+                raw = f.read()
         except OSError as e:
             problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
             continue

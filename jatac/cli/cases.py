@@ -86,7 +86,7 @@ def new_issue(
         no_commit=no_commit,
     )
     success(f"{record.id} raised: {record.title}")
-    from jatac.cases import similar_open
+    from jatac.listing import similar_open
 
     for other in similar_open(repo, record):
         warn(
@@ -119,9 +119,9 @@ def list_cases(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """List open cases (or all with --all); adopted cases past review are flagged DUE."""
-    from jatac.cases import CaseFilter
-    from jatac.cases import list_cases as find
     from jatac.clock import today
+    from jatac.listing import CaseFilter
+    from jatac.listing import list_cases as find
     from jatac.models.case import summary
 
     check_format(fmt)

@@ -40,7 +40,7 @@ def validate() -> None:
         raise typer.Exit(1)
     from jatac.store import KINDS
 
-    counts = ", ".join(f"{len(repo.files(k))} {k.name} file(s)" for k in KINDS.values())
+    counts = ", ".join(f"{len(repo.entries(k))} {k.name} file(s)" for k in KINDS.values())
     typer.secho(f"All valid: jatac.yaml, {counts}.", fg="green")
 
 
