@@ -19,16 +19,19 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from jatac.models.common import (
     PERSON_REF_RE,
+    AgencyId,
     CaseId,
+    CategoryId,
+    EscalationLevelId,
     FieldError,
     Level,
     Line,
+    LocalityId,
     Marking,
     NotPersonal,
     Record,
     Slug,
     Text,
-    check_known,
     config_from,
 )
 
@@ -86,17 +89,9 @@ class PersonLink(Record):
 class Escalation(Record):
     """A case taken up a level: JATAC -> Performance Group -> RAG."""
 
-    to: Slug
+    to: EscalationLevelId
     on: date
     reason: Line
-
-    @field_validator("to")
-    @classmethod
-    def _known_level(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.escalation_by_id, "escalation level")
-        return value
 
 
 class Issue(Record):
@@ -108,13 +103,13 @@ class Issue(Record):
     priority: Level = Level.medium
     risk: Level | None = None
     marking: Marking = Marking.OFFICIAL
-    category: Slug
-    location: Slug
+    category: CategoryId
+    location: LocalityId
     place: Line | None = None
-    raised_by: Slug
+    raised_by: AgencyId
     raised_on: date
     description: Text = ""
-    lead: Slug | None = None
+    lead: AgencyId | None = None
     problem_manager: Line | None = None
     adopted_on: date | None = None
     reviewed_on: date | None = None
@@ -153,30 +148,6 @@ class Issue(Record):
     @property
     def year(self) -> int:
         return int(self.id.split("-")[1])
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.category_by_id, "category")
-        return value
-
-    @field_validator("location")
-    @classmethod
-    def _known_locality(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.locality_by_id, "locality")
-        return value
-
-    @field_validator("raised_by", "lead")
-    @classmethod
-    def _known_agency(cls, value: str | None, info: ValidationInfo) -> str | None:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
 
     @field_validator("id")
     @classmethod

@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CASE_ID_RE = re.compile(r"^(?P<prefix>[A-Z]{2,8})-(?P<year>\d{4})-(?P<number>\d{4,6})$")
@@ -80,3 +80,23 @@ def check_known(value: str | None, known: dict[str, Any], what: str) -> str | No
         return value
     choices = ", ".join(sorted(known)) or "(none defined)"
     raise ValueError(f"unknown {what} {value!r}; jatac.yaml defines: {choices}")
+
+
+def _known_in(what: str, table: str) -> AfterValidator:
+    """A check that an id is defined in jatac.yaml (when the config is given as context)."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        cfg = config_from(info)
+        if cfg is not None:
+            check_known(value, getattr(cfg, table), what)
+        return value
+
+    return AfterValidator(check)
+
+
+# ids that must be defined in jatac.yaml: the one place that rule is written
+AgencyId = Annotated[Slug, _known_in("agency", "agency_by_id")]
+CategoryId = Annotated[Slug, _known_in("category", "category_by_id")]
+LocalityId = Annotated[Slug, _known_in("locality", "locality_by_id")]
+GroupId = Annotated[Slug, _known_in("group", "group_by_id")]
+EscalationLevelId = Annotated[Slug, _known_in("escalation level", "escalation_by_id")]

@@ -11,18 +11,16 @@ import re
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from jatac.models.common import (
     FUND_YEAR_RE,
+    AgencyId,
     CaseId,
     FieldError,
     Line,
     NotPersonal,
     Record,
-    Slug,
-    check_known,
-    config_from,
 )
 
 REQUEST_ID_RE = re.compile(r"^FR-(?P<year>\d{4})-(?P<n>\d{3,4})$")
@@ -47,7 +45,7 @@ class FundRequest(Record):
     case: CaseId | None = None
     amount: float = Field(gt=0, le=10_000_000)
     purpose: Line
-    by: Slug
+    by: AgencyId
     requested_on: date
     status: FundStatus = FundStatus.requested
     considered_on: date | None = None
@@ -56,14 +54,6 @@ class FundRequest(Record):
     meeting: Line | None = None
     decision_note: Line | None = None
     spends: list[Spend] = Field(default_factory=list)
-
-    @field_validator("by")
-    @classmethod
-    def _known_agency(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
 
     @model_validator(mode="after")
     def _flow(self) -> FundRequest:

@@ -5,21 +5,20 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from jatac.models.common import (
     MEETING_ID_RE,
+    AgencyId,
     CaseId,
     FieldError,
+    GroupId,
     Level,
     Line,
     Marking,
     NotPersonal,
     Record,
-    Slug,
     Text,
-    check_known,
-    config_from,
 )
 
 
@@ -40,25 +39,17 @@ class ItemKind(StrEnum):
 class AgendaItem(Record):
     id: str = Field(pattern=r"^I[1-9]\d{0,2}$")
     title: Line
-    by: Slug
+    by: AgencyId
     kind: ItemKind = ItemKind.issue
     case: CaseId | None = None
     added_on: date
     late: bool = False  # added after the item deadline; the Chair was told
     note: Text = ""
 
-    @field_validator("by")
-    @classmethod
-    def _known_agency(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
-
 
 class Meeting(Record):
     id: str = Field(pattern=MEETING_ID_RE.pattern)
-    group: Slug
+    group: GroupId
     date: date
     time: str | None = None
     venue: Line | None = None
@@ -67,14 +58,6 @@ class Meeting(Record):
     marking: Marking = Marking.OFFICIAL
     items: list[AgendaItem] = Field(default_factory=list)
     not_personal: list[NotPersonal] = Field(default_factory=list)
-
-    @field_validator("group")
-    @classmethod
-    def _known_group(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.group_by_id, "group")
-        return value
 
     @model_validator(mode="after")
     def _id_matches(self) -> Meeting:
@@ -104,18 +87,10 @@ class Presence(StrEnum):
 
 
 class Attendance(Record):
-    agency: Slug
+    agency: AgencyId
     role: Line | None = None
     name: Line | None = None
     status: Presence | None = None  # None: not recorded yet
-
-    @field_validator("agency")
-    @classmethod
-    def _known_agency(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
 
 
 class Do(StrEnum):
@@ -148,24 +123,16 @@ class Decision(Record):
     case: CaseId | None = None
     request: str | None = Field(default=None, pattern=r"^FR-\d{4}-\d{3,4}$")
     approve: bool | None = None
-    lead: Slug | None = None
+    lead: AgencyId | None = None
     problem_manager: Line | None = None
     risk: Level | None = None
     what: Line | None = None
-    owner: Slug | None = None
+    owner: AgencyId | None = None
     role: Line | None = None
     due: date | None = None
     outcome: Line | None = None
     to: Line | None = None
     reason: Line | None = None
-
-    @field_validator("lead", "owner")
-    @classmethod
-    def _known_agency(cls, value: str | None, info: ValidationInfo) -> str | None:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
 
     @model_validator(mode="after")
     def _has_what_it_needs(self) -> Decision:

@@ -12,18 +12,16 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, model_validator
 
 from jatac.models.common import (
+    AgencyId,
     CaseId,
     FieldError,
     Line,
     NotPersonal,
     Record,
-    Slug,
     Text,
-    check_known,
-    config_from,
 )
 
 ACTION_ID_RE = re.compile(r"^A(?P<n>[1-9]\d{0,3})$")
@@ -67,18 +65,10 @@ class Scanning(Record):
 class AgencyData(Record):
     """A figure an agency brought to the analysis: source, period, figure."""
 
-    agency: Slug
+    agency: AgencyId
     source: Line
     period: Line
     figure: Line
-
-    @field_validator("agency")
-    @classmethod
-    def _known_agency(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
 
 
 class Triangle(Record):
@@ -123,7 +113,7 @@ class Update(Record):
 class Action(Record):
     id: ActionId
     what: Line
-    owner: Slug
+    owner: AgencyId
     role: Line | None = None
     due: date
     status: ActionStatus = ActionStatus.open
@@ -131,14 +121,6 @@ class Action(Record):
     meeting: Line | None = None
     done_on: date | None = None
     updates: list[Update] = Field(default_factory=list)
-
-    @field_validator("owner")
-    @classmethod
-    def _known_owner(cls, value: str, info: ValidationInfo) -> str:
-        cfg = config_from(info)
-        if cfg is not None:
-            check_known(value, cfg.agency_by_id, "agency")
-        return value
 
     @model_validator(mode="after")
     def _done_has_a_note(self) -> Action:
