@@ -65,10 +65,12 @@ def build(
     withheld_ids = {c.id for c in in_time} - {c.id for c in cases}
     names = _people_names(repo) if include_personal else {}
     by_id = {c.id: c for c in cases}
-    packages_all, _ = repo.load_all(KINDS["sara"], by_id)
-    packages: dict[str, SaraPackage] = {p.case: p for p in packages_all if p.case in by_id}
     last = previous(repo, planned)
     since = last.day if last else date.min
+    # only the packages this agenda can show: open cases, and cases closed since the last meeting
+    wanted = {c.id for c in cases if c.is_open or (c.closed_on and c.closed_on > since)}
+    packages_all, _ = repo.load_all(KINDS["sara"], by_id, only=wanted)
+    packages: dict[str, SaraPackage] = {p.case: p for p in packages_all if p.case in by_id}
     meeting = planned.as_meeting()
     agency_name = {a.id: a.name for a in cfg.agencies}
     open_cases = [c for c in cases if c.is_open]

@@ -64,8 +64,10 @@ def load_all(
     kind: Kind,
     cases: dict[str, Any] | None = None,
     case_digests: dict[str, str] | None = None,
+    only: set[str] | None = None,
 ) -> tuple[list[Any], list[Problem], dict[str, str]]:
-    """Every valid record of ``kind``, the problems of the rest, and each record's file digest.
+    """Every valid record of ``kind`` (or of the ids in ``only``), the problems of the rest,
+    and each record's file digest.
 
     For kinds checked with their case, an entry is reused only if the case file is unchanged too.
     """
@@ -79,6 +81,10 @@ def load_all(
     fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
     root = str(repo.root)
     for rel, record_id in repo.entries(kind):
+        if only is not None and record_id not in only:
+            if rel in old:
+                new[rel] = old[rel]  # not read this time: kept for the next
+            continue
         if not kind.id_re.fullmatch(record_id):
             problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
             continue

@@ -340,7 +340,9 @@ class Repository:
         doc = self._parse(text, relpath)
         return self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
 
-    def load_all(self, kind: Kind, cases: dict[str, Any] | None = None) -> tuple[list[Any], list[Problem]]:
+    def load_all(
+        self, kind: Kind, cases: dict[str, Any] | None = None, only: set[str] | None = None
+    ) -> tuple[list[Any], list[Problem]]:
         """Every valid record of a kind, and the problems of the files that are not.
 
         Read through the index (jatac/index.py): unchanged files are not parsed again.
@@ -350,10 +352,11 @@ class Repository:
         if kind.with_case and cases is None:
             cases = {c.id: c for c in self.load_all(KINDS["case"])[0]}
         if not index.enabled():
-            return self._load_all_files(kind, cases)
+            records, problems = self._load_all_files(kind, cases)
+            return ([r for r in records if r.id in only] if only is not None else records), problems
         case_digests = self._case_digests if kind.with_case else None
-        records, problems, digests = index.load_all(self, kind, cases, case_digests)
-        if kind is KINDS["case"]:
+        records, problems, digests = index.load_all(self, kind, cases, case_digests, only)
+        if kind is KINDS["case"] and only is None:
             self._case_digests = digests
         return records, problems
 
