@@ -28,7 +28,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --sizes 1000,5000,10000,20000 --commits 5000
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
