@@ -153,3 +153,11 @@ def test_init_bad_prefix(tmp_path: Path, prefix: str) -> None:
     assert result.exit_code == 1
     assert "cannot be an id prefix" in result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(jatac: Jatac, tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    result = jatac("agenda", "2026-12-14", "-f", "md", "--out", str(blocked / "agenda.md"), ok=False)
+    assert result.exit_code == 1 and f"error: File exists ({blocked})" in result.stderr
+    assert "unexpected" not in result.stderr

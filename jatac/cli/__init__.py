@@ -34,6 +34,11 @@ class JatacGroup(TyperGroup):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer._click.ClickException):
             raise
+        except OSError as e:  # a folder that cannot be written, a disk that is full ...
+            where = f" ({e.filename})" if e.filename else ""
+            typer.secho(f"error: {e.strerror or e}{where}", fg="red", err=True)
+            typer.echo("  Nothing was changed. Check the path and its permissions, then run again.", err=True)
+            raise typer.Exit(1) from None
         except Exception as e:
             if os.environ.get("JATAC_DEBUG"):
                 raise
