@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,6 +13,9 @@ from jatac.cli.state import open_repo
 
 meeting_app = typer.Typer(help="Create a meeting outside the schedule.", no_args_is_help=True)
 item_app = typer.Typer(help="Partners' items for a meeting's agenda.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from jatac.store import Repository
+
 minutes_app = typer.Typer(help="Write, render and apply a meeting's minutes.", no_args_is_help=True)
 
 WHEN = typer.Argument(None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one).")
@@ -237,11 +241,11 @@ def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
     )
 
 
-def _print_recipients(repo: object, group_id: str) -> None:
+def _print_recipients(repo: Repository, group_id: str) -> None:
     from jatac.clock import today
     from jatac.isp import recipients
 
-    found = recipients(repo.config, group_id, today())  # type: ignore[attr-defined]
+    found = recipients(repo.config, group_id, today())
     typer.echo("\nSend to (agencies that signed the Information Sharing Protocol):")
     for agency, roles in found.included:
         typer.echo(f"  {agency.name}: {', '.join(roles)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -22,7 +23,7 @@ def register(app: typer.Typer) -> None:
     register_spreadsheets(app)
 
 
-def _day(text: str | None) -> object:
+def _day(text: str | None) -> date | None:
     from jatac.meetings import parse_day
 
     return parse_day(text) if text else None
@@ -79,7 +80,7 @@ def report_attendance(
     from jatac.reports import attendance
 
     check_format(fmt)
-    rows, held = attendance(open_repo(), _day(since), _day(until))  # type: ignore[arg-type]
+    rows, held = attendance(open_repo(), _day(since) or date.min, _day(until))
     print_rows(
         rows,
         fmt,
