@@ -132,7 +132,9 @@ def test_the_key_is_needed_to_read_the_store(
     assert "key to the people store is not on this computer" in result.stderr
 
 
-def test_the_wide_agenda_pdf_holds_no_sensitive_case_and_no_personal_field(jatac: Jatac) -> None:
+def test_the_wide_agenda_pdf_holds_no_sensitive_case_and_no_personal_field(
+    jatac: Jatac, tmp_path: Path
+) -> None:
     jatac("person", "add", "--name", "Jordan Example")
     open_case = jatac.new("Fly-tipping behind the shops", category="fly-tipping")
     secret = jatac.new("Cuckooing in a block of flats", marking="OFFICIAL-SENSITIVE", category="drugs")
@@ -153,8 +155,12 @@ def test_the_wide_agenda_pdf_holds_no_sensitive_case_and_no_personal_field(jatac
         env={"JATAC_TODAY": "2026-12-01"},
     )
 
-    core = Path(jatac("agenda", "2026-12-14", "-f", "pdf", "--out", "core.pdf").stdout.strip())
-    wide_run = jatac("agenda", "2026-12-14", "-f", "pdf", "--audience", "wide", "--out", "wide.pdf")
+    core = Path(
+        jatac("agenda", "2026-12-14", "-f", "pdf", "--out", str(tmp_path / "core.pdf")).stdout.strip()
+    )
+    wide_run = jatac(
+        "agenda", "2026-12-14", "-f", "pdf", "--audience", "wide", "--out", str(tmp_path / "wide.pdf")
+    )
     wide = Path(wide_run.stdout.strip())
     core_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(core.read_bytes())).pages)
     wide_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(wide.read_bytes())).pages)
