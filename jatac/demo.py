@@ -33,7 +33,7 @@ def make_demo(target: Path) -> Repository:
                 hint="Name a new folder, e.g. jatac demo /tmp/jatac-demo",
             )
         shutil.rmtree(target)
-    shutil.copytree(example_root(), target, ignore=shutil.ignore_patterns("build", ".git"))
+    shutil.copytree(example_root(), target, ignore=shutil.ignore_patterns("build", ".git", ".jatac"))
     (target / MARKER).write_text("made by `jatac demo`; safe to delete\n", encoding="utf-8")
     audit = Audit(target)
     audit.run("init", "--quiet")
