@@ -26,9 +26,15 @@ def local_dir(root: Path) -> Path:
     return root / LOCAL_DIR
 
 
-def _alive(pid: int) -> bool:
+STALE_AFTER = 600  # seconds: where a process cannot be asked whether it lives, an old lock is stale
+
+
+def _alive(pid: int, since: float | None = None) -> bool:
     if pid <= 0:
         return False
+    if os.name == "nt":
+        # on Windows os.kill(pid, 0) would terminate the process: judge by the lock's age instead
+        return since is None or time.time() - since < STALE_AFTER
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -58,7 +64,11 @@ class RepoLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = self._holder()
-                if holder != os.getpid() and not _alive(holder):
+                try:
+                    since: float | None = self.path.stat().st_mtime
+                except OSError:
+                    since = None
+                if holder != os.getpid() and not _alive(holder, since):
                     self.path.unlink(missing_ok=True)  # its owner was killed: stale
                     continue
                 if time.monotonic() >= deadline:
