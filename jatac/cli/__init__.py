@@ -105,15 +105,16 @@ def _main(
 
 
 def _register() -> None:
+    # the order `jatac --help` lists them: the everyday work first
     from jatac.cli import cases, governance, meetings, reports, repository, sara, sync
 
-    repository.register(app)
-    governance.register(app)
     cases.register(app)
     sara.register(app)
     meetings.register(app)
     reports.register(app)
     sync.register(app)
+    repository.register(app)
+    governance.register(app)
 
 
 _register()
