@@ -62,7 +62,7 @@ def generate(
         shutil.rmtree(out)
     out.mkdir(parents=True)
     shutil.copy(ROOT / "cases" / "jatac.yaml", out / "jatac.yaml")
-    (out / ".gitignore").write_text("build/\n")
+    (out / ".gitignore").write_text("build/\n.jatac/\n")
     cfg = Repository(out).config
     agencies = [a.id for a in cfg.agencies]
     localities = [loc.id for loc in cfg.localities]

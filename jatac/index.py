@@ -65,11 +65,14 @@ def load_all(
     cases: dict[str, Any] | None = None,
     case_digests: dict[str, str] | None = None,
     only: set[str] | None = None,
+    raw: bool = False,
 ) -> tuple[list[Any], list[Problem], dict[str, str]]:
     """Every valid record of ``kind`` (or of the ids in ``only``), the problems of the rest,
     and each record's file digest.
 
     For kinds checked with their case, an entry is reused only if the case file is unchanged too.
+    ``raw``: the records as their checked JSON data (dicts), not rebuilt as models: for a
+    caller that filters thousands and shows a few.
     """
     stamp = _stamp(repo)
     path = _path(repo, kind)
@@ -90,18 +93,20 @@ def load_all(
             continue
         try:
             with open(os.path.join(root, rel), "rb") as f:
-                raw = f.read()
+                content = f.read()
         except OSError as e:
             problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
             continue
-        key = _digest(raw)
+        key = _digest(content)
         if kind.with_case:
             key += ":" + (case_digests or {}).get(record_id, "-")
         digests[record_id] = key
         entry = old.get(rel)
         if entry is not None and entry[0] == key:
             new[rel] = entry
-            if entry[1] is not None:
+            if entry[1] is not None and raw:
+                records.append(entry[1])
+            elif entry[1] is not None:
                 fresh.append((len(records), entry[1]))
                 records.append(None)
             else:
@@ -114,8 +119,9 @@ def load_all(
             problems.extend(e.problems)
             new[rel] = [key, None, [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]]
             continue
-        records.append(record)
-        new[rel] = [key, record.model_dump(mode="json"), None]
+        data = record.model_dump(mode="json")
+        records.append(data if raw else record)
+        new[rel] = [key, data, None]
     if fresh:
         # checked when they were indexed (against the same jatac.yaml): rebuild without the
         # cross-checks, in one call into pydantic's core

@@ -6,6 +6,7 @@ Reading only: nothing here imports the round-trip YAML machinery, so `list` star
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from jatac.errors import Problem, Refused
 from jatac.models.case import OPEN_STATUSES, Issue, Status
@@ -14,14 +15,21 @@ from jatac.store import KINDS, Repository
 CASE = KINDS["case"]
 
 
+OPEN = {s.value for s in OPEN_STATUSES}
+
+
 def similar_open(repo: Repository, issue: Issue) -> list[Issue]:
     """Other open cases at the same locality in the same category: maybe the same problem."""
-    records, _ = repo.load_all(CASE)
-    return [
-        c
-        for c in records
-        if c.id != issue.id and c.is_open and c.location == issue.location and c.category == issue.category
+    data, _ = repo.load_raw(CASE)
+    same = [
+        d
+        for d in data
+        if d["id"] != issue.id
+        and d["status"] in OPEN
+        and d["location"] == issue.location
+        and d["category"] == issue.category
     ]
+    return repo.rebuild(CASE, same)
 
 
 @dataclass
@@ -33,17 +41,18 @@ class CaseFilter:
     localities: set[str] | None = None  # the location and the estates within it
     include_closed: bool = False
 
-    def __call__(self, issue: Issue) -> bool:
+    def __call__(self, case: dict[str, Any]) -> bool:
+        """Whether a case (as its checked data) is wanted: thousands are filtered, few are shown."""
         if self.statuses is not None:
-            if issue.status.value not in self.statuses:
+            if case["status"] not in self.statuses:
                 return False
-        elif not self.include_closed and issue.status not in OPEN_STATUSES:
+        elif not self.include_closed and case["status"] not in OPEN:
             return False
-        if self.category and issue.category != self.category:
+        if self.category and case["category"] != self.category:
             return False
-        if self.localities is not None and issue.location not in self.localities:
+        if self.localities is not None and case["location"] not in self.localities:
             return False
-        return not (self.agency and self.agency not in {issue.raised_by, issue.lead})
+        return not (self.agency and self.agency not in {case["raised_by"], case.get("lead")})
 
 
 def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Problem]]:
@@ -66,5 +75,5 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Pr
     ):
         if value and value not in known:
             raise Refused(f"unknown {what} {value!r}", hint=f"Known: {', '.join(sorted(known))}")
-    records, problems = repo.load_all(CASE)
-    return [r for r in records if keep(r)], problems
+    data, problems = repo.load_raw(CASE)
+    return repo.rebuild(CASE, [d for d in data if keep(d)]), problems

@@ -362,6 +362,24 @@ class Repository:
 
     _case_digests: dict[str, str] | None = None
 
+    def load_raw(self, kind: Kind) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Every valid record of a kind as its checked JSON data (no models built)."""
+        from jatac import index
+
+        if not index.enabled() or kind.with_case:
+            records, problems = self.load_all(kind)
+            return [r.model_dump(mode="json") for r in records], problems
+        data, problems, digests = index.load_all(self, kind, raw=True)
+        if kind is KINDS["case"]:
+            self._case_digests = digests
+        return data, problems
+
+    def rebuild(self, kind: Kind, data: list[dict[str, Any]]) -> list[Any]:
+        """Records from data ``load_raw`` gave (it was checked when it was read)."""
+        from pydantic import TypeAdapter
+
+        return list(TypeAdapter(list[kind.model]).validate_python(data))  # type: ignore[name-defined]
+
     def _load_all_files(self, kind: Kind, cases: dict[str, Any] | None) -> tuple[list[Any], list[Problem]]:
         records, problems = [], []
         for path in self.files(kind):
