@@ -24,14 +24,9 @@ STRUCTURED = {"escalations": "jatac escalate", "sara": "jatac sara edit"}
 
 def validate_new(repo: Repository, data: dict[str, Any], what: str) -> Any:
     """Validate a record being created (no file yet); problems name the field."""
-    from pydantic import ValidationError
+    from jatac.problems import check_new
 
-    from jatac.problems import from_validation
-
-    try:
-        return CASE.model.model_validate(data, context={"config": repo.config})
-    except ValidationError as e:
-        raise InvalidRecord(from_validation(e, None, what, CASE.fields)) from None
+    return check_new(CASE.model, data, repo.config, what)
 
 
 def document(record: Any) -> Any:

@@ -9,8 +9,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.clock import today
-from jatac.errors import InvalidRecord, NotFound, Refused
+from jatac.errors import NotFound, Refused
 from jatac.models.fund import REQUEST_ID_RE, FundLedger, FundRequest, FundStatus
+from jatac.problems import check_new
 from jatac.records import Revision, commit_revision, revise
 from jatac.store import KINDS, Loaded, Repository
 from jatac.yamlfile import ensure, set_field, to_yaml
@@ -89,24 +90,19 @@ def request(repo: Repository, case_id: str | None, *, amount: float, purpose: st
     existing = loaded.record.requests if loaded.record else []
     first = int(year[:4])
     number = max((int(r.id.rsplit("-", 1)[1]) for r in existing), default=0) + 1
-    from pydantic import ValidationError
-
-    try:
-        new = FundRequest.model_validate(
-            {
-                "id": f"FR-{first}-{number:03d}",
-                "case": case_id,
-                "amount": amount,
-                "purpose": purpose,
-                "by": by,
-                "requested_on": today(),
-            },
-            context={"config": repo.config},
-        )
-    except ValidationError as e:
-        from jatac.problems import from_validation
-
-        raise InvalidRecord(from_validation(e, None, "new fund request", REQUEST_FIELDS)) from None
+    new = check_new(
+        FundRequest,
+        {
+            "id": f"FR-{first}-{number:03d}",
+            "case": case_id,
+            "amount": amount,
+            "purpose": purpose,
+            "by": by,
+            "requested_on": today(),
+        },
+        repo.config,
+        "new fund request",
+    )
     ensure(loaded.doc, "requests", CommentedSeq(), list(FundLedger.model_fields)).append(
         to_yaml(new.model_dump())
     )

@@ -8,9 +8,10 @@ from typing import Any
 
 from jatac.change import Change
 from jatac.clock import today
-from jatac.errors import InvalidRecord, NotFound, Refused
+from jatac.errors import NotFound, Refused
 from jatac.models.config import Group
 from jatac.models.meeting import AgendaItem, ItemKind, Meeting, meeting_id
+from jatac.problems import check_new
 from jatac.schedule import (
     agenda_send_by,
     items_due,
@@ -170,24 +171,19 @@ def new_meeting(
     mid = meeting_id(day, group.id)
     if (repo.root / repo.relpath(MEETING, mid)).exists():
         raise Refused(f"the meeting {mid} already exists")
-    from pydantic import ValidationError
-
-    try:
-        meeting = Meeting.model_validate(
-            {
-                "id": mid,
-                "group": group.id,
-                "date": day,
-                "venue": venue or group.venue,
-                "chair": chair or group.chair,
-                "time": time or (group.schedule.time if group.schedule else None),
-            },
-            context={"config": repo.config},
-        )
-    except ValidationError as e:
-        from jatac.problems import from_validation
-
-        raise InvalidRecord(from_validation(e, None, "new meeting", list(Meeting.model_fields))) from None
+    meeting = check_new(
+        Meeting,
+        {
+            "id": mid,
+            "group": group.id,
+            "date": day,
+            "venue": venue or group.venue,
+            "chair": chair or group.chair,
+            "time": time or (group.schedule.time if group.schedule else None),
+        },
+        repo.config,
+        "new meeting",
+    )
     on_schedule = group.schedule is not None and bool(occurrences(group.schedule, day, day))
     with Change(
         repo,
@@ -231,28 +227,21 @@ def add_item(
     if case is not None:
         repo.read(KINDS["case"], case)  # it must exist
     meeting = planned.as_meeting()
-    from pydantic import ValidationError
-
-    try:
-        item = AgendaItem.model_validate(
-            {
-                "id": meeting.next_item_id(),
-                "title": title,
-                "by": by,
-                "kind": kind,
-                "case": case,
-                "added_on": now,
-                "late": is_late,
-                "note": note,
-            },
-            context={"config": repo.config},
-        )
-    except ValidationError as e:
-        from jatac.problems import from_validation
-
-        raise InvalidRecord(
-            from_validation(e, None, "new agenda item", list(AgendaItem.model_fields))
-        ) from None
+    item = check_new(
+        AgendaItem,
+        {
+            "id": meeting.next_item_id(),
+            "title": title,
+            "by": by,
+            "kind": kind,
+            "case": case,
+            "added_on": now,
+            "late": is_late,
+            "note": note,
+        },
+        repo.config,
+        "new agenda item",
+    )
     relpath = repo.relpath(MEETING, planned.id)
     subject = f"{planned.id}: agenda item {item.id}" + (" (late)" if is_late else "") + f", {title}"
     trailers: dict[str, Any] = {"Jatac-Meeting": planned.id}

@@ -75,3 +75,16 @@ def from_validation(
         field = ".".join(str(p) for p in loc)
         problems.append(Problem(path, line, col, field, _friendly(err, fields)))
     return problems
+
+
+def check_new(model: Any, data: dict[str, Any], config: Any, what: str) -> Any:
+    """``data`` as a new ``model`` (a case, an action, an agenda item ...), or InvalidRecord
+    naming each field wrong, as "new action  owner: unknown agency 'x'"."""
+    from pydantic import ValidationError
+
+    from jatac.errors import InvalidRecord
+
+    try:
+        return model.model_validate(data, context={"config": config})
+    except ValidationError as e:
+        raise InvalidRecord(from_validation(e, None, what, list(model.model_fields))) from None

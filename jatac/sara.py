@@ -14,9 +14,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from jatac.cases import CASE, revise_case
 from jatac.change import Change
 from jatac.clock import today
-from jatac.errors import InvalidRecord, NotFound, Refused
+from jatac.errors import NotFound, Refused
 from jatac.models.case import Issue, Outcome, Status
 from jatac.models.sara import Action, ActionStatus, Response, SaraPackage, split_action_ref
+from jatac.problems import check_new
 from jatac.records import Revision, commit_revision, revise
 from jatac.store import KINDS, Loaded, Repository
 from jatac.yamlfile import dump, ensure, form, set_field, to_yaml
@@ -226,25 +227,20 @@ def add_action(
         raise Refused(f"due {due} is before the case was raised ({case.raised_on})")
     loaded = load_package(repo, case_id)
     package: SaraPackage = loaded.record
-    from pydantic import ValidationError
-
-    try:
-        action = Action.model_validate(
-            {
-                "id": package.next_action_id(),
-                "what": what,
-                "owner": owner,
-                "role": role,
-                "due": due,
-                "set_on": min(today(), due),
-                "meeting": meeting,
-            },
-            context={"config": repo.config},
-        )
-    except ValidationError as e:
-        from jatac.problems import from_validation
-
-        raise InvalidRecord(from_validation(e, None, "new action", list(Action.model_fields))) from None
+    action = check_new(
+        Action,
+        {
+            "id": package.next_action_id(),
+            "what": what,
+            "owner": owner,
+            "role": role,
+            "due": due,
+            "set_on": min(today(), due),
+            "meeting": meeting,
+        },
+        repo.config,
+        "new action",
+    )
     doc = loaded.doc
     _actions_doc(doc).append(to_yaml(action.model_dump()))
     revision = revise(repo, loaded, doc, case=case)
