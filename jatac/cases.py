@@ -19,7 +19,7 @@ CASE = KINDS["case"]
 LIST_FIELDS = {"tags"}
 IMMUTABLE = {"id"}
 # Set with their own commands, which keep their rules and history.
-STRUCTURED = {"escalations": "jatac escalate", "sara": "jatac sara edit"}
+STRUCTURED = {"escalations": "jatac escalate", "people": "jatac edit", "not_personal": "jatac edit"}
 
 
 def validate_new(repo: Repository, data: dict[str, Any], what: str) -> Any:
@@ -53,7 +53,6 @@ def new_issue(
     cfg = repo.config
     raised_on = raised_on or today()
     data = {
-        "id": repo.next_case_id(raised_on.year),
         "title": title,
         "status": Status.proposed.value,
         "priority": priority,
@@ -67,7 +66,6 @@ def new_issue(
         "description": description,
         "tags": list(tags),
     }
-    validate_new(repo, {k: v for k, v in data.items() if v is not None}, "new case")  # fail before locking
     with Change(repo, command="new-issue", subject="", no_commit=no_commit) as change:
         # the number is taken with the repository locked, so two coordinators never share one
         data["id"] = case_id = repo.next_case_id(raised_on.year)

@@ -97,15 +97,13 @@ def commit_revision(
     if not revision.changed:
         return revision
     record_id = revision.record.id
-    kind = revision.loaded.kind
-    trailers = {kind.trailer: record_id, **(trailers or {})} if kind.trailer != "Jatac-Case" else trailers
     with Change(
         repo,
         command=command,
         subject=subject or f"{record_id}: {revision.phrase}",
-        cases=[record_id] if kind.trailer == "Jatac-Case" else [],
         no_commit=no_commit,
-        trailers=trailers,
+        # each kind names its records with its own trailer (Jatac-Case, Jatac-Meeting ...)
+        trailers={revision.loaded.kind.trailer: record_id, **(trailers or {})},
         meeting=meeting,
     ) as change:
         revision.write(change)

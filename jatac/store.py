@@ -11,7 +11,6 @@ import importlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -424,7 +423,3 @@ class Repository:
         prefix = f"{self.config.prefix}-{year}-"
         numbers = [int(i.rsplit("-", 1)[1]) for i in self.ids(kind) if i.startswith(prefix)]
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
-
-    def iter_loaded(self, kind: Kind) -> Iterator[Loaded]:
-        for record_id in self.ids(kind):
-            yield self.load(kind, record_id)

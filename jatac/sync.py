@@ -64,11 +64,6 @@ def _upstream(audit: Audit) -> str:
         ) from None
 
 
-def _prefix(audit: Audit, repo: Repository) -> str:
-    """The case repository's folder inside the git repository ('' at its top)."""
-    return audit.run("rev-parse", "--show-prefix").strip()
-
-
 def in_progress(audit: Audit) -> bool:
     git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
     return (

@@ -195,10 +195,6 @@ class Issue(Record):
         return self
 
 
-def field_order(model: type[Record]) -> list[str]:
-    return list(model.model_fields)
-
-
 def summary(
     issue: Issue, review_days: dict[Level, int] | None = None, today: date | None = None
 ) -> dict[str, Any]:

@@ -331,10 +331,6 @@ class SaraPackage(Record):
         return sum(a.status is not ActionStatus.open for a in actions), len(actions)
 
 
-def action_ref(case_id: str, action_id: str) -> str:
-    return f"{case_id}/{action_id}"
-
-
 def split_action_ref(ref: str) -> tuple[str, str] | None:
     case_id, sep, action_id = ref.partition("/")
     if not sep or not ACTION_ID_RE.fullmatch(action_id):
