@@ -174,18 +174,25 @@ def sync(repo: Repository) -> Report:
             for old in clashes:
                 new = _next_free(old, taken)
                 taken.add(new)
-                paths = renumber(repo, audit, old, new)
-                audit.commit(
-                    paths,
-                    message(
-                        f"{old}: renumbered {new}, the number was taken on the shared repository",
-                        [
-                            f"Another coordinator raised {old} first; this case is now {new}.",
-                            "References in packages, meetings, minutes and the fund follow.",
-                        ],
-                        {"Jatac-Command": "sync", "Jatac-Case": [new, old]},
-                    ),
-                )
+                try:
+                    paths = renumber(repo, audit, old, new)
+                    audit.commit(
+                        paths,
+                        message(
+                            f"{old}: renumbered {new}, the number was taken on the shared repository",
+                            [
+                                f"Another coordinator raised {old} first; this case is now {new}.",
+                                "References in packages, meetings, minutes and the fund follow.",
+                            ],
+                            {"Jatac-Command": "sync", "Jatac-Case": [new, old]},
+                        ),
+                    )
+                except BaseException:
+                    # the tree was clean when sync began: back to the last commit, nothing half-renumbered
+                    # (only this folder: the git repository around it may hold other work)
+                    audit.run("checkout", "HEAD", "--", ".")
+                    audit.run("clean", "--quiet", "--force", "--", ".")
+                    raise
                 report.renumbered.append((old, new))
             # a rebase would replay the commit that first wrote the clashing file; a merge
             # compares end states, in which the clash is already gone
