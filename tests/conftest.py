@@ -80,18 +80,18 @@ class Jatac:
     def new(
         self, title: str = "ASB at Melrose Avenue shops", env: dict[str, str] | None = None, **options: str
     ) -> str:
-        defaults = {
-            "category": "asb",
-            "location": "town-centre",
-            "raised-by": "police",
-            "priority": "high",
-        }
-        defaults.update({k.replace("_", "-"): v for k, v in options.items()})
-        args = ["new-issue", "--title", title]
-        for key, value in defaults.items():
-            args += [f"--{key}", value]
-        result = self(*args, env=env)
-        return result.stdout.split()[0]
+        """Raise a case through the CLI; returns its id."""
+        return str(self(*new_issue_args(title, **options), env=env).stdout.split()[0])
+
+
+def new_issue_args(title: str = "ASB at Melrose Avenue shops", **options: str) -> list[str]:
+    """`new-issue` with the starter repository's usual answers (options override them)."""
+    fields = {"category": "asb", "location": "town-centre", "raised-by": "police", "priority": "high"}
+    fields.update({k.replace("_", "-"): v for k, v in options.items()})
+    args = ["new-issue", "--title", title]
+    for key, value in fields.items():
+        args += [f"--{key}", value]
+    return args
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Jatac
+from tests.conftest import Jatac, new_issue_args
 
 
 def case_file(repo: Path, case_id: str) -> Path:
@@ -61,18 +61,7 @@ def test_new_issue_without_a_terminal_names_what_is_missing(jatac: Jatac) -> Non
 
 def test_new_issue_with_unknown_agency_lists_the_known_ones(jatac: Jatac) -> None:
     before = jatac.snapshot()
-    result = jatac(
-        "new-issue",
-        "--title",
-        "x y z",
-        "--category",
-        "asb",
-        "--location",
-        "town-centre",
-        "--raised-by",
-        "tvpp",
-        ok=False,
-    )
+    result = jatac(*new_issue_args("x y z", raised_by="tvpp"), ok=False)
     assert "raised_by: unknown agency 'tvpp'" in result.stderr
     assert "police" in result.stderr
     assert jatac.snapshot() == before

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Jatac
+from tests.conftest import Jatac, new_issue_args
 
 CASE = "issues/2026/JAT-2026-0001.yaml"
 
@@ -79,17 +79,7 @@ def test_a_second_process_waits_then_says_who_holds_the_lock(one_case: Jatac) ->
 
 
 def test_two_new_issues_at_once_never_share_a_number(jatac: Jatac) -> None:
-    args = [
-        "new-issue",
-        "--title",
-        "Race",
-        "--category",
-        "asb",
-        "--location",
-        "town-centre",
-        "--raised-by",
-        "police",
-    ]
+    args = new_issue_args("Race")
     procs = [jatac_process(jatac.root, *args) for _ in range(3)]
     outs = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import Jatac
+from tests.conftest import Jatac, new_issue_args
 
 
 @pytest.fixture(autouse=True)
@@ -33,20 +33,7 @@ def _key_outside(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 )
 def test_a_write_holding_personal_data_is_refused(jatac: Jatac, text: str, kind: str) -> None:
     before = jatac.snapshot()
-    result = jatac(
-        "new-issue",
-        "--title",
-        "Groups at the parade",
-        "--category",
-        "asb",
-        "--location",
-        "town-centre",
-        "--raised-by",
-        "police",
-        "--description",
-        text,
-        ok=False,
-    )
+    result = jatac(*new_issue_args("Groups at the parade", description=text), ok=False)
     assert f"description: looks like {kind}" in result.stderr
     assert "jatac person add" in result.stderr and "not_personal" in result.stderr
     assert jatac.snapshot() == before and len(jatac.commits()) == 1

@@ -14,7 +14,7 @@ import yaml
 from pypdf import PdfReader
 
 from benchmarks.generate import generate
-from tests.conftest import Jatac
+from tests.conftest import Jatac, new_issue_args
 
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))
 
@@ -170,17 +170,7 @@ def test_triggers_and_hotspots(jatac: Jatac) -> None:
     ]
     spots = json.loads(jatac("report", "hotspots", "--recurring", "3", "-f", "json").stdout)
     assert [(s["locality"], s["quarters_with_cases"]) for s in spots] == [("town-centre", 3)]
-    warn = jatac(
-        "new-issue",
-        "--title",
-        "Again",
-        "--category",
-        "asb",
-        "--location",
-        "town-centre",
-        "--raised-by",
-        "police",
-    ).stderr
+    warn = jatac(*new_issue_args("Again")).stderr
     assert "JAT-2026-0001 is also open at town-centre for asb" in warn
 
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jatac.cli import app
-from tests.conftest import Jatac
+from tests.conftest import Jatac, new_issue_args
 
 
 def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,18 +97,7 @@ def test_a_failed_commit_of_a_new_case_leaves_no_file(jatac: Jatac) -> None:
     hook.write_text("#!/bin/sh\nexit 1\n")
     hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
     before = jatac.snapshot()
-    jatac(
-        "new-issue",
-        "--title",
-        "x y",
-        "--category",
-        "asb",
-        "--location",
-        "town-centre",
-        "--raised-by",
-        "police",
-        ok=False,
-    )
+    jatac(*new_issue_args("x y"), ok=False)
     assert jatac.snapshot() == before
     assert jatac.status() == ""
 
@@ -122,18 +111,7 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     jatac = Jatac(root)
     if (tmp_path / ".git").exists() or os.environ.get("GIT_DIR"):
         pytest.skip("temp dir sits inside a git repository")
-    result = jatac(
-        "new-issue",
-        "--title",
-        "x y",
-        "--category",
-        "asb",
-        "--location",
-        "town-centre",
-        "--raised-by",
-        "police",
-        ok=False,
-    )
+    result = jatac(*new_issue_args("x y"), ok=False)
     assert "not in a git repository" in result.stderr
     assert not (root / "issues").exists() or not any((root / "issues").rglob("*.yaml"))
 
