@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,3 +116,10 @@ def write(repo: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+def editor(tmp_path: Path, code: str, name: str = "editor.py") -> dict[str, str]:
+    """The environment for an EDITOR that runs the Python ``code`` on the file (argv[1])."""
+    script = tmp_path / name
+    script.write_text(code, encoding="utf-8")
+    return {"EDITOR": f"{sys.executable} {script}"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Jatac, new_issue_args
+from tests.conftest import Jatac, editor, new_issue_args
 
 
 def case_file(repo: Path, case_id: str) -> Path:
@@ -184,19 +184,16 @@ def test_history_shows_who_when_and_which_fields(jatac: Jatac) -> None:
     assert len(rows) == 2
 
 
-def _editor(tmp_path: Path, code: str) -> str:
-    """An EDITOR that runs ``code`` on the file (path in ``p``)."""
-    script = tmp_path / "editor.py"
-    script.write_text("import sys, pathlib\np = pathlib.Path(sys.argv[1])\n" + code, encoding="utf-8")
-    return f"{sys.executable} {script}"
+OPEN_FILE = "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
 
 
 def test_edit_commits_a_valid_edit(jatac: Jatac, tmp_path: Path) -> None:
     case_id = jatac.new()
-    editor = _editor(
-        tmp_path, "p.write_text(p.read_text().replace('priority: high', 'priority: low  # calmer'))"
+    editor_env = editor(
+        tmp_path,
+        OPEN_FILE + "p.write_text(p.read_text().replace('priority: high', 'priority: low  # calmer'))",
     )
-    out = jatac("edit", case_id, env={"EDITOR": editor}).stdout
+    out = jatac("edit", case_id, env=editor_env).stdout
     assert "priority: high -> low" in out
     assert "priority: low  # calmer" in case_file(jatac.root, case_id).read_text()
     assert "Jatac-Command: edit" in jatac.git("log", "-1", "--format=%B")
@@ -205,8 +202,10 @@ def test_edit_commits_a_valid_edit(jatac: Jatac, tmp_path: Path) -> None:
 def test_edit_refuses_an_invalid_edit_and_keeps_the_file(jatac: Jatac, tmp_path: Path) -> None:
     case_id = jatac.new()
     before = jatac.snapshot()
-    editor = _editor(tmp_path, "p.write_text(p.read_text().replace('status: proposed', 'status: opn'))")
-    result = jatac("edit", case_id, env={"EDITOR": editor}, ok=False)
+    editor_env = editor(
+        tmp_path, OPEN_FILE + "p.write_text(p.read_text().replace('status: proposed', 'status: opn'))"
+    )
+    result = jatac("edit", case_id, env=editor_env, ok=False)
     assert f"issues/2026/{case_id}.yaml:3:9  status: 'opn' is not one of" in result.stderr
     assert "Nothing was changed" in result.stderr
     assert jatac.snapshot() == before
@@ -214,7 +213,7 @@ def test_edit_refuses_an_invalid_edit_and_keeps_the_file(jatac: Jatac, tmp_path:
 
 def test_edit_with_no_change_commits_nothing(jatac: Jatac, tmp_path: Path) -> None:
     case_id = jatac.new()
-    assert "No change" in jatac("edit", case_id, env={"EDITOR": _editor(tmp_path, "pass")}).stdout
+    assert "No change" in jatac("edit", case_id, env=editor(tmp_path, OPEN_FILE + "pass")).stdout
     assert len(jatac.commits()) == 2
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import Jatac, new_issue_args
+from tests.conftest import Jatac, editor, new_issue_args
 
 
 @pytest.fixture(autouse=True)
@@ -89,8 +89,7 @@ def test_people_by_pseudonym_encrypted_and_never_in_git(jatac: Jatac, tmp_path: 
     case = jatac.new("Harassment of a resident", marking="OFFICIAL-SENSITIVE")
     jatac("adopt", case, "--lead", "police", "--problem-manager", "Neighbourhood Inspector")
     code = "import sys,pathlib\np=pathlib.Path(sys.argv[1])\np.write_text(p.read_text()+'people:\\n  - ref: P-0001\\n    role: victim\\n')\n"
-    (tmp_path / "ed.py").write_text(code)
-    jatac("edit", case, env={"EDITOR": f"{sys.executable} {tmp_path / 'ed.py'}"})
+    jatac("edit", case, env=editor(tmp_path, code))
     refused = jatac("set", case, "description=Jordan Example was threatened", ok=False)
     assert "looks like a name in the people store: 'Jordan Example'" in refused.stderr
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Jatac
+from tests.conftest import Jatac, editor
 
 FILL_EVALUATION = """
 import sys, pathlib
@@ -33,12 +32,6 @@ with p.open("w") as f:
 
 def on(day: str) -> dict[str, str]:
     return {"JATAC_TODAY": day}
-
-
-def editor(tmp_path: Path, code: str) -> dict[str, str]:
-    script = tmp_path / "editor.py"
-    script.write_text(code)
-    return {"EDITOR": f"{sys.executable} {script}"}
 
 
 def test_the_whole_life_of_a_case(jatac: Jatac, tmp_path: Path) -> None:
