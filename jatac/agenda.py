@@ -78,7 +78,7 @@ def build(
     # 1 attendance: the members expected at this group
     expected = []
     for agency in cfg.agencies:
-        roles = [m.role for m in agency.members if not m.groups or planned.group.id in m.groups]
+        roles = [m.role for m in agency.members_of(planned.group.id)]
         if roles:
             expected.append({"agency": agency.name, "roles": roles})
 

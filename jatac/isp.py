@@ -63,7 +63,7 @@ def recipients(cfg: PartnershipConfig, group_id: str, today: date) -> Recipients
     """The distribution list of a group's documents: members of agencies that may receive them."""
     included, left_out = [], []
     for agency in cfg.agencies:
-        roles = [m.role for m in agency.members if not m.groups or group_id in m.groups]
+        roles = [m.role for m in agency.members_of(group_id)]
         if not roles:
             continue
         state = status(cfg, agency, today)

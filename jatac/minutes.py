@@ -47,17 +47,15 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "  - {do: adopt, case: ID, lead: AGENCY, problem_manager: ROLE}\n"
         "  - {do: action, case: ID, what: ..., owner: AGENCY, due: YYYY-MM-DD}\n"
         "  - {do: close, case: ID, outcome: resolved}   - {do: escalate, case: ID, to: rag, reason: ...}\n"
-        "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}"
+        "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}\n"
+        "  - {do: fund, request: FR-2026-003, approve: true}"
     )
     doc["marking"] = agenda["marking"]
     doc["chair"] = planned.chair or ""
     attendance = CommentedSeq()
     for agency in repo.config.agencies:
-        for member in agency.members:
-            if not member.groups or planned.group.id in member.groups:
-                attendance.append(
-                    CommentedMap([("agency", agency.id), ("role", member.role), ("status", None)])
-                )
+        for member in agency.members_of(planned.group.id):
+            attendance.append(CommentedMap([("agency", agency.id), ("role", member.role), ("status", None)]))
     doc["attendance"] = attendance
 
     titles: list[tuple[str, str]] = list(STANDARD_ITEMS)

@@ -28,6 +28,10 @@ class Agency(Record):
     isp_review: date | None = None
     members: list[Member] = Field(default_factory=list)
 
+    def members_of(self, group_id: str) -> list[Member]:
+        """Who represents this agency at a group (a member with no groups listed sits on all)."""
+        return [m for m in self.members if not m.groups or group_id in m.groups]
+
 
 class Retention(Record):
     """How long records are kept before review or deletion (data protection)."""
