@@ -32,11 +32,17 @@ def record_history(repo: Repository, kind: Kind, record_id: str) -> list[Revisio
         from jatac.errors import NotFound
 
         raise NotFound(f"there is no {kind.name} {record_id}", hint="`jatac list --all` shows every case.")
+    versions: dict[str | None, Any] = {
+        None: {}
+    }  # each version is one commit's "after" and the next's "before"
+
+    def version(blob: str | None) -> Any:
+        if blob not in versions:
+            versions[blob] = _data(blob_text(audit, blob), relpath)
+        return versions[blob]
+
     for rev in revisions:
-        rev.changes = field_changes(
-            _data(blob_text(audit, rev.old_blob), relpath),
-            _data(blob_text(audit, rev.new_blob), relpath),
-        )
+        rev.changes = field_changes(version(rev.old_blob), version(rev.new_blob))
     return revisions
 
 
