@@ -80,7 +80,13 @@ def _read_table(path: Path) -> list[dict[str, str]]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
-        sheet = load_workbook(path, read_only=True, data_only=True).active
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).active
+        except Exception as e:  # openpyxl raises several kinds for a file that is not a workbook
+            raise Refused(
+                f"{path.name} cannot be read as a spreadsheet ({type(e).__name__})",
+                hint="Save it again from Excel as .xlsx, or as .csv.",
+            ) from None
         values = [[("" if c is None else c) for c in row] for row in sheet.iter_rows(values_only=True)]
         if not values:
             return []

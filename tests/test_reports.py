@@ -234,3 +234,10 @@ def test_attendance_from_the_minutes(jatac: Jatac) -> None:
     assert (rows["asb-team"]["present"], rows["asb-team"]["rate"]) == (1, 100)
     assert (rows["police"]["apologies"], rows["police"]["rate"]) == (1, 0)
     assert rows["fire"]["rate"] is None  # not recorded
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(jatac: Jatac, tmp_path: Path) -> None:
+    fake = tmp_path / "log.xlsx"
+    fake.write_text("not a workbook")
+    result = jatac("import", str(fake), ok=False)
+    assert "log.xlsx cannot be read as a spreadsheet" in result.stderr
