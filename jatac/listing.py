@@ -55,7 +55,9 @@ class CaseFilter:
         return not (self.agency and self.agency not in {case["raised_by"], case.get("lead")})
 
 
-def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Problem]]:
+def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The wanted cases as their checked data (no models: thousands are read, few are shown),
+    and the problems of files that could not be read."""
     cfg = repo.config
     if keep.statuses:
         unknown = keep.statuses - {s.value for s in Status}
@@ -76,4 +78,4 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[Issue], list[Pr
         if value and value not in known:
             raise Refused(f"unknown {what} {value!r}", hint=f"Known: {', '.join(sorted(known))}")
     data, problems = repo.load_raw(CASE)
-    return repo.rebuild(CASE, [d for d in data if keep(d)]), problems
+    return [d for d in data if keep(d)], problems

@@ -1,4 +1,4 @@
-"""Printing: rich tables for people, JSON and CSV for scripts."""
+"""Printing: aligned tables for people, JSON and CSV for scripts."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from typing import Any
 import typer
 
 FORMATS = ("table", "json", "csv")
-# Columns that take the width left over; the rest (ids, dates, short codes) never wrap.
-NO_WRAP = {"id", "case", "action"}
+# Columns that wrap to fit the terminal; the rest (ids, dates, short codes) never wrap.
 WRAPPING = {"title", "place", "what", "note", "purpose", "reason", "description"}
 
 
@@ -41,6 +40,12 @@ def _json_default(value: Any) -> Any:
 
 
 def print_json(data: Any) -> None:
+    """Indented JSON; a list of flat rows prints one row per line (thousands of cases print
+    in a blink through the C encoder, and a diff of two listings stays readable)."""
+    if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
+        rows = (json.dumps(row, ensure_ascii=False, default=_json_default) for row in data)
+        typer.echo("[\n  " + ",\n  ".join(rows) + "\n]")
+        return
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
 
 
@@ -57,17 +62,23 @@ def print_rows(
         for row in rows:
             writer.writerow({k: _cell(row.get(k)) for k, _ in columns})
         return
-    from rich.table import Table
+    import os
+    import shutil
 
-    table = Table(title=title or None, title_justify="left", show_lines=False)
-    for key, heading in columns:
-        if key in WRAPPING:
-            table.add_column(heading, overflow="fold", min_width=16)
-        else:
-            table.add_column(heading, overflow="fold", no_wrap=key in NO_WRAP)
-    for row in rows:
-        table.add_row(*(_cell(row.get(k)) for k, _ in columns))
-    console().print(table)
+    from jatac.cli.table import render
+
+    tty = sys.stdout.isatty()
+    # piped into a file or an email: wide enough for a case table, not the 80 of a tty-less guess
+    width = shutil.get_terminal_size().columns if tty or "COLUMNS" in os.environ else 150
+    lines = [title] if title else []
+    lines += render(
+        [heading for _, heading in columns],
+        [[_cell(row.get(key)) for key, _ in columns] for row in rows],
+        [key in WRAPPING for key, _ in columns],
+        width,
+        bold=tty,
+    )
+    typer.echo("\n".join(lines))
 
 
 def _cell(value: Any) -> str:

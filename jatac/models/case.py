@@ -134,12 +134,7 @@ class Issue(Record):
 
     def next_review(self, review_days: dict[Level, int]) -> date | None:
         """When an open adopted case is next due for review (from its risk level)."""
-        if self.status not in {Status.adopted, Status.escalated} or self.adopted_on is None:
-            return None
-        from datetime import timedelta
-
-        last = max(d for d in (self.adopted_on, self.reviewed_on) if d is not None)
-        return last + timedelta(days=review_days[self.risk_level])
+        return review_date(self.status, self.adopted_on, self.reviewed_on, self.risk_level, review_days)
 
     @property
     def escalated_to(self) -> str | None:
@@ -195,24 +190,51 @@ class Issue(Record):
         return self
 
 
+def review_date(
+    status: str,
+    adopted_on: date | None,
+    reviewed_on: date | None,
+    risk_level: str,
+    review_days: dict[Level, int],
+) -> date | None:
+    """When an open adopted case is next due for review: its last review (or adoption) plus
+    the days its risk level allows."""
+    if status not in {Status.adopted, Status.escalated} or adopted_on is None:
+        return None
+    from datetime import timedelta
+
+    last = max(d for d in (adopted_on, reviewed_on) if d is not None)
+    return last + timedelta(days=review_days[Level(risk_level)])
+
+
 def summary(
-    issue: Issue, review_days: dict[Level, int] | None = None, today: date | None = None
+    data: dict[str, Any], review_days: dict[Level, int] | None = None, today: date | None = None
 ) -> dict[str, Any]:
-    """The fields every listing shows (and ``list --format json`` prints)."""
-    review = issue.next_review(review_days) if review_days else None
+    """The fields every listing shows (and ``list --format json`` prints), from a case's
+    checked data (``model_dump(mode="json")``): `list` filters thousands without models."""
+
+    def day(key: str) -> date | None:
+        value = data.get(key)
+        return date.fromisoformat(value) if value else None
+
+    review = None
+    if review_days:
+        level = data.get("risk") or data["priority"]
+        review = review_date(data["status"], day("adopted_on"), day("reviewed_on"), level, review_days)
+    escalations = data.get("escalations") or []
     return {
-        "id": issue.id,
-        "title": issue.title,
-        "status": issue.status.value,
-        "priority": issue.priority.value,
-        "category": issue.category,
-        "location": issue.location,
-        "place": issue.place,
-        "raised_by": issue.raised_by,
-        "raised_on": issue.raised_on.isoformat(),
-        "lead": issue.lead,
-        "marking": issue.marking.value,
+        "id": data["id"],
+        "title": data["title"],
+        "status": data["status"],
+        "priority": data["priority"],
+        "category": data["category"],
+        "location": data["location"],
+        "place": data.get("place"),
+        "raised_by": data["raised_by"],
+        "raised_on": data["raised_on"],
+        "lead": data.get("lead"),
+        "marking": data["marking"],
         "next_review": review.isoformat() if review else None,
         "review_due": bool(review and today and review < today),
-        "escalated_to": issue.escalated_to,
+        "escalated_to": escalations[-1]["to"] if escalations else None,
     }
