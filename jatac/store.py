@@ -158,11 +158,13 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         raise
 
 
-def read_text(path: Path, relpath: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"{relpath} does not exist") from None
+def read_text(path: Path, relpath: str, raw: bytes | None = None) -> str:
+    """The file's text (``raw``: its bytes, already read); binary or non-UTF-8 is a Problem."""
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFound(f"{relpath} does not exist") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -321,11 +323,16 @@ class Repository:
             )
         return self.read_record(kind, relpath, record_id)
 
-    def read_record(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Any:
-        """A record for reading only: libyaml when it reads the file exactly, else the careful path."""
+    def read_record(
+        self, kind: Kind, relpath: str, record_id: str, case: Any = None, content: bytes | None = None
+    ) -> Any:
+        """A record for reading only: libyaml when it reads the file exactly, else the careful path.
+
+        ``content``: the file's bytes when the caller has read them (and keyed an index on them).
+        """
         from jatac.fastyaml import fast_load
 
-        text = read_text(self.root / relpath, relpath)
+        text = read_text(self.root / relpath, relpath, content)
         data = fast_load(text)
         if data is not None:
             if kind.with_case and case is None:

@@ -6,7 +6,18 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
+from jatac import index
 from tests.conftest import Jatac
+
+
+@pytest.fixture(autouse=True, params=["files read", "signatures trusted"])
+def signatures(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: with each file read and hashed (as in the seconds after a write),
+    and with the index trusting stat signatures (as it does for files older than RACY_NS)."""
+    if request.param == "signatures trusted":
+        monkeypatch.setattr(index, "RACY_NS", 0)
 
 
 def titles(jatac: Jatac) -> dict[str, str]:
@@ -22,6 +33,16 @@ def test_an_edit_behind_jatacs_back_is_seen_even_with_the_same_size_and_time(jat
     path.write_text(path.read_text().replace("Graffiti at the bridge", "Graffiti at the church"))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time
     assert titles(jatac) == {case: "Graffiti at the church"}
+
+
+def test_a_file_replaced_by_another_of_the_same_size_and_time_is_seen(jatac: Jatac) -> None:
+    first, second = jatac.new("Graffiti at the bridge"), jatac.new("Graffiti at the church")
+    titles(jatac)
+    a, b = (jatac.root / f"issues/2026/{case}.yaml" for case in (first, second))
+    stat = a.stat()
+    b.write_text(a.read_text().replace(first, second))  # same size: the ids have the same length
+    os.utime(b, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert titles(jatac) == {first: "Graffiti at the bridge", second: "Graffiti at the bridge"}
 
 
 def test_a_file_broken_behind_its_back_is_reported_not_remembered(jatac: Jatac) -> None:

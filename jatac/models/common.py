@@ -57,7 +57,11 @@ class NotPersonal(BaseModel):
 class Record(BaseModel):
     """Base of every stored record: unknown fields are errors, not silently kept."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, str_strip_whitespace=True)
+    # defer_build: a model's validator is built when first used, so `list`, which reads the
+    # index's checked data, never pays for the models it does not touch
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class FieldError(ValueError):
