@@ -34,7 +34,7 @@ from jatac.lock import local_dir
 if TYPE_CHECKING:
     from jatac.store import Kind, Repository
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # a file changed this recently is read, whatever its signature says
 TRUST_STAT = os.name == "posix"
 
@@ -43,8 +43,9 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _path(repo: Repository, kind: Kind) -> Path:
-    return local_dir(repo.root) / "index" / f"{kind.folder}.json"
+def _path(repo: Repository, kind: Kind, shard: str) -> Path:
+    """One file per year folder: a new case rewrites its year's index, not ten years'."""
+    return local_dir(repo.root) / "index" / f"{kind.folder}-{shard}.json"
 
 
 def _stamp(repo: Repository) -> str:
@@ -86,70 +87,68 @@ def load_all(
     caller that filters thousands and shows a few.
     """
     stamp = _stamp(repo)
-    path = _path(repo, kind)
-    old = _read(path, stamp)
-    new: dict[str, Any] = {}
     records: list[Any] = []
     problems: list[Problem] = []
     digests: dict[str, str] = {}
     fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
-    root = str(repo.root)
+    root = str(repo.root) + os.sep
     settled = time.time_ns() - RACY_NS
+    shards: dict[str, list[tuple[str, str]]] = {}  # one index file per year folder
     for rel, record_id in repo.entries(kind):
-        if only is not None and record_id not in only:
-            if rel in old:
-                new[rel] = old[rel]  # not read this time: kept for the next
-            continue
-        if not kind.id_re.fullmatch(record_id):
-            problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
-            continue
-        file = os.path.join(root, rel)
-        entry = old.get(rel)
-        content: bytes | None = None
-        try:
-            signature = _signature(file)
-            if entry is not None and signature is not None and entry[3] == signature:
-                digest = entry[0].partition(":")[0]
-            else:
-                content = _read_bytes(file)
-                digest = _digest(content)
-        except OSError as e:
-            problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
-            continue
-        if signature is not None and max(signature[1], signature[2]) >= settled:
-            signature = None  # too recent to vouch for its content next time
-        key = digest
-        if kind.with_case:
-            key += ":" + (case_digests or {}).get(record_id, "-")
-        digests[record_id] = key
-        if entry is not None and entry[0] == key:
-            new[rel] = [*entry[:3], signature]
-            if entry[1] is not None and raw:
-                records.append(entry[1])
-            elif entry[1] is not None:
-                fresh.append((len(records), entry[1]))
-                records.append(None)
-            else:
-                problems.extend(Problem(*p) for p in entry[2])
-            continue
-        case = (cases or {}).get(record_id) if kind.with_case else None
-        try:
-            if content is None:  # signed unchanged, but its case changed: parse it again
-                content = _read_bytes(file)
-                key = _digest(content) + key[len(digest) :]
-                digests[record_id] = key
-            record = repo.read_record(kind, rel, record_id, case, content)
-        except OSError as e:
-            problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
-            continue
-        except InvalidRecord as e:
-            problems.extend(e.problems)
-            problem_rows = [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
-            new[rel] = [key, None, problem_rows, signature]
-            continue
-        data = record.model_dump(mode="json")
-        records.append(data if raw else record)
-        new[rel] = [key, data, None, signature]
+        shards.setdefault(rel.split("/")[1], []).append((rel, record_id))
+    for shard, entries in shards.items():
+        wanted = entries if only is None else [(r, i) for r, i in entries if i in only]
+        if not wanted:
+            continue  # a year none of ``only`` is in: not even its index is read
+        path = _path(repo, kind, shard)
+        old = _read(path, stamp)
+        # entries not read this time are kept for the next
+        new = {r: old[r] for r, _ in entries if r in old} if only is not None else {}
+        for rel, record_id in wanted:
+            if not kind.id_re.fullmatch(record_id):
+                problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
+                continue
+            file = root + rel
+            entry = old.get(rel)
+            try:
+                digest, content, signature = _fingerprint(file, entry, settled)
+            except OSError as e:
+                problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
+                continue
+            key = digest
+            if kind.with_case:
+                key += ":" + (case_digests or {}).get(record_id, "-")
+            digests[record_id] = key
+            if entry is not None and entry[0] == key:
+                new[rel] = [*entry[:3], signature]
+                if entry[1] is not None and raw:
+                    records.append(entry[1])
+                elif entry[1] is not None:
+                    fresh.append((len(records), entry[1]))
+                    records.append(None)
+                else:
+                    problems.extend(Problem(*p) for p in entry[2])
+                continue
+            case = (cases or {}).get(record_id) if kind.with_case else None
+            try:
+                if content is None:  # signed unchanged, but its case changed: parse it again
+                    content = _read_bytes(file)
+                    key = _digest(content) + key[len(digest) :]
+                    digests[record_id] = key
+                record = repo.read_record(kind, rel, record_id, case, content)
+            except OSError as e:
+                problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
+                continue
+            except InvalidRecord as e:
+                problems.extend(e.problems)
+                problem_rows = [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
+                new[rel] = [key, None, problem_rows, signature]
+                continue
+            data = record.model_dump(mode="json")
+            records.append(data if raw else record)
+            new[rel] = [key, data, None, signature]
+        if new != old:
+            _write(path, stamp, new)
     if fresh:
         # checked when they were indexed (against the same jatac.yaml): rebuild without the
         # cross-checks, in one call into pydantic's core
@@ -158,16 +157,25 @@ def load_all(
         rebuilt = TypeAdapter(list[kind.model]).validate_python([d for _, d in fresh])  # type: ignore[name-defined]
         for (position, _), record in zip(fresh, rebuilt, strict=True):
             records[position] = record
-    if new != old:
-        _write(path, stamp, new)
     return records, problems, digests
 
 
-def _signature(path: str) -> list[int] | None:
-    if not TRUST_STAT:
-        return None
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+def _fingerprint(file: str, entry: list[Any] | None, settled: int) -> tuple[str, bytes | None, Any]:
+    """The digest of a file's bytes, the bytes if they had to be read, and the stat
+    signature to remember (None while the file is too recent to vouch for its content)."""
+    content = None
+    signature = None
+    if TRUST_STAT:
+        st = os.stat(file)
+        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    if entry is not None and signature is not None and entry[3] == signature:
+        digest = entry[0].partition(":")[0]
+    else:
+        content = _read_bytes(file)
+        digest = _digest(content)
+    if signature is not None and max(signature[1], signature[2]) >= settled:
+        signature = None
+    return digest, content, signature
 
 
 def _read_bytes(path: str) -> bytes:

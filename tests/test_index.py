@@ -27,7 +27,7 @@ def titles(jatac: Jatac) -> dict[str, str]:
 def test_an_edit_behind_jatacs_back_is_seen_even_with_the_same_size_and_time(jatac: Jatac) -> None:
     case = jatac.new("Graffiti at the bridge")
     assert titles(jatac) == {case: "Graffiti at the bridge"}
-    assert (jatac.root / ".jatac/index/issues.json").is_file()
+    assert (jatac.root / ".jatac/index/issues-2026.json").is_file()
     path = jatac.root / f"issues/2026/{case}.yaml"
     before = path.stat()
     path.write_text(path.read_text().replace("Graffiti at the bridge", "Graffiti at the church"))
