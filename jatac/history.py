@@ -27,6 +27,7 @@ def record_history(repo: Repository, kind: Kind, record_id: str) -> list[Revisio
     relpath = repo.relpath(kind, record_id)
     audit = Audit(repo.root)
     audit.require_repo()
+    audit.refresh_commit_graph()
     revisions = file_history(audit, relpath)
     if not revisions and not (repo.root / relpath).exists():
         from jatac.errors import NotFound

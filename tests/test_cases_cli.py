@@ -184,6 +184,20 @@ def test_history_shows_who_when_and_which_fields(jatac: Jatac) -> None:
     assert len(rows) == 2
 
 
+def test_history_keeps_gits_commit_graph_current_so_it_stays_fast(jatac: Jatac) -> None:
+    case_id = jatac.new()
+    first = jatac("history", case_id)
+    assert "Indexing the git history once" in first.stderr
+    chain = jatac.root / ".git/objects/info/commit-graphs/commit-graph-chain"
+    before = chain.read_text()
+    jatac("set", case_id, "priority=low")
+    again = jatac("history", case_id)
+    assert "Indexing" not in again.stderr
+    assert "priority: high -> low" in again.stdout
+    assert chain.read_text() != before  # the new commit went into the graph
+    jatac.git("commit-graph", "verify")  # git itself finds the graph sound
+
+
 OPEN_FILE = "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
 
 
