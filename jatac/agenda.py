@@ -14,7 +14,7 @@ from typing import Any
 
 from jatac.clock import today
 from jatac.meetings import Planned, following, previous
-from jatac.models.case import Issue, Status
+from jatac.models.case import OPEN_VALUES, Issue, Status
 from jatac.models.common import LEVEL_ORDER, Marking
 from jatac.models.meeting import ItemKind
 from jatac.models.sara import ActionStatus, Recommendation, SaraPackage
@@ -38,6 +38,15 @@ def template_for(planned: Planned) -> str:
     return "agenda-wide" if planned.group.audience.value == "wide" else "agenda"
 
 
+def _current(case: dict[str, Any], since: str) -> bool:
+    """Whether a case (as checked data) is open, or changed after ``since`` (ISO date)."""
+    if case["status"] in OPEN_VALUES:
+        return True
+    days = [case[k] for k in ("raised_on", "adopted_on", "reviewed_on", "closed_on")]
+    days += [e["on"] for e in case["escalations"]]
+    return any(d is not None and d > since for d in days)
+
+
 def build(
     repo: Repository, planned: Planned, audience: str | None = None, include_personal: bool = False
 ) -> dict[str, Any]:
@@ -59,14 +68,20 @@ def build(
         from jatac.errors import Refused
 
         raise Refused("personal details are never shown to the wide audience")
-    cases_all, _ = repo.load_all(KINDS["case"])
-    in_time: list[Issue] = [c for c in cases_all if c.raised_on <= on]
-    cases = [c for c in in_time if not wide or c.marking is Marking.OFFICIAL]
-    withheld_ids = {c.id for c in in_time} - {c.id for c in cases}
-    names = _people_names(repo) if include_personal else {}
-    by_id = {c.id: c for c in cases}
     last = previous(repo, planned)
     since = last.day if last else date.min
+    # thousands of cases are read as checked data; models are built only for those the
+    # agenda can show: open ones, and those that changed since the last meeting or within
+    # the trends' quarters
+    horizon = min(since, _quarters(on)[0][1]).isoformat()
+    data, _ = repo.load_raw(KINDS["case"])
+    in_time = [d for d in data if d["raised_on"] <= on.isoformat()]  # ISO dates sort as text
+    withheld_ids = {d["id"] for d in in_time if wide and d["marking"] != Marking.OFFICIAL.value}
+    cases: list[Issue] = repo.rebuild(
+        KINDS["case"], [d for d in in_time if d["id"] not in withheld_ids and _current(d, horizon)]
+    )
+    names = _people_names(repo) if include_personal else {}
+    by_id = {c.id: c for c in cases}
     # only the packages this agenda can show: open cases, and cases closed since the last meeting
     wanted = {c.id for c in cases if c.is_open or (c.closed_on and c.closed_on > since)}
     packages_all, _ = repo.load_all(KINDS["sara"], by_id, only=wanted)
@@ -232,7 +247,8 @@ def build(
         "level_name": {e.id: e.name for e in cfg.escalation},
         "trends": trends(cases, on, cfg),
         "audience": audience,
-        "withheld": len([c for c in in_time if c.id in withheld_ids and c.is_open]) + withheld_items,
+        "withheld": sum(1 for d in in_time if d["id"] in withheld_ids and d["status"] in OPEN_VALUES)
+        + withheld_items,
         "people": {c.id: [f"{names.get(p.ref, p.ref)} ({p.role.value})" for p in c.people] for c in cases}
         if not wide
         else {},
@@ -245,13 +261,19 @@ def _people_names(repo: Repository) -> dict[str, str]:
     return resolve(repo)
 
 
-def trends(cases: list[Issue], on: date, cfg: Any, quarters: int = 4) -> dict[str, Any]:
-    """Cases raised per quarter by locality and by category, for the wide group."""
-    keys: list[str] = []
+def _quarters(on: date, quarters: int = 4) -> list[tuple[str, date]]:
+    """The last ``quarters`` quarters up to ``on``, oldest first: (key like 2026-Q4, first day)."""
+    found: list[tuple[str, date]] = []
     year, q = on.year, (on.month - 1) // 3 + 1
     for _ in range(quarters):
-        keys.insert(0, f"{year}-Q{q}")
+        found.insert(0, (f"{year}-Q{q}", date(year, 3 * q - 2, 1)))
         year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    return found
+
+
+def trends(cases: list[Issue], on: date, cfg: Any, quarters: int = 4) -> dict[str, Any]:
+    """Cases raised per quarter by locality and by category, for the wide group."""
+    keys = [key for key, _ in _quarters(on, quarters)]
     window = [c for c in cases if _quarter(c.raised_on) in keys]
 
     def table(attr: str, names: dict[str, Any]) -> list[dict[str, Any]]:

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from jatac.errors import Problem, Refused
-from jatac.models.case import OPEN_STATUSES, Issue, Status
+from jatac.models.case import OPEN_VALUES as OPEN
+from jatac.models.case import Issue, Status
 from jatac.store import KINDS, Repository
 
 CASE = KINDS["case"]
-
-
-OPEN = {s.value for s in OPEN_STATUSES}
 
 
 def similar_open(repo: Repository, issue: Issue) -> list[Issue]:

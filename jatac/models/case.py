@@ -46,6 +46,7 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = frozenset({Status.proposed, Status.adopted, Status.escalated})
+OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)  # for filtering checked data
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.proposed: frozenset({Status.adopted, Status.rejected, Status.referred}),
