@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.errors import Problem
 from jatac.models.case import Status
+from jatac.models.sara import Assessment
 
 if TYPE_CHECKING:
     from jatac.store import Repository
@@ -14,7 +15,8 @@ if TYPE_CHECKING:
 def cross_check(
     repo: Repository, cases: dict[str, Any], loaded: dict[str, Any] | None = None
 ) -> list[Problem]:
-    """``loaded``: the valid SARA packages by case id (an invalid one is reported on its own)."""
+    """``cases`` and ``loaded`` (the valid SARA packages; an invalid one is reported on its own):
+    checked data by id, as the index holds it."""
     from jatac.store import KINDS
 
     case_kind, sara_kind = KINDS["case"], KINDS["sara"]
@@ -25,26 +27,27 @@ def cross_check(
         case = cases.get(package_id)
         if case is None and not (repo.root / repo.relpath(case_kind, package_id)).exists():
             problems.append(Problem(rel, None, None, "case", f"there is no case {package_id}"))
-        elif case is not None and case.adopted_on is None:
+        elif case is not None and case["adopted_on"] is None:
             problems.append(
-                Problem(rel, None, None, "case", f"{package_id} was never adopted ({case.status.value})")
+                Problem(rel, None, None, "case", f"{package_id} was never adopted ({case['status']})")
             )
-    for case in cases.values():
-        rel = repo.relpath(case_kind, case.id)
-        if case.status in {Status.adopted, Status.escalated} and case.id not in packages:
+    for case_id, case in cases.items():
+        rel = repo.relpath(case_kind, case_id)
+        status = case["status"]
+        if status in {Status.adopted, Status.escalated} and case_id not in packages:
             problems.append(
                 Problem(
                     rel,
                     None,
                     None,
                     "status",
-                    f"{case.status.value}, but has no SARA package; create it with "
-                    f"`jatac sara edit {case.id}`",
+                    f"{status}, but has no SARA package; create it with `jatac sara edit {case_id}`",
                 )
             )
-        if case.status is Status.closed and case.adopted_on is not None:
-            package = (loaded or {}).get(case.id)
-            if package is None or package.assessment is None or package.assessment.missing():
+        if status == Status.closed and case["adopted_on"] is not None:
+            package = (loaded or {}).get(case_id)
+            assessment = package and package["assessment"]
+            if not assessment or Assessment.model_validate(assessment).missing():
                 problems.append(
                     Problem(
                         rel,

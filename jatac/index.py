@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +75,7 @@ def _write(path: Path, stamp: str, entries: dict[str, Any]) -> None:
 def load_all(
     repo: Repository,
     kind: Kind,
-    cases: dict[str, Any] | None = None,
+    cases: Mapping[str, Any] | None = None,
     case_digests: dict[str, str] | None = None,
     only: set[str] | None = None,
     raw: bool = False,

@@ -104,7 +104,7 @@ def renumber(repo: Repository, audit: Audit, old: str, new: str) -> list[str]:
             dst = repo.root / kind.relpath(new)
             atomic_write(dst, word.sub(new, src.read_text(encoding="utf-8")))
             src.unlink()
-            changed += [str(kind.relpath(old)), str(kind.relpath(new))]
+            changed += [kind.relpath(old), kind.relpath(new)]
     for folder in REFERENCING:
         for path in sorted((repo.root / folder).glob("*/*.yaml")):
             text = path.read_text(encoding="utf-8")
@@ -248,7 +248,7 @@ def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -
 
     audit = _audit(repo)
     kind = KINDS["case"]
-    path = str(kind.relpath(case_id))
+    path = kind.relpath(case_id)
     unmerged = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").splitlines()
     if path not in unmerged:
         raise Refused(f"{case_id} has no conflict to resolve", hint="`jatac conflicts` lists them.")
