@@ -70,19 +70,19 @@ class Audit:
 
     def identity(self) -> tuple[str, str]:
         """(name, email) git will author commits with; GitError if not set."""
-        values = []
-        for key in ("user.name", "user.email"):
-            try:
-                values.append(self.run("config", "--get", key).strip())
-            except GitError:
-                values.append("")
-        if not all(values):
+        try:  # one git call for both: this runs before every change
+            out = self.run("config", "--get-regexp", r"^user\.(name|email)$")
+        except GitError:  # nothing matched
+            out = ""
+        found = dict(line.partition(" ")[::2] for line in out.splitlines())
+        name, email = found.get("user.name", "").strip(), found.get("user.email", "").strip()
+        if not (name and email):
             raise GitError(
                 "git does not know who you are, and every change is recorded under a name",
                 hint='Run: git config --global user.name "Your Name" && '
                 'git config --global user.email "you@example.org"',
             )
-        return values[0], values[1]
+        return name, email
 
     def hand_edited(self, relpaths: Sequence[str]) -> list[str]:
         """Paths among ``relpaths`` with changes not committed and not staged by jatac."""
@@ -126,8 +126,8 @@ class Audit:
     def stage(self, relpaths: Iterable[str]) -> None:
         self.run("add", "-A", "--", *relpaths)
 
-    def commit(self, relpaths: Sequence[str], message: str) -> str:
-        """Commit exactly ``relpaths`` (other staged work stays staged). Returns the sha."""
+    def commit(self, relpaths: Sequence[str], message: str) -> None:
+        """Commit exactly ``relpaths`` (other staged work stays staged)."""
         import tempfile
 
         self.stage(relpaths)
@@ -137,7 +137,6 @@ class Audit:
             # jatac checked these files for personal data already: its own hook need not again
             env = {"JATAC_COMMITTING": "1"}
             self.run("commit", "--quiet", "-F", "-", "--", *relpaths, istream=stdin, env=env)
-        return self.run("rev-parse", "HEAD").strip()
 
     def unstage(self, relpaths: Sequence[str], existed: dict[str, bool]) -> None:
         """Put the index back for paths jatac wrote then rolled back."""

@@ -56,7 +56,6 @@ class Change:
         self._originals: dict[str, bytes | None] = {}
         self._lock = RepoLock(repo.root)
         self._names: list[str] | None = None
-        self.sha: str | None = None
 
     def __enter__(self) -> Change:
         self.audit.require_repo()
@@ -145,7 +144,7 @@ class Change:
         if self.cases:
             trailers["Jatac-Case"] = self.cases
         trailers.update(self.trailers)
-        self.sha = self.audit.commit(self.paths, message(self.subject, self.body, trailers))
+        self.audit.commit(self.paths, message(self.subject, self.body, trailers))
 
     def rollback(self) -> None:
         """Put every file back as it was before this change, in the work tree and the index."""
