@@ -79,6 +79,19 @@ def test_list_shows_open_cases_and_filters(jatac: Jatac) -> None:
     assert jatac("list", "--agency", "fire", "--all").stdout.count("JAT-") == 1
 
 
+def test_a_narrow_terminal_wraps_long_titles_within_their_column(jatac: Jatac) -> None:
+    title = "Groups gathering and abuse of staff at the shopping parade on Saturday nights"
+    case = jatac.new(title)
+    lines = jatac("list", env={"COLUMNS": "120"}).stdout.splitlines()
+    assert all(len(line) <= 120 for line in lines)
+    row = next(i for i, line in enumerate(lines) if line.startswith(case))
+    start = lines[row].index("Groups")
+    wrapped = [line[start:].split("  ")[0] for line in lines[row:] if line[:start].strip() in ("", case)]
+    assert " ".join(wrapped).split() == title.split()  # every word, in order, in the title column
+    assert len(wrapped) > 1
+    assert lines[row - 1].startswith("─")  # the rule under the headings
+
+
 def test_list_json_has_the_documented_fields(jatac: Jatac) -> None:
     jatac.new(place="Melrose Avenue shops")
     rows = json.loads(jatac("list", "--format", "json").stdout)
