@@ -191,6 +191,9 @@ class Issue(Record):
         return self
 
 
+REVIEWED = frozenset({Status.adopted.value, Status.escalated.value})  # statuses with a review date
+
+
 def review_date(
     status: str,
     adopted_on: date | None,
@@ -200,7 +203,7 @@ def review_date(
 ) -> date | None:
     """When an open adopted case is next due for review: its last review (or adoption) plus
     the days its risk level allows."""
-    if status not in {Status.adopted, Status.escalated} or adopted_on is None:
+    if status not in REVIEWED or adopted_on is None:
         return None
     from datetime import timedelta
 
@@ -219,7 +222,7 @@ def summary(
         return date.fromisoformat(value) if value else None
 
     review = None
-    if review_days:
+    if review_days and data["status"] in REVIEWED:
         level = data.get("risk") or data["priority"]
         review = review_date(data["status"], day("adopted_on"), day("reviewed_on"), level, review_days)
     escalations = data.get("escalations") or []
