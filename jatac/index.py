@@ -111,6 +111,8 @@ def load_all(
                 continue
             file = root + rel
             entry = old.get(rel)
+            if not (isinstance(entry, list) and len(entry) == 4):
+                entry = None  # none yet, or not what this jatac writes: read the file
             try:
                 digest, content, signature = _fingerprint(file, entry, settled)
             except OSError as e:

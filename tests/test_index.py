@@ -82,3 +82,13 @@ def test_without_the_index_the_answers_are_the_same(jatac: Jatac, tmp_path: Path
         jatac.new(f"Case number {n}")
     with_index = jatac("list", "--all", "-f", "json").stdout
     assert jatac("list", "--all", "-f", "json", env={"JATAC_NO_INDEX": "1"}).stdout == with_index
+
+
+def test_a_damaged_index_is_read_past_not_trusted(jatac: Jatac) -> None:
+    case = jatac.new("Graffiti at the bridge")
+    titles(jatac)
+    shard = jatac.root / ".jatac/index/issues-2026.json"
+    damaged = json.loads(shard.read_text())
+    damaged["entries"] = {rel: [] for rel in damaged["entries"]}  # say, from an older jatac
+    shard.write_text(json.dumps(damaged))
+    assert titles(jatac) == {case: "Graffiti at the bridge"}
