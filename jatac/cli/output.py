@@ -71,15 +71,14 @@ def print_rows(
     tty = sys.stdout.isatty()
     # piped into a file or an email: wide enough for a case table, not the 80 of a tty-less guess
     width = shutil.get_terminal_size().columns if tty or "COLUMNS" in os.environ else 150
-    lines = [title] if title else []
-    lines += render(
+    lines = render(
         [heading for _, heading in columns],
         [[_cell(row.get(key)) for key, _ in columns] for row in rows],
         [key in WRAPPING for key, _ in columns],
         width,
-        bold=tty,
     )
-    typer.echo("\n".join(lines))
+    lines[0] = typer.style(lines[0], bold=True)  # echo drops the styling when not on a terminal
+    typer.echo("\n".join([title, *lines] if title else lines))
 
 
 def _cell(value: Any) -> str:

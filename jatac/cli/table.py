@@ -2,7 +2,7 @@
 
 rich lays out every cell as a renderable (0.6 s for the 950 open cases of a
 10,000-case repository); a case list only needs columns padded to width, the
-long ones wrapped so nothing is cut off, and a bold heading on a terminal.
+long ones wrapped so nothing is cut off.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ def render(
     rows: Sequence[Sequence[str]],
     wrapping: Sequence[bool],
     width: int,
-    bold: bool = False,
 ) -> list[str]:
     """The table as lines: headings, a rule, then the rows; long cells wrap within their column."""
     natural = [len(h) for h in headings]
@@ -45,7 +44,7 @@ def render(
                 natural[i] = len(cell)
     widths = fit(natural, wrapping, width)
     head = GAP.join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip()
-    lines = [f"\x1b[1m{head}\x1b[0m" if bold else head]
+    lines = [head]
     lines.append(GAP.join("─" * w for w in widths))
     for row in rows:
         if all(len(cell) <= w for cell, w in zip(row, widths, strict=True)):
