@@ -74,12 +74,11 @@ def build(
     # agenda can show: open ones, and those that changed since the last meeting or within
     # the trends' quarters
     horizon = min(since, _quarters(on)[0][1]).isoformat()
-    data, _ = repo.load_raw(KINDS["case"])
-    in_time = [d for d in data if d["raised_on"] <= on.isoformat()]  # ISO dates sort as text
+    facts, _ = repo.load_facts(KINDS["case"])
+    in_time = [d for d in facts if d["raised_on"] <= on.isoformat()]  # ISO dates sort as text
     withheld_ids = {d["id"] for d in in_time if wide and d["marking"] != Marking.OFFICIAL.value}
-    cases: list[Issue] = repo.rebuild(
-        KINDS["case"], [d for d in in_time if d["id"] not in withheld_ids and _current(d, horizon)]
-    )
+    shown = {d["id"] for d in in_time if d["id"] not in withheld_ids and _current(d, horizon)}
+    cases: list[Issue] = repo.load_all(KINDS["case"], only=shown)[0]
     names = _people_names(repo) if include_personal else {}
     by_id = {c.id: c for c in cases}
     # only the packages this agenda can show: open cases, and cases closed since the last meeting

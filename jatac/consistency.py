@@ -13,31 +13,35 @@ if TYPE_CHECKING:
 
 
 def cross_check(
-    repo: Repository, cases: dict[str, Any], loaded: dict[str, Any] | None = None
+    repo: Repository,
+    cases: dict[str, Any],
+    loaded: dict[str, Any] | None = None,
+    package_ids: set[str] | None = None,
 ) -> list[Problem]:
     """``cases`` and ``loaded`` (the valid SARA packages; an invalid one is reported on its own):
-    checked data by id, as the index holds it."""
+    checked data by id, as the index holds it. ``package_ids``: every package file's id, if
+    the caller has listed them."""
     from jatac.store import KINDS
 
     case_kind, sara_kind = KINDS["case"], KINDS["sara"]
-    packages = set(repo.ids(sara_kind))
+    packages = package_ids if package_ids is not None else set(repo.ids(sara_kind))
     problems = []
     for package_id in sorted(packages):
-        rel = repo.relpath(sara_kind, package_id)
         case = cases.get(package_id)
         if case is None and not (repo.root / repo.relpath(case_kind, package_id)).exists():
+            rel = repo.relpath(sara_kind, package_id)
             problems.append(Problem(rel, None, None, "case", f"there is no case {package_id}"))
         elif case is not None and case["adopted_on"] is None:
+            rel = repo.relpath(sara_kind, package_id)
             problems.append(
                 Problem(rel, None, None, "case", f"{package_id} was never adopted ({case['status']})")
             )
-    for case_id, case in cases.items():
-        rel = repo.relpath(case_kind, case_id)
+    for case_id, case in cases.items():  # paths are worked out only for a problem to report
         status = case["status"]
         if status in {Status.adopted, Status.escalated} and case_id not in packages:
             problems.append(
                 Problem(
-                    rel,
+                    repo.relpath(case_kind, case_id),
                     None,
                     None,
                     "status",
@@ -50,7 +54,7 @@ def cross_check(
             if not assessment or Assessment.model_validate(assessment).missing():
                 problems.append(
                     Problem(
-                        rel,
+                        repo.relpath(case_kind, case_id),
                         None,
                         None,
                         "status",

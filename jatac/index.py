@@ -35,7 +35,7 @@ from jatac.lock import local_dir
 if TYPE_CHECKING:
     from jatac.store import Kind, Repository
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000  # a file changed this recently is read, whatever its signature says
 TRUST_STAT = os.name == "posix"
 
@@ -79,88 +79,158 @@ def load_all(
     case_digests: dict[str, str] | None = None,
     only: set[str] | None = None,
     raw: bool = False,
+    listed: list[tuple[str, str]] | None = None,
+    facts: bool = False,
 ) -> tuple[list[Any], list[Problem], dict[str, str]]:
     """Every valid record of ``kind`` (or of the ids in ``only``), the problems of the rest,
     and each record's file digest.
 
     For kinds checked with their case, an entry is reused only if the case file is unchanged too.
     ``raw``: the records as their checked JSON data (dicts), not rebuilt as models: for a
-    caller that filters thousands and shows a few.
+    caller that filters thousands and shows a few. ``facts``: only the fields ``kind.facts``
+    names (a projection for filtering and cross-checks; never rebuild models from it).
+    ``listed``: ``repo.entries(kind)``, if the caller has it already.
     """
     stamp = _stamp(repo)
-    records: list[Any] = []
-    problems: list[Problem] = []
-    digests: dict[str, str] = {}
-    fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
-    root = str(repo.root) + os.sep
-    settled = time.time_ns() - RACY_NS
+    out = _Reading(repo, kind, cases, case_digests, raw, facts)
     shards: dict[str, list[tuple[str, str]]] = {}  # one index file per year folder
-    for rel, record_id in repo.entries(kind):
+    for rel, record_id in repo.entries(kind) if listed is None else listed:
         shards.setdefault(rel.split("/")[1], []).append((rel, record_id))
     for shard, entries in shards.items():
         wanted = entries if only is None else [(r, i) for r, i in entries if i in only]
-        if not wanted:
-            continue  # a year none of ``only`` is in: not even its index is read
-        path = _path(repo, kind, shard)
-        old = _read(path, stamp)
-        # entries not read this time are kept for the next
-        new = {r: old[r] for r, _ in entries if r in old} if only is not None else {}
-        for rel, record_id in wanted:
-            if not kind.id_re.fullmatch(record_id):
-                problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
-                continue
-            file = root + rel
-            entry = old.get(rel)
-            if not (isinstance(entry, list) and len(entry) == 4):
-                entry = None  # none yet, or not what this jatac writes: read the file
-            try:
-                digest, content, signature = _fingerprint(file, entry, settled)
-            except OSError as e:
-                problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
-                continue
-            key = digest
-            if kind.with_case:
-                key += ":" + (case_digests or {}).get(record_id, "-")
-            digests[record_id] = key
-            if entry is not None and entry[0] == key:
-                new[rel] = [*entry[:3], signature]
-                if entry[1] is not None and raw:
-                    records.append(entry[1])
-                elif entry[1] is not None:
-                    fresh.append((len(records), entry[1]))
-                    records.append(None)
-                else:
-                    problems.extend(Problem(*p) for p in entry[2])
-                continue
-            case = (cases or {}).get(record_id) if kind.with_case else None
-            try:
-                if content is None:  # signed unchanged, but its case changed: parse it again
-                    content = _read_bytes(file)
-                    key = _digest(content) + key[len(digest) :]
-                    digests[record_id] = key
-                record = repo.read_record(kind, rel, record_id, case, content)
-            except OSError as e:
-                problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
-                continue
-            except InvalidRecord as e:
-                problems.extend(e.problems)
-                problem_rows = [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
-                new[rel] = [key, None, problem_rows, signature]
-                continue
-            data = record.model_dump(mode="json")
-            records.append(data if raw else record)
-            new[rel] = [key, data, None, signature]
-        if new != old:
-            _write(path, stamp, new)
-    if fresh:
+        if wanted:  # a year none of ``only`` is in: not even its index is read
+            out.shard(_Shard(_path(repo, kind, shard), stamp), entries, wanted, only is not None)
+    if out.fresh:
         # checked when they were indexed (against the same jatac.yaml): rebuild without the
         # cross-checks, in one call into pydantic's core
         from pydantic import TypeAdapter
 
-        rebuilt = TypeAdapter(list[kind.model]).validate_python([d for _, d in fresh])  # type: ignore[name-defined]
-        for (position, _), record in zip(fresh, rebuilt, strict=True):
-            records[position] = record
-    return records, problems, digests
+        rebuilt = TypeAdapter(list[kind.model]).validate_python([d for _, d in out.fresh])  # type: ignore[name-defined]
+        for (position, _), record in zip(out.fresh, rebuilt, strict=True):
+            out.records[position] = record
+    return out.records, out.problems, out.digests
+
+
+class _Shard:
+    """One year's index: a head of [key, facts, problems, signature] per file, read by every
+    command, and a body of [key, checked data], read only by those that need whole records.
+    For a kind without ``facts`` the head holds the whole data and there is no body."""
+
+    def __init__(self, head_path: Path, stamp: str) -> None:
+        self.head_path = head_path
+        self.body_path = head_path.with_suffix(".data.json")
+        self.stamp = stamp
+        self.head = _read(head_path, stamp)
+        self._body: dict[str, Any] | None = None
+        self.new_head: dict[str, Any] = {}
+        self.body_changes: dict[str, Any] = {}
+
+    @property
+    def body(self) -> dict[str, Any]:
+        if self._body is None:
+            self._body = _read(self.body_path, self.stamp)
+        return self._body
+
+    def data(self, rel: str, key: str) -> Any:
+        """The checked data of a file from the body, or None if the body is not of this version."""
+        entry = self.body.get(rel)
+        return entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == key else None
+
+    def save(self) -> None:
+        if self.body_changes or (self._body is not None and self._body.keys() - self.new_head.keys()):
+            body = {r: v for r, v in self.body.items() if r in self.new_head} | self.body_changes
+            _write(self.body_path, self.stamp, body)  # first: a head never names data not written
+        if self.new_head != self.head:
+            _write(self.head_path, self.stamp, self.new_head)
+
+
+class _Reading:
+    """What one load_all call gathers, file by file."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        kind: Kind,
+        cases: Mapping[str, Any] | None,
+        case_digests: dict[str, str] | None,
+        raw: bool,
+        facts: bool,
+    ) -> None:
+        self.repo, self.kind, self.cases, self.case_digests = repo, kind, cases, case_digests
+        self.raw, self.facts = raw or facts, facts
+        self.root = str(repo.root) + os.sep
+        self.settled = time.time_ns() - RACY_NS
+        self.records: list[Any] = []
+        self.problems: list[Problem] = []
+        self.digests: dict[str, str] = {}
+        self.fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
+
+    def shard(
+        self, shard: _Shard, entries: list[tuple[str, str]], wanted: list[tuple[str, str]], some: bool
+    ) -> None:
+        if some:  # entries not read this time are kept for the next
+            shard.new_head = {r: shard.head[r] for r, _ in entries if r in shard.head}
+        for rel, record_id in wanted:
+            self.file(shard, rel, record_id)
+        shard.save()
+
+    def file(self, shard: _Shard, rel: str, record_id: str) -> None:
+        kind = self.kind
+        if not kind.id_re.fullmatch(record_id):
+            self.problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
+            return
+        file = self.root + rel
+        entry = shard.head.get(rel)
+        if not (isinstance(entry, list) and len(entry) == 4):
+            entry = None  # none yet, or not what this jatac writes: read the file
+        try:
+            digest, content, signature = _fingerprint(file, entry, self.settled)
+        except OSError as e:
+            self.problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
+            return
+        key = digest
+        if kind.with_case:
+            key += ":" + (self.case_digests or {}).get(record_id, "-")
+        self.digests[record_id] = key
+        if entry is not None and entry[0] == key:
+            if entry[1] is None:
+                shard.new_head[rel] = [*entry[:3], signature]
+                self.problems.extend(Problem(*p) for p in entry[2])
+                return
+            data = entry[1] if self.facts or kind.facts is None else shard.data(rel, key)
+            if data is not None:
+                shard.new_head[rel] = [*entry[:3], signature]
+                if self.raw:
+                    self.records.append(data)
+                else:
+                    self.fresh.append((len(self.records), data))
+                    self.records.append(None)
+                return
+        case = (self.cases or {}).get(record_id) if kind.with_case else None
+        try:
+            if content is None:  # signed unchanged, but its case or its data changed: parse again
+                content = _read_bytes(file)
+                key = _digest(content) + key[len(digest) :]
+                self.digests[record_id] = key
+            record = self.repo.read_record(kind, rel, record_id, case, content)
+        except OSError as e:
+            self.problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
+            return
+        except InvalidRecord as e:
+            self.problems.extend(e.problems)
+            problem_rows = [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
+            shard.new_head[rel] = [key, None, problem_rows, signature]
+            return
+        data = record.model_dump(mode="json")
+        if kind.facts is None:
+            shard.new_head[rel] = [key, data, None, signature]
+        else:
+            shard.new_head[rel] = [key, {k: data[k] for k in kind.facts}, None, signature]
+            shard.body_changes[rel] = [key, data]
+        if self.facts:
+            self.records.append(shard.new_head[rel][1])
+        else:
+            self.records.append(data if self.raw else record)
 
 
 def _fingerprint(file: str, entry: list[Any] | None, settled: int) -> tuple[str, bytes | None, Any]:

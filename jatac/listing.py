@@ -16,9 +16,10 @@ from jatac.store import KINDS, Repository
 CASE = KINDS["case"]
 
 
-def similar_open(repo: Repository, issue: Issue) -> list[Issue]:
-    """Other open cases at the same locality in the same category: maybe the same problem."""
-    data, _ = repo.load_raw(CASE)
+def similar_open(repo: Repository, issue: Issue) -> list[dict[str, Any]]:
+    """Other open cases at the same locality in the same category: maybe the same problem
+    (their facts: id, title and the fields `list` shows)."""
+    data, _ = repo.load_facts(CASE)
     same = [
         d
         for d in data
@@ -27,7 +28,7 @@ def similar_open(repo: Repository, issue: Issue) -> list[Issue]:
         and d["location"] == issue.location
         and d["category"] == issue.category
     ]
-    return repo.rebuild(CASE, same)
+    return same
 
 
 @dataclass
@@ -54,8 +55,8 @@ class CaseFilter:
 
 
 def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """The wanted cases as their checked data (no models: thousands are read, few are shown),
-    and the problems of files that could not be read."""
+    """The wanted cases as their facts (``CASE.facts``, from the index's small head: thousands
+    are read, few are shown), and the problems of files that could not be read."""
     cfg = repo.config
     if keep.statuses:
         unknown = keep.statuses - {s.value for s in Status}
@@ -75,5 +76,5 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[dict[str, Any]]
     ):
         if value and value not in known:
             raise Refused(f"unknown {what} {value!r}", hint=f"Known: {', '.join(sorted(known))}")
-    data, problems = repo.load_raw(CASE)
+    data, problems = repo.load_facts(CASE)
     return [d for d in data if keep(d)], problems

@@ -44,6 +44,9 @@ class Kind:
     with_case: bool = False
     # the commit trailer that names a record of this kind, for `git log --grep`
     trailer: str = "Jatac-Case"
+    # the fields listing, filtering and cross-checks read from the index without the rest
+    # (None: they read whole records)
+    facts: tuple[str, ...] | None = None
 
     @property
     def model(self) -> type[BaseModel]:
@@ -71,7 +74,19 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "case": Kind("case", "issues", "jatac.models.case:Issue", CASE_ID_RE, "JAT-2026-0001"),
+    "case": Kind(
+        "case",
+        "issues",
+        "jatac.models.case:Issue",
+        CASE_ID_RE,
+        "JAT-2026-0001",
+        # what `list` shows and filters on, and what validate cross-checks
+        facts=(
+            *("id", "title", "status", "priority", "risk", "marking", "category", "location"),
+            *("place", "raised_by", "raised_on", "lead", "adopted_on", "reviewed_on"),
+            *("escalations", "closed_on"),
+        ),
+    ),
     "sara": Kind(
         "SARA package",
         "sara",
@@ -80,6 +95,7 @@ KINDS: dict[str, Kind] = {
         "JAT-2026-0001",
         id_field="case",
         with_case=True,
+        facts=("case", "assessment"),  # validate: is a closed case's evaluation complete?
     ),
     "meeting": Kind(
         "meeting",
@@ -371,11 +387,15 @@ class Repository:
     _case_digests: dict[str, str] | None = None
 
     def load_raw(
-        self, kind: Kind, cases: Mapping[str, Any] | None = None
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        listed: list[tuple[str, str]] | None = None,
     ) -> tuple[list[dict[str, Any]], list[Problem]]:
         """Every valid record of a kind as its checked JSON data (no models built).
 
-        ``cases``: for kinds checked with their case, the case of each (a model) by id.
+        ``cases``: for kinds checked with their case, the case of each (a model) by id;
+        ``listed``: ``entries(kind)``, if the caller has it.
         """
         from jatac import index
 
@@ -383,12 +403,34 @@ class Repository:
             records, problems = self.load_all(kind, dict(cases) if cases is not None else None)
             return [r.model_dump(mode="json") for r in records], problems
         if kind.with_case and cases is None:
-            cases = _CaseModels(self, {d["id"]: d for d in self.load_raw(KINDS["case"])[0]})
+            cases = _CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
         case_digests = self._case_digests if kind.with_case else None
-        data, problems, digests = index.load_all(self, kind, cases, case_digests, raw=True)
+        data, problems, digests = index.load_all(self, kind, cases, case_digests, raw=True, listed=listed)
         if kind is KINDS["case"]:
             self._case_digests = digests
         return data, problems
+
+    def load_facts(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        listed: list[tuple[str, str]] | None = None,
+    ) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Every valid record of a kind as the fields ``kind.facts`` names: what filtering
+        thousands needs, read from the index's small head. Never rebuild models from it."""
+        from jatac import index
+
+        names = kind.facts
+        if not index.enabled() or names is None:
+            data, problems = self.load_raw(kind, cases, listed)
+            return ([{k: d[k] for k in names} for d in data] if names else data), problems
+        if kind.with_case and cases is None:
+            cases = _CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
+        case_digests = self._case_digests if kind.with_case else None
+        found, problems, digests = index.load_all(self, kind, cases, case_digests, listed=listed, facts=True)
+        if kind is KINDS["case"]:
+            self._case_digests = digests
+        return found, problems
 
     def rebuild(self, kind: Kind, data: list[dict[str, Any]]) -> list[Any]:
         """Records from data ``load_raw`` gave (it was checked when it was read)."""
@@ -420,20 +462,23 @@ class Repository:
         problems: list[Problem] = []
         cases: dict[str, Any] = {}
         packages: dict[str, Any] = {}
-        for kind in KINDS.values():
-            records, kind_problems = self.load_raw(kind, _CaseModels(self, cases))
+        listed = {name: self.entries(kind) for name, kind in KINDS.items()}
+        for name, kind in KINDS.items():
+            records, kind_problems = self.load_facts(kind, _CaseModels(self, cases), listed[name])
             if kind is KINDS["case"]:
                 cases = {r["id"]: r for r in records}
             elif kind is KINDS["sara"]:
                 packages = {r["case"]: r for r in records}
             problems.extend(kind_problems)
-            for rel, stem in self.entries(kind):
+            for rel, stem in listed[name]:
                 expected = kind.relpath(stem) if kind.id_re.fullmatch(stem) else rel
                 if expected != rel:
                     problems.append(Problem(rel, None, None, "", f"belongs in {expected}"))
         from jatac.consistency import cross_check
 
-        problems.extend(cross_check(self, cases, packages))
+        sara = KINDS["sara"]
+        package_ids = {stem for _, stem in listed["sara"] if sara.id_re.fullmatch(stem)}
+        problems.extend(cross_check(self, cases, packages, package_ids))
         return problems
 
     def next_case_id(self, year: int) -> str:
@@ -444,20 +489,22 @@ class Repository:
 
 
 class _CaseModels(Mapping[str, Any]):
-    """Cases as models by id, built from their checked data only when asked for: checking a
-    changed SARA package needs its case; checking 3,000 unchanged ones needs none."""
+    """The valid cases as models by id, each read from its file only when asked for: checking
+    a changed SARA package needs its case; checking 3,000 unchanged ones needs none."""
 
-    def __init__(self, repo: Repository, data: dict[str, dict[str, Any]]) -> None:
-        self.repo, self.data = repo, data
+    def __init__(self, repo: Repository, valid: Mapping[str, Any]) -> None:
+        self.repo, self.valid = repo, valid
         self.built: dict[str, Any] = {}
 
     def __getitem__(self, case_id: str) -> Any:
+        if case_id not in self.valid:
+            raise KeyError(case_id)
         if case_id not in self.built:
-            self.built[case_id] = self.repo.rebuild(KINDS["case"], [self.data[case_id]])[0]
+            self.built[case_id] = self.repo.read(KINDS["case"], case_id)
         return self.built[case_id]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.data)
+        return iter(self.valid)
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self.valid)

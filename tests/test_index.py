@@ -92,3 +92,23 @@ def test_a_damaged_index_is_read_past_not_trusted(jatac: Jatac) -> None:
     damaged["entries"] = {rel: [] for rel in damaged["entries"]}  # say, from an older jatac
     shard.write_text(json.dumps(damaged))
     assert titles(jatac) == {case: "Graffiti at the bridge"}
+
+
+def test_whole_records_come_from_the_index_body_only_if_it_matches_its_head(jatac: Jatac) -> None:
+    """list reads the small head; whole records (agenda, reports) come from the body, which
+    another run may have written: an entry of another version of the file is not used."""
+    from jatac.store import KINDS, Repository
+
+    case = jatac.new("Graffiti at the bridge")
+    titles(jatac)
+    body = jatac.root / ".jatac/index/issues-2026.data.json"
+    stale = json.loads(body.read_text())
+    entry = stale["entries"][f"issues/2026/{case}.yaml"]
+    entry[0] = "0" * 32  # another version's digest
+    entry[1]["title"] = "Graffiti at the church"
+    body.write_text(json.dumps(stale))
+    records, problems = Repository(jatac.root).load_all(KINDS["case"])
+    assert [r.title for r in records] == ["Graffiti at the bridge"] and not problems
+    assert "Graffiti at the bridge" in body.read_text()  # and the body is mended
+    body.unlink()
+    assert [r.title for r in Repository(jatac.root).load_all(KINDS["case"])[0]] == ["Graffiti at the bridge"]

@@ -90,7 +90,7 @@ def new_issue(
 
     for other in similar_open(repo, record):
         warn(
-            f"{other.id} is also open at {record.location} for {record.category}: {other.title}. "
+            f"{other['id']} is also open at {record.location} for {record.category}: {other['title']}. "
             "Is it the same problem?"
         )
     if no_commit:
