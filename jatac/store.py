@@ -482,9 +482,17 @@ class Repository:
         return problems
 
     def next_case_id(self, year: int) -> str:
+        """The next free id of ``year``: only that year's folder is listed, where its cases live."""
         kind = KINDS["case"]
         prefix = f"{self.config.prefix}-{year}-"
-        numbers = [int(i.rsplit("-", 1)[1]) for i in self.ids(kind) if i.startswith(prefix)]
+        try:
+            names = os.listdir(os.path.join(self.root, kind.folder, str(year)))
+        except FileNotFoundError:
+            names = []
+        stems = (n[:-5] for n in names if n.endswith(".yaml"))
+        numbers = [
+            int(i.rsplit("-", 1)[1]) for i in stems if i.startswith(prefix) and kind.id_re.fullmatch(i)
+        ]
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
