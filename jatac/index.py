@@ -96,10 +96,15 @@ def load_all(
     shards: dict[str, list[tuple[str, str]]] = {}  # one index file per year folder
     for rel, record_id in repo.entries(kind) if listed is None else listed:
         shards.setdefault(rel.split("/")[1], []).append((rel, record_id))
+    read: list[_Shard] = []
     for shard, entries in shards.items():
         wanted = entries if only is None else [(r, i) for r, i in entries if i in only]
         if wanted:  # a year none of ``only`` is in: not even its index is read
-            out.shard(_Shard(_path(repo, kind, shard), stamp), entries, wanted, only is not None)
+            read.append(_Shard(_path(repo, kind, shard), stamp))
+            out.shard(read[-1], entries, wanted, only is not None)
+    out.parse_pending()
+    for shard_read in read:
+        shard_read.save()
     if out.fresh:
         # checked when they were indexed (against the same jatac.yaml): rebuild without the
         # cross-checks, in one call into pydantic's core
@@ -108,7 +113,7 @@ def load_all(
         rebuilt = TypeAdapter(list[kind.model]).validate_python([d for _, d in out.fresh])  # type: ignore[name-defined]
         for (position, _), record in zip(out.fresh, rebuilt, strict=True):
             out.records[position] = record
-    return out.records, out.problems, out.digests
+    return out.result()
 
 
 class _Shard:
@@ -145,7 +150,8 @@ class _Shard:
 
 
 class _Reading:
-    """What one load_all call gathers, file by file."""
+    """What one load_all call gathers, file by file; the files to parse are parsed together
+    at the end (on every core when there are many: a first run reads thousands)."""
 
     def __init__(
         self,
@@ -160,10 +166,19 @@ class _Reading:
         self.raw, self.facts = raw or facts, facts
         self.root = str(repo.root) + os.sep
         self.settled = time.time_ns() - RACY_NS
-        self.records: list[Any] = []
-        self.problems: list[Problem] = []
+        self.records: list[Any] = []  # _SKIP where a file turned out invalid
+        self.problems: list[tuple[int, Problem]] = []  # (position among the files, problem)
         self.digests: dict[str, str] = {}
         self.fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
+        self.pending: list[tuple[_Shard, int, str, str, bytes, str, Any]] = []
+
+    def result(self) -> tuple[list[Any], list[Problem], dict[str, str]]:
+        records = [r for r in self.records if r is not _SKIP]
+        problems = [p for _, p in sorted(self.problems, key=lambda item: item[0])]
+        return records, problems, self.digests
+
+    def _problem(self, *problems: Problem) -> None:
+        self.problems.extend((len(self.records), p) for p in problems)
 
     def shard(
         self, shard: _Shard, entries: list[tuple[str, str]], wanted: list[tuple[str, str]], some: bool
@@ -172,12 +187,11 @@ class _Reading:
             shard.new_head = {r: shard.head[r] for r, _ in entries if r in shard.head}
         for rel, record_id in wanted:
             self.file(shard, rel, record_id)
-        shard.save()
 
     def file(self, shard: _Shard, rel: str, record_id: str) -> None:
         kind = self.kind
         if not kind.id_re.fullmatch(record_id):
-            self.problems.append(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
+            self._problem(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
             return
         file = self.root + rel
         entry = shard.head.get(rel)
@@ -186,7 +200,7 @@ class _Reading:
         try:
             digest, content, signature = _fingerprint(file, entry, self.settled)
         except OSError as e:
-            self.problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
+            self._problem(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
             return
         key = digest
         if kind.with_case:
@@ -195,42 +209,114 @@ class _Reading:
         if entry is not None and entry[0] == key:
             if entry[1] is None:
                 shard.new_head[rel] = [*entry[:3], signature]
-                self.problems.extend(Problem(*p) for p in entry[2])
+                self._problem(*(Problem(*p) for p in entry[2]))
                 return
             data = entry[1] if self.facts or kind.facts is None else shard.data(rel, key)
             if data is not None:
                 shard.new_head[rel] = [*entry[:3], signature]
-                if self.raw:
-                    self.records.append(data)
-                else:
+                if not self.raw:
                     self.fresh.append((len(self.records), data))
-                    self.records.append(None)
+                self.records.append(data if self.raw else None)
                 return
-        case = (self.cases or {}).get(record_id) if kind.with_case else None
-        try:
-            if content is None:  # signed unchanged, but its case or its data changed: parse again
+        if content is None:  # signed unchanged, but its case or its data changed: parse again
+            try:
                 content = _read_bytes(file)
-                key = _digest(content) + key[len(digest) :]
-                self.digests[record_id] = key
-            record = self.repo.read_record(kind, rel, record_id, case, content)
-        except OSError as e:
-            self.problems.append(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
-            return
-        except InvalidRecord as e:
-            self.problems.extend(e.problems)
-            problem_rows = [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
-            shard.new_head[rel] = [key, None, problem_rows, signature]
-            return
-        data = record.model_dump(mode="json")
-        if kind.facts is None:
-            shard.new_head[rel] = [key, data, None, signature]
-        else:
-            shard.new_head[rel] = [key, {k: data[k] for k in kind.facts}, None, signature]
-            shard.body_changes[rel] = [key, data]
-        if self.facts:
-            self.records.append(shard.new_head[rel][1])
-        else:
-            self.records.append(data if self.raw else record)
+            except OSError as e:
+                self._problem(Problem(rel, None, None, "", f"cannot be read: {e.strerror}"))
+                return
+            key = _digest(content) + key[len(digest) :]
+            self.digests[record_id] = key
+        self.pending.append((shard, len(self.records), rel, record_id, content, key, signature))
+        self.records.append(None)
+
+    def parse_pending(self) -> None:
+        kind = self.kind
+        jobs = [(rel, record_id, content) for _, _, rel, record_id, content, _, _ in self.pending]
+        results = _parse_all(self.repo, kind, self.cases, jobs)
+        for (shard, position, rel, _, _, key, signature), (ok, found) in zip(
+            self.pending, results, strict=True
+        ):
+            if not ok:
+                self.problems.extend((position, Problem(*p)) for p in found)
+                shard.new_head[rel] = [key, None, found, signature]
+                self.records[position] = _SKIP
+                continue
+            if kind.facts is None:
+                shard.new_head[rel] = [key, found, None, signature]
+            else:
+                shard.new_head[rel] = [key, {k: found[k] for k in kind.facts}, None, signature]
+                shard.body_changes[rel] = [key, found]
+            if self.facts:
+                self.records[position] = shard.new_head[rel][1]
+            elif self.raw:
+                self.records[position] = found
+            else:
+                self.fresh.append((position, found))
+        self.pending = []
+
+
+_SKIP = object()  # the place of a record whose file turned out invalid
+PARALLEL_FROM = 400  # files to parse before it pays to start a process per core
+_job_context: tuple[Any, ...] = ()  # what forked workers inherit: (repo, kind, cases)
+
+
+def _parse(repo: Repository, kind: Kind, cases: Mapping[str, Any] | None, job: tuple[str, str, bytes]) -> Any:
+    """(True, checked data) or (False, problem rows) for one file's bytes."""
+    rel, record_id, content = job
+    case = (cases or {}).get(record_id) if kind.with_case and cases is not None else None
+    try:
+        record = repo.read_record(kind, rel, record_id, case, content)
+    except InvalidRecord as e:
+        return False, [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
+    return True, record.model_dump(mode="json")
+
+
+def _parse_job(job: tuple[str, str, bytes]) -> Any:
+    repo, kind, cases = _job_context
+    return _parse(repo, kind, cases, job)
+
+
+def _parse_all(
+    repo: Repository, kind: Kind, cases: Mapping[str, Any] | None, jobs: list[tuple[str, str, bytes]]
+) -> list[Any]:
+    """Parse and check many files: in forked workers, one per core, when there are enough to
+    pay for them (Linux; elsewhere, and for a few files, here). Progress goes to a terminal."""
+    import sys
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    show = len(jobs) >= PARALLEL_FROM and sys.stderr.isatty()
+    if len(jobs) < PARALLEL_FROM or cores < 2 or not sys.platform.startswith("linux"):
+        results = []
+        for n, job in enumerate(jobs, 1):
+            results.append(_parse(repo, kind, cases, job))
+            if show and n % 200 == 0:
+                _progress(kind, n, len(jobs))
+    else:
+        import multiprocessing
+
+        global _job_context
+        prepare = getattr(cases, "prepare", None)
+        if kind.with_case and prepare is not None:
+            prepare()  # read here once, inherited by every worker
+        _job_context = (repo, kind, cases)
+        try:
+            with multiprocessing.get_context("fork").Pool(min(cores, 8)) as pool:
+                results = []
+                for result in pool.imap(_parse_job, jobs, chunksize=50):
+                    results.append(result)
+                    if show and len(results) % 200 == 0:
+                        _progress(kind, len(results), len(jobs))
+        finally:
+            _job_context = ()
+    if show:
+        print(" " * 60, end="\r", file=sys.stderr)
+    return results
+
+
+def _progress(kind: Kind, done: int, total: int) -> None:
+    import sys
+
+    print(f"Checking {kind.folder}/: {done:,} of {total:,} files (first read) ...", end="\r", file=sys.stderr)
 
 
 def _fingerprint(file: str, entry: list[Any] | None, settled: int) -> tuple[str, bytes | None, Any]:

@@ -506,13 +506,17 @@ class _CaseModels(Mapping[str, Any]):
         self._data: dict[str, dict[str, Any]] | None = None
         self.built: dict[str, Any] = {}
 
+    def prepare(self) -> dict[str, dict[str, Any]]:
+        """The cases' checked data, read once (before forking workers that share it)."""
+        if self._data is None:
+            self._data = {d["id"]: d for d in self.repo.load_raw(KINDS["case"])[0]}
+        return self._data
+
     def __getitem__(self, case_id: str) -> Any:
         if case_id not in self.valid:
             raise KeyError(case_id)
         if case_id not in self.built:
-            if self._data is None:
-                self._data = {d["id"]: d for d in self.repo.load_raw(KINDS["case"])[0]}
-            data = self._data.get(case_id)
+            data = self.prepare().get(case_id)
             # checked when it was indexed: rebuilt without the checks that need jatac.yaml
             case = KINDS["case"]
             self.built[case_id] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,25 @@ def test_whole_records_come_from_the_index_body_only_if_it_matches_its_head(jata
     assert "Graffiti at the bridge" in body.read_text()  # and the body is mended
     body.unlink()
     assert [r.title for r in Repository(jatac.root).load_all(KINDS["case"])[0]] == ["Graffiti at the bridge"]
+
+
+def test_a_first_read_on_every_core_gives_the_same_answers(
+    jatac: Jatac, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of files are parsed in forked workers, one per core; the answers, problems
+    with their line numbers included, are the ones a single process gives."""
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the files are parsed here")
+    cases = [jatac.new(f"Case number {n}") for n in range(6)]
+    jatac("adopt", cases[0], "--lead", "police", "--problem-manager", "Inspector")
+    broken = jatac.root / f"issues/2026/{cases[3]}.yaml"
+    broken.write_text(broken.read_text().replace("priority: high", "priority: urgent"))
+
+    def first_read(parallel_from: int) -> tuple[str, str]:
+        monkeypatch.setattr(index, "PARALLEL_FROM", parallel_from)
+        shutil.rmtree(jatac.root / ".jatac/index", ignore_errors=True)
+        return jatac("validate", ok=False).stderr, jatac("list", "--all", "-f", "json").stdout
+
+    alone = first_read(10**6)
+    assert f"issues/2026/{cases[3]}.yaml:" in alone[0] and "'urgent'" in alone[0]
+    assert first_read(2) == alone
