@@ -6,17 +6,18 @@ from typing import Any
 
 from jatac.audit import Audit, Revision, blob_text, field_changes, file_history
 from jatac.store import KINDS, Kind, Repository
-from jatac.yamlfile import YamlProblem, parse, plain
 
 
 def _data(text: str | None, relpath: str) -> Any:
     if text is None:
         return {}
-    from jatac.yamlfile import fast_load
+    from jatac.fastyaml import fast_load
 
     data = fast_load(text)
     if data is not None:
         return data
+    from jatac.yamlfile import YamlProblem, parse, plain  # the careful path: ruamel, loaded only here
+
     try:
         return plain(parse(text, relpath))
     except YamlProblem:

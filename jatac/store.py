@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
 from jatac.fastyaml import YamlProblem
-from jatac.models.common import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
+from jatac.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

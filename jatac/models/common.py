@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-CASE_ID_RE = re.compile(r"^(?P<prefix>[A-Z]{2,8})-(?P<year>\d{4})-(?P<number>\d{4,6})$")
-MEETING_ID_RE = re.compile(
-    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})-(?P<group>[a-z0-9][a-z0-9-]{0,39})$"
-)
-FUND_YEAR_RE = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})$")
+from jatac.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE, PERSON_REF_RE, SLUG_RE
+
+__all__ = ["CASE_ID_RE", "FUND_YEAR_RE", "MEETING_ID_RE", "PERSON_REF_RE", "SLUG_RE"]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
@@ -41,9 +37,6 @@ class Level(StrEnum):
 
 
 LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
-
-
-PERSON_REF_RE = re.compile(r"^P-\d{4,6}$")
 
 
 class NotPersonal(BaseModel):
