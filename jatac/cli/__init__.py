@@ -34,6 +34,11 @@ class JatacGroup(TyperGroup):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer._click.ClickException):
             raise
+        except BrokenPipeError:  # `jatac list | head`: the reader has all it wanted
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+            raise typer.Exit(141) from None
         except OSError as e:  # a folder that cannot be written, a disk that is full ...
             where = f" ({e.filename})" if e.filename else ""
             typer.secho(f"error: {e.strerror or e}{where}", fg="red", err=True)
