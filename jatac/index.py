@@ -183,8 +183,8 @@ class _Reading:
     def shard(
         self, shard: _Shard, entries: list[tuple[str, str]], wanted: list[tuple[str, str]], some: bool
     ) -> None:
-        if some:  # entries not read this time are kept for the next
-            shard.new_head = {r: shard.head[r] for r, _ in entries if r in shard.head}
+        if some:  # entries not read this time are kept for the next (a full read prunes)
+            shard.new_head = dict(shard.head)
         for rel, record_id in wanted:
             self.file(shard, rel, record_id)
 

@@ -341,6 +341,21 @@ class Repository:
             )
         return self.read_record(kind, relpath, record_id)
 
+    def read_data(self, kind: Kind, record_id: str) -> dict[str, Any]:
+        """One record's checked data (``model_dump(mode="json")``), from the index while its
+        file is unchanged: `show` answers without building a model, or importing pydantic."""
+        from jatac import index
+
+        relpath = self.relpath(kind, record_id)
+        if not index.enabled() or kind.with_case or not (self.root / relpath).exists():
+            return dict(self.read(kind, record_id).model_dump(mode="json"))
+        found, problems, _ = index.load_all(
+            self, kind, only={record_id}, raw=True, listed=[(relpath, record_id)]
+        )
+        if problems:
+            raise InvalidRecord(problems)
+        return dict(found[0])
+
     def read_record(
         self, kind: Kind, relpath: str, record_id: str, case: Any = None, content: bytes | None = None
     ) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -183,6 +184,18 @@ def test_no_commit_leaves_the_change_staged(jatac: Jatac) -> None:
     other = jatac.new("Another problem")
     assert jatac.status() == f"M  issues/2026/{case_id}.yaml\n"
     assert other in jatac.commits()[0]
+
+
+def test_output_into_a_closed_pipe_ends_quietly(jatac: Jatac) -> None:
+    """`jatac show X | head -1`: the reader stops early; no error, no traceback."""
+    case = jatac.new()
+    command = [sys.executable, "-m", "jatac", "--repo", str(jatac.root), "show", case]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before a byte is written
+    _, err = proc.communicate()
+    assert err.decode() == ""
+    assert proc.returncode == 141  # what a shell reports for a pipe closed under a writer
 
 
 def test_history_shows_who_when_and_which_fields(jatac: Jatac) -> None:

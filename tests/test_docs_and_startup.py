@@ -66,6 +66,14 @@ def test_history_needs_git_but_not_pydantic_or_ruamel(jatac: Jatac) -> None:
     assert heavy == ["git"]
 
 
+def test_show_of_an_unchanged_case_needs_no_model(jatac: Jatac) -> None:
+    case = jatac.new("Graffiti at the bridge")
+    jatac("list")  # the index has it
+    out, heavy = heavy_imports("--repo", str(jatac.root), "show", case)
+    assert "Graffiti at the bridge" in out
+    assert heavy == []
+
+
 def test_python_dash_m_works() -> None:
     result = subprocess.run([sys.executable, "-m", "jatac", "--version"], capture_output=True, text=True)
     assert result.returncode == 0

@@ -34,6 +34,7 @@ def test_an_edit_behind_jatacs_back_is_seen_even_with_the_same_size_and_time(jat
     path.write_text(path.read_text().replace("Graffiti at the bridge", "Graffiti at the church"))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time
     assert titles(jatac) == {case: "Graffiti at the church"}
+    assert "Graffiti at the church" in jatac("show", case).stdout  # show reads through the index too
 
 
 def test_a_file_replaced_by_another_of_the_same_size_and_time_is_seen(jatac: Jatac) -> None:
@@ -53,6 +54,7 @@ def test_a_file_broken_behind_its_back_is_reported_not_remembered(jatac: Jatac) 
     good = path.read_text()
     path.write_text(good.replace("priority: high", "priority: urgent"))
     assert "1 file(s) could not be read" in jatac("list").stderr
+    assert f"{case}.yaml:4:11  priority: 'urgent' is not one of" in jatac("show", case, ok=False).stderr
     assert "priority: 'urgent' is not one of" in jatac("validate", ok=False).stderr
     path.write_text(good)
     assert "All valid" in jatac("validate").stdout

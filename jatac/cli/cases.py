@@ -160,11 +160,11 @@ def show(
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
-    record = repo.read(KINDS["case"], case_id)
+    checked = repo.read_data(KINDS["case"], case_id)
     if fmt == "yaml":
         typer.echo(repo.path(KINDS["case"], case_id).read_text(encoding="utf-8"), nl=False)
         return
-    data = record.model_dump(mode="json", exclude_none=True)
+    data = {key: value for key, value in checked.items() if value is not None}
     if fmt == "json":
         print_json(data)
         return
