@@ -14,11 +14,12 @@ from typing import Any
 
 from jatac.clock import today
 from jatac.meetings import Planned, following, previous
-from jatac.models.case import OPEN_VALUES, Issue, Status
+from jatac.models.case import Issue
 from jatac.models.common import LEVEL_ORDER, Marking
 from jatac.models.meeting import ItemKind
 from jatac.models.sara import ActionStatus, Recommendation, SaraPackage
 from jatac.store import KINDS, Repository
+from jatac.vocab import OPEN_VALUES, Status
 
 
 def _quarter(day: date) -> str:

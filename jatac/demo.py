@@ -56,11 +56,11 @@ class Demo:
 def run_demo(target: Path) -> Demo:
     """The main job on the example: its open cases, and the next meeting's agenda as a PDF."""
     from jatac.agenda import build, template_for
+    from jatac.case_facts import summary
     from jatac.clock import today
     from jatac.errors import NotFound
     from jatac.listing import CaseFilter, list_cases
     from jatac.meetings import find
-    from jatac.models.case import summary
     from jatac.render.documents import write
 
     repo = make_demo(target)

@@ -1,17 +1,21 @@
 """Finding cases: filters for `list`, and open cases that may be the same problem.
 
-Reading only: nothing here imports the round-trip YAML machinery, so `list` starts fast.
+Reading only: nothing here imports the round-trip YAML machinery or, while the index and
+the settings cache are current, the models; so `list` starts fast.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jatac.errors import Problem, Refused
-from jatac.models.case import OPEN_VALUES as OPEN
-from jatac.models.case import Issue, Status
 from jatac.store import KINDS, Repository
+from jatac.vocab import OPEN_VALUES as OPEN
+from jatac.vocab import Status
+
+if TYPE_CHECKING:
+    from jatac.models.case import Issue
 
 CASE = KINDS["case"]
 

@@ -119,10 +119,10 @@ def list_cases(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """List open cases (or all with --all); adopted cases past review are flagged DUE."""
+    from jatac.case_facts import summary
     from jatac.clock import today
     from jatac.listing import CaseFilter
     from jatac.listing import list_cases as find
-    from jatac.models.case import summary
 
     check_format(fmt)
     repo = open_repo()

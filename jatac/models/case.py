@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from jatac.case_facts import review_date
 from jatac.models.common import (
     PERSON_REF_RE,
     AgencyId,
@@ -34,19 +34,7 @@ from jatac.models.common import (
     Text,
     config_from,
 )
-
-
-class Status(StrEnum):
-    proposed = "proposed"
-    adopted = "adopted"
-    escalated = "escalated"
-    rejected = "rejected"
-    referred = "referred"
-    closed = "closed"
-
-
-OPEN_STATUSES = frozenset({Status.proposed, Status.adopted, Status.escalated})
-OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)  # for filtering checked data
+from jatac.vocab import OPEN_STATUSES, Status
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.proposed: frozenset({Status.adopted, Status.rejected, Status.referred}),
@@ -192,53 +180,3 @@ class Issue(Record):
 
 
 REVIEWED = frozenset({Status.adopted.value, Status.escalated.value})  # statuses with a review date
-
-
-def review_date(
-    status: str,
-    adopted_on: date | None,
-    reviewed_on: date | None,
-    risk_level: str,
-    review_days: dict[Level, int],
-) -> date | None:
-    """When an open adopted case is next due for review: its last review (or adoption) plus
-    the days its risk level allows."""
-    if status not in REVIEWED or adopted_on is None:
-        return None
-    from datetime import timedelta
-
-    last = max(d for d in (adopted_on, reviewed_on) if d is not None)
-    return last + timedelta(days=review_days[Level(risk_level)])
-
-
-def summary(
-    data: dict[str, Any], review_days: dict[Level, int] | None = None, today: date | None = None
-) -> dict[str, Any]:
-    """The fields every listing shows (and ``list --format json`` prints), from a case's
-    checked data (``model_dump(mode="json")``): `list` filters thousands without models."""
-
-    def day(key: str) -> date | None:
-        value = data.get(key)
-        return date.fromisoformat(value) if value else None
-
-    review = None
-    if review_days and data["status"] in REVIEWED:
-        level = data.get("risk") or data["priority"]
-        review = review_date(data["status"], day("adopted_on"), day("reviewed_on"), level, review_days)
-    escalations = data.get("escalations") or []
-    return {
-        "id": data["id"],
-        "title": data["title"],
-        "status": data["status"],
-        "priority": data["priority"],
-        "category": data["category"],
-        "location": data["location"],
-        "place": data.get("place"),
-        "raised_by": data["raised_by"],
-        "raised_on": data["raised_on"],
-        "lead": data.get("lead"),
-        "marking": data["marking"],
-        "next_review": review.isoformat() if review else None,
-        "review_due": bool(review and today and review < today),
-        "escalated_to": escalations[-1]["to"] if escalations else None,
-    }

@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
 
-from jatac.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE, PERSON_REF_RE, SLUG_RE
-
-__all__ = ["CASE_ID_RE", "FUND_YEAR_RE", "MEETING_ID_RE", "PERSON_REF_RE", "SLUG_RE"]
+# re-exported: the models' modules take every shared word from here
+from jatac.ids import CASE_ID_RE as CASE_ID_RE
+from jatac.ids import FUND_YEAR_RE as FUND_YEAR_RE
+from jatac.ids import MEETING_ID_RE as MEETING_ID_RE
+from jatac.ids import PERSON_REF_RE as PERSON_REF_RE
+from jatac.ids import SLUG_RE as SLUG_RE
+from jatac.vocab import LEVEL_ORDER as LEVEL_ORDER
+from jatac.vocab import Level as Level
+from jatac.vocab import Marking as Marking
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_RE.pattern)]
-
-
-class Marking(StrEnum):
-    """UK Government Security Classification of a record or document."""
-
-    OFFICIAL = "OFFICIAL"
-    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
-
-    @classmethod
-    def highest(cls, markings: list[Marking]) -> Marking:
-        return cls.OFFICIAL_SENSITIVE if cls.OFFICIAL_SENSITIVE in markings else cls.OFFICIAL
-
-
-class Level(StrEnum):
-    """Priority or risk."""
-
-    high = "high"
-    medium = "medium"
-    low = "low"
-
-
-LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
 
 
 class NotPersonal(BaseModel):

@@ -1,0 +1,45 @@
+"""The partnership's fixed words as plain enums: markings, levels, case statuses.
+
+No pydantic here: listing cases and reading the index use these without loading the
+models (a tenth of a second at every start). ``jatac.models`` builds on them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Marking(StrEnum):
+    """UK Government Security Classification of a record or document."""
+
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+
+    @classmethod
+    def highest(cls, markings: list[Marking]) -> Marking:
+        return cls.OFFICIAL_SENSITIVE if cls.OFFICIAL_SENSITIVE in markings else cls.OFFICIAL
+
+
+class Level(StrEnum):
+    """Priority or risk."""
+
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
+
+
+class Status(StrEnum):
+    proposed = "proposed"
+    adopted = "adopted"
+    escalated = "escalated"
+    rejected = "rejected"
+    referred = "referred"
+    closed = "closed"
+
+
+OPEN_STATUSES = frozenset({Status.proposed, Status.adopted, Status.escalated})
+OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)  # for filtering checked data
+REVIEWED = frozenset({Status.adopted.value, Status.escalated.value})  # statuses with a review date
