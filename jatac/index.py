@@ -49,7 +49,8 @@ def _path(repo: Repository, kind: Kind, shard: str) -> Path:
     return local_dir(repo.root) / "index" / f"{kind.folder}-{shard}.json"
 
 
-def _stamp(repo: Repository) -> str:
+def stamp(repo: Repository) -> str:
+    """What the index and the settings cache are valid for: this jatac and this jatac.yaml."""
     config = (repo.root / "jatac.yaml").read_bytes()
     return f"{FORMAT}:{__version__}:{_digest(config)}"
 
@@ -91,7 +92,7 @@ def load_all(
     names (a projection for filtering and cross-checks; never rebuild models from it).
     ``listed``: ``repo.entries(kind)``, if the caller has it already.
     """
-    stamp = _stamp(repo)
+    stamp_now = stamp(repo)
     out = _Reading(repo, kind, cases, case_digests, raw, facts)
     shards: dict[str, list[tuple[str, str]]] = {}  # one index file per year folder
     for rel, record_id in repo.entries(kind) if listed is None else listed:
@@ -100,7 +101,7 @@ def load_all(
     for shard, entries in shards.items():
         wanted = entries if only is None else [(r, i) for r, i in entries if i in only]
         if wanted:  # a year none of ``only`` is in: not even its index is read
-            read.append(_Shard(_path(repo, kind, shard), stamp))
+            read.append(_Shard(_path(repo, kind, shard), stamp_now))
             out.shard(read[-1], entries, wanted, only is not None)
     out.parse_pending()
     for shard_read in read:

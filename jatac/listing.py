@@ -61,7 +61,7 @@ class CaseFilter:
 def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The wanted cases as their facts (``CASE.facts``, from the index's small head: thousands
     are read, few are shown), and the problems of files that could not be read."""
-    cfg = repo.config
+    settings = repo.settings
     if keep.statuses:
         unknown = keep.statuses - {s.value for s in Status}
         if unknown:
@@ -70,13 +70,13 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[dict[str, Any]]
                 hint="Statuses: " + ", ".join(s.value for s in Status),
             )
     if keep.location:
-        resolved = cfg.resolve_locality(keep.location)
+        resolved = settings.resolve_locality(keep.location)
         if resolved is None:
             raise Refused(f"unknown locality {keep.location!r}", hint="See the localities in jatac.yaml.")
-        keep.localities = cfg.locality_and_within(resolved)
+        keep.localities = settings.locality_and_within(resolved)
     for value, known, what in (
-        (keep.category, cfg.category_by_id, "category"),
-        (keep.agency, cfg.agency_by_id, "agency"),
+        (keep.category, settings.categories, "category"),
+        (keep.agency, settings.agencies, "agency"),
     ):
         if value and value not in known:
             raise Refused(f"unknown {what} {value!r}", hint=f"Known: {', '.join(sorted(known))}")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ruamel.yaml.comments import CommentedMap
 
     from jatac.models.config import PartnershipConfig
+    from jatac.settings import Settings
 
 CONFIG_FILE = "jatac.yaml"
 
@@ -226,6 +227,13 @@ class Repository:
                 pass  # the careful path names the line
         doc = self._parse(text, CONFIG_FILE)
         return self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """What listing needs of jatac.yaml, as plain data (cached; see jatac/settings.py)."""
+        from jatac.settings import load
+
+        return load(self)
 
     def validate_config(self) -> None:
         """Raise InvalidRecord if jatac.yaml is wrong."""

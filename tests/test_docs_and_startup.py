@@ -66,12 +66,13 @@ def test_history_needs_git_but_not_pydantic_or_ruamel(jatac: Jatac) -> None:
     assert heavy == ["git"]
 
 
-def test_show_of_an_unchanged_case_needs_no_model(jatac: Jatac) -> None:
+def test_show_and_list_of_unchanged_cases_need_no_model(jatac: Jatac) -> None:
     case = jatac.new("Graffiti at the bridge")
-    jatac("list")  # the index has it
-    out, heavy = heavy_imports("--repo", str(jatac.root), "show", case)
-    assert "Graffiti at the bridge" in out
-    assert heavy == []
+    jatac("list")  # the index and the settings cache have it
+    for args in (("show", case), ("list",), ("list", "--all", "--format", "json")):
+        out, heavy = heavy_imports("--repo", str(jatac.root), *args)
+        assert "Graffiti at the bridge" in out
+        assert heavy == [], args
 
 
 def test_python_dash_m_works() -> None:

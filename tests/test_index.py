@@ -137,3 +137,25 @@ def test_a_first_read_on_every_core_gives_the_same_answers(
     alone = first_read(10**6)
     assert f"issues/2026/{cases[3]}.yaml:" in alone[0] and "'urgent'" in alone[0]
     assert first_read(2) == alone
+
+
+def test_list_follows_every_change_to_jatac_yaml(jatac: Jatac) -> None:
+    """list takes the partnership's name, localities and review intervals from a cache of
+    jatac.yaml; any edit to jatac.yaml is seen at once, and a broken one is an error."""
+    case = jatac.new("Graffiti at the bridge")
+    assert jatac("list").stdout.startswith("Test CSP: 1 case")
+    config = jatac.root / "jatac.yaml"
+    good = config.read_text()
+    estate = "  - id: town-centre\n    name: Town Centre\n    kind: ward\n"
+    assert estate in good
+    config.write_text(
+        good.replace('name: "Test CSP"', 'name: "Renamed CSP"').replace(
+            estate,
+            estate + "  - id: old-town\n    name: Old Town\n    kind: estate\n    within: town-centre\n",
+        )
+    )
+    assert jatac("list").stdout.startswith("Renamed CSP: 1 case")
+    assert case in jatac("list", "--location", "Town Centre").stdout  # a name, any case: the ward
+    assert "unknown locality 'old-towne'" in jatac("list", "--location", "old-towne", ok=False).stderr
+    config.write_text(good.replace("prefix: JAT", "prefix: jat"))
+    assert "prefix" in jatac("list", ok=False).stderr

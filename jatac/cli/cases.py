@@ -129,7 +129,7 @@ def list_cases(
     statuses = set(status) | ({"escalated"} if escalated else set())
     keep = CaseFilter(statuses or None, category, location, agency, include_closed=all_)
     records, problems = find(repo, keep)
-    rows = [summary(r, repo.config.review_days, today()) for r in records]
+    rows = [summary(r, repo.settings.review_days, today()) for r in records]
     columns = list(CASE_COLUMNS)
     if fmt == "table":
         columns.append(("next_review", "Review"))
@@ -138,7 +138,7 @@ def list_cases(
                 row["next_review"] += " DUE"
     if escalated:
         columns.append(("escalated_to", "Escalated to"))
-    title = f"{repo.config.name}: {len(rows)} {'case' if len(rows) == 1 else 'cases'}"
+    title = f"{repo.settings.name}: {len(rows)} {'case' if len(rows) == 1 else 'cases'}"
     print_rows(rows, fmt, columns, title=title)
     due = sum(1 for r in rows if r["review_due"])
     if due and fmt == "table":

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from jatac.models.common import Level, Line, Marking, Record, Slug
 from jatac.models.schedule import Schedule
+from jatac.settings import Place, locality_and_within, resolve_locality
 
 
 class Member(Record):
@@ -171,22 +172,16 @@ class PartnershipConfig(Record):
     def escalation_by_id(self) -> dict[str, EscalationLevel]:
         return {e.id: e for e in self.escalation}
 
+    @cached_property
+    def places(self) -> list[Place]:
+        """Each locality as (id, name, the locality it is within): the plain form the rules
+        below share with the settings `list` reads without the models."""
+        return [(loc.id, loc.name, loc.within) for loc in self.localities]
+
     def locality_and_within(self, locality_id: str) -> set[str]:
         """A locality and every estate or area inside it (a ward takes in its estates)."""
-        found = {locality_id}
-        grew = True
-        while grew:
-            inner = {loc.id for loc in self.localities if loc.within in found}
-            grew = not inner <= found
-            found |= inner
-        return found
+        return locality_and_within(self.places, locality_id)
 
     def resolve_locality(self, text: str) -> str | None:
         """A locality id from its id or its name (any case); None if unknown."""
-        if text in self.locality_by_id:
-            return text
-        folded = text.strip().casefold()
-        for loc in self.localities:
-            if loc.name.casefold() == folded or loc.id == folded:
-                return loc.id
-        return None
+        return resolve_locality(self.places, text)
