@@ -425,13 +425,7 @@ class Repository:
         if not index.enabled():
             records, problems = self.load_all(kind, dict(cases) if cases is not None else None)
             return [r.model_dump(mode="json") for r in records], problems
-        if kind.with_case and cases is None:
-            cases = _CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
-        case_digests = self._case_digests if kind.with_case else None
-        data, problems, digests = index.load_all(self, kind, cases, case_digests, raw=True, listed=listed)
-        if kind is KINDS["case"]:
-            self._case_digests = digests
-        return data, problems
+        return self._read_index(kind, cases, listed, facts=False)
 
     def load_facts(
         self,
@@ -447,10 +441,21 @@ class Repository:
         if not index.enabled() or names is None:
             data, problems = self.load_raw(kind, cases, listed)
             return ([{k: d[k] for k in names} for d in data] if names else data), problems
+        return self._read_index(kind, cases, listed, facts=True)
+
+    def _read_index(
+        self, kind: Kind, cases: Mapping[str, Any] | None, listed: list[tuple[str, str]] | None, facts: bool
+    ) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Checked data (or facts) through the index; remembers the case files' digests, which
+        the index keys packages on."""
+        from jatac import index
+
         if kind.with_case and cases is None:
             cases = _CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
         case_digests = self._case_digests if kind.with_case else None
-        found, problems, digests = index.load_all(self, kind, cases, case_digests, listed=listed, facts=True)
+        found, problems, digests = index.load_all(
+            self, kind, cases, case_digests, raw=True, listed=listed, facts=facts
+        )
         if kind is KINDS["case"]:
             self._case_digests = digests
         return found, problems
