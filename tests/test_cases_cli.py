@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -184,6 +185,16 @@ def test_no_commit_leaves_the_change_staged(jatac: Jatac) -> None:
     other = jatac.new("Another problem")
     assert jatac.status() == f"M  issues/2026/{case_id}.yaml\n"
     assert other in jatac.commits()[0]
+
+
+def test_a_table_piped_in_a_legacy_encoding_uses_a_plain_rule(jatac: Jatac) -> None:
+    """A Windows pipe may be cp1252, which has no box-drawing characters."""
+    case = jatac.new()
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    command = [sys.executable, "-m", "jatac", "--repo", str(jatac.root), "list"]
+    done = subprocess.run(command, capture_output=True, env=env, check=True)
+    lines = done.stdout.decode("cp1252").splitlines()
+    assert lines[2].startswith("-------------  ") and lines[3].startswith(case)
 
 
 def test_output_into_a_closed_pipe_ends_quietly(jatac: Jatac) -> None:

@@ -76,6 +76,8 @@ def print_rows(
         [[_cell(row.get(key)) for key, _ in columns] for row in rows],
         [key in WRAPPING for key, _ in columns],
         width,
+        # a box-drawing rule where the output can carry it (a Windows pipe may be cp1252)
+        rule="─" if (sys.stdout.encoding or "").lower().replace("-", "") == "utf8" else "-",
     )
     lines[0] = typer.style(lines[0], bold=True)  # echo drops the styling when not on a terminal
     typer.echo("\n".join([title, *lines] if title else lines))

@@ -35,6 +35,7 @@ def render(
     rows: Sequence[Sequence[str]],
     wrapping: Sequence[bool],
     width: int,
+    rule: str = "─",
 ) -> list[str]:
     """The table as lines: headings, a rule, then the rows; long cells wrap within their column."""
     natural = [len(h) for h in headings]
@@ -45,7 +46,7 @@ def render(
     widths = fit(natural, wrapping, width)
     head = GAP.join(h.ljust(w) for h, w in zip(headings, widths, strict=True)).rstrip()
     lines = [head]
-    lines.append(GAP.join("─" * w for w in widths))
+    lines.append(GAP.join(rule * w for w in widths))
     for row in rows:
         if all(len(cell) <= w for cell, w in zip(row, widths, strict=True)):
             lines.append(GAP.join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
