@@ -26,39 +26,25 @@ def cross_check(
     case_kind, sara_kind = KINDS["case"], KINDS["sara"]
     packages = package_ids if package_ids is not None else set(repo.ids(sara_kind))
     problems = []
+
+    def problem(kind: Any, record_id: str, field: str, message: str) -> None:
+        # the path is worked out only when there is a problem to report (10,000 cases pass)
+        problems.append(Problem(repo.relpath(kind, record_id), None, None, field, message))
+
     for package_id in sorted(packages):
         case = cases.get(package_id)
         if case is None and not (repo.root / repo.relpath(case_kind, package_id)).exists():
-            rel = repo.relpath(sara_kind, package_id)
-            problems.append(Problem(rel, None, None, "case", f"there is no case {package_id}"))
+            problem(sara_kind, package_id, "case", f"there is no case {package_id}")
         elif case is not None and case["adopted_on"] is None:
-            rel = repo.relpath(sara_kind, package_id)
-            problems.append(
-                Problem(rel, None, None, "case", f"{package_id} was never adopted ({case['status']})")
-            )
-    for case_id, case in cases.items():  # paths are worked out only for a problem to report
+            problem(sara_kind, package_id, "case", f"{package_id} was never adopted ({case['status']})")
+    for case_id, case in cases.items():
         status = case["status"]
         if status in {Status.adopted, Status.escalated} and case_id not in packages:
-            problems.append(
-                Problem(
-                    repo.relpath(case_kind, case_id),
-                    None,
-                    None,
-                    "status",
-                    f"{status}, but has no SARA package; create it with `jatac sara edit {case_id}`",
-                )
-            )
+            message = f"{status}, but has no SARA package; create it with `jatac sara edit {case_id}`"
+            problem(case_kind, case_id, "status", message)
         if status == Status.closed and case["adopted_on"] is not None:
             package = (loaded or {}).get(case_id)
             assessment = package and package["assessment"]
             if not assessment or Assessment.model_validate(assessment).missing():
-                problems.append(
-                    Problem(
-                        repo.relpath(case_kind, case_id),
-                        None,
-                        None,
-                        "status",
-                        "closed after adoption without a complete evaluation",
-                    )
-                )
+                problem(case_kind, case_id, "status", "closed after adoption without a complete evaluation")
     return problems
