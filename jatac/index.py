@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -264,7 +264,7 @@ _job_context: tuple[Any, ...] = ()  # what forked workers inherit: (repo, kind, 
 def _parse(repo: Repository, kind: Kind, cases: Mapping[str, Any] | None, job: tuple[str, str, bytes]) -> Any:
     """(True, checked data) or (False, problem rows) for one file's bytes."""
     rel, record_id, content = job
-    case = (cases or {}).get(record_id) if kind.with_case and cases is not None else None
+    case = cases.get(record_id) if kind.with_case and cases is not None else None
     try:
         record = repo.read_record(kind, rel, record_id, case, content)
     except InvalidRecord as e:
@@ -281,43 +281,58 @@ def _parse_all(
     repo: Repository, kind: Kind, cases: Mapping[str, Any] | None, jobs: list[tuple[str, str, bytes]]
 ) -> list[Any]:
     """Parse and check many files: in forked workers, one per core, when there are enough to
-    pay for them (Linux; elsewhere, and for a few files, here). Progress goes to a terminal."""
+    pay for them (Linux; elsewhere, and for a few files, here). Progress goes to a terminal.
+    A worker that dies (out of memory, killed) costs time, not answers: all is parsed here."""
     import sys
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    show = len(jobs) >= PARALLEL_FROM and sys.stderr.isatty()
-    if len(jobs) < PARALLEL_FROM or cores < 2 or not sys.platform.startswith("linux"):
-        results = []
-        for n, job in enumerate(jobs, 1):
-            results.append(_parse(repo, kind, cases, job))
-            if show and n % 200 == 0:
-                _progress(kind, n, len(jobs))
-    else:
-        import multiprocessing
+    many = len(jobs) >= PARALLEL_FROM
+    show = many and sys.stderr.isatty()
+    if many and cores > 1 and sys.platform.startswith("linux"):
+        from concurrent.futures.process import BrokenProcessPool
 
-        global _job_context
-        prepare = getattr(cases, "prepare", None)
-        if kind.with_case and prepare is not None:
-            prepare()  # read here once, inherited by every worker
-        _job_context = (repo, kind, cases)
-        try:
-            with multiprocessing.get_context("fork").Pool(min(cores, 8)) as pool:
-                results = []
-                for result in pool.imap(_parse_job, jobs, chunksize=50):
-                    results.append(result)
-                    if show and len(results) % 200 == 0:
-                        _progress(kind, len(results), len(jobs))
-        finally:
-            _job_context = ()
-    if show:
-        print(" " * 60, end="\r", file=sys.stderr)
-    return results
+        with contextlib.suppress(BrokenProcessPool):
+            return _collect(_in_workers(repo, kind, cases, jobs, cores), len(jobs), kind, show)
+    return _collect((_parse(repo, kind, cases, job) for job in jobs), len(jobs), kind, show)
 
 
-def _progress(kind: Kind, done: int, total: int) -> None:
+def _in_workers(
+    repo: Repository,
+    kind: Kind,
+    cases: Mapping[str, Any] | None,
+    jobs: list[tuple[str, str, bytes]],
+    cores: int,
+) -> Iterator[Any]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _job_context
+    prepare = getattr(cases, "prepare", None)
+    if kind.with_case and prepare is not None:
+        prepare()  # read here once, inherited by every worker
+    _job_context = (repo, kind, cases)
+    try:
+        with ProcessPoolExecutor(min(cores, 8), mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_parse_job, jobs, chunksize=50)  # in the order of ``jobs``
+    finally:
+        _job_context = ()
+
+
+def _collect(results: Iterable[Any], total: int, kind: Kind, show: bool) -> list[Any]:
     import sys
 
-    print(f"Checking {kind.folder}/: {done:,} of {total:,} files (first read) ...", end="\r", file=sys.stderr)
+    found = []
+    for result in results:
+        found.append(result)
+        if show and len(found) % 200 == 0:
+            print(
+                f"Checking {kind.folder}/: {len(found):,} of {total:,} files (first read) ...",
+                end="\r",
+                file=sys.stderr,
+            )
+    if show:
+        print(" " * 70, end="\r", file=sys.stderr)
+    return found
 
 
 def _fingerprint(file: str, entry: list[Any] | None, settled: int) -> tuple[str, bytes | None, Any]:

@@ -159,3 +159,18 @@ def test_list_follows_every_change_to_jatac_yaml(jatac: Jatac) -> None:
     assert "unknown locality 'old-towne'" in jatac("list", "--location", "old-towne", ok=False).stderr
     config.write_text(good.replace("prefix: JAT", "prefix: jat"))
     assert "prefix" in jatac("list", ok=False).stderr
+
+
+def _killed(job: object) -> object:
+    os._exit(9)  # a worker killed mid-read (out of memory, say)
+
+
+def test_a_worker_that_dies_costs_time_not_answers(jatac: Jatac, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the files are parsed here")
+    cases = [jatac.new(f"Case number {n}") for n in range(4)]
+    expected = titles(jatac)
+    shutil.rmtree(jatac.root / ".jatac/index")
+    monkeypatch.setattr(index, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index, "_parse_job", _killed)
+    assert titles(jatac) == expected and len(expected) == len(cases)
