@@ -84,6 +84,10 @@ class Jatac:
         """Raise a case through the CLI; returns its id."""
         return str(self(*new_issue_args(title, **options), env=env).stdout.split()[0])
 
+    def adopt(self, case: str, lead: str = "asb-team", manager: str = "ASB Team Leader", *more: str) -> None:
+        """Adopt a case through the CLI (``more``: further options, e.g. "--risk", "high")."""
+        self("adopt", case, "--lead", lead, "--problem-manager", manager, *more)
+
 
 def new_issue_args(title: str = "ASB at Melrose Avenue shops", **options: str) -> list[str]:
     """`new-issue` with the starter repository's usual answers (options override them)."""

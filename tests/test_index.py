@@ -70,7 +70,7 @@ def test_a_change_to_jatac_yaml_drops_the_index(jatac: Jatac) -> None:
 
 def test_a_package_is_checked_again_when_its_case_changes(jatac: Jatac) -> None:
     case = jatac.new()
-    jatac("adopt", case, "--lead", "police", "--problem-manager", "Inspector")
+    jatac.adopt(case, "police", "Inspector")
     jatac("action", "add", case, "Patrols", "--owner", "police", "--due", "2026-11-20")
     assert "All valid" in jatac("validate").stdout
     path = jatac.root / f"issues/2026/{case}.yaml"
@@ -125,7 +125,7 @@ def test_a_first_read_on_every_core_gives_the_same_answers(
     if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
         pytest.skip("one core: the files are parsed here")
     cases = [jatac.new(f"Case number {n}") for n in range(6)]
-    jatac("adopt", cases[0], "--lead", "police", "--problem-manager", "Inspector")
+    jatac.adopt(cases[0], "police", "Inspector")
     broken = jatac.root / f"issues/2026/{cases[3]}.yaml"
     broken.write_text(broken.read_text().replace("priority: high", "priority: urgent"))
 

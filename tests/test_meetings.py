@@ -31,7 +31,7 @@ def pdf_pages(path: Path) -> list[str]:
 def busy(jatac: Jatac) -> Jatac:
     """A repository with an adopted case holding an overdue action, a sensitive case, and many more."""
     adopted = jatac.new("ASB at Melrose Avenue shops", place="Melrose Avenue shops")
-    jatac("adopt", adopted, "--lead", "asb-team", "--problem-manager", "ASB Team Leader")
+    jatac.adopt(adopted)
     jatac(
         "action",
         "add",
@@ -166,7 +166,7 @@ with p.open("w") as f:
 
 def test_minutes_scaffolded_filled_rendered_and_applied_once(jatac: Jatac, tmp_path: Path) -> None:
     first = jatac.new("ASB at Melrose Avenue shops")
-    jatac("adopt", first, "--lead", "asb-team", "--problem-manager", "ASB Team Leader")
+    jatac.adopt(first)
     jatac.new("Groups at the underpass", category="criminal-damage")
     jatac.new("Noise from a private flat")
     jatac("item", "add", DEC, "Fly-tipping behind Coffee Hall shops", "--by", "fire", env=on("2026-12-01"))

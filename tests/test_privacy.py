@@ -87,7 +87,7 @@ def test_people_by_pseudonym_encrypted_and_never_in_git(jatac: Jatac, tmp_path: 
     assert "Jordan Example" in jatac("person", "show", ref).stdout
 
     case = jatac.new("Harassment of a resident", marking="OFFICIAL-SENSITIVE")
-    jatac("adopt", case, "--lead", "police", "--problem-manager", "Neighbourhood Inspector")
+    jatac.adopt(case, "police", "Neighbourhood Inspector")
     code = "import sys,pathlib\np=pathlib.Path(sys.argv[1])\np.write_text(p.read_text()+'people:\\n  - ref: P-0001\\n    role: victim\\n')\n"
     jatac("edit", case, env=editor(tmp_path, code))
     refused = jatac("set", case, "description=Jordan Example was threatened", ok=False)
@@ -125,7 +125,7 @@ def test_the_wide_agenda_pdf_holds_no_sensitive_case_and_no_personal_field(
     open_case = jatac.new("Fly-tipping behind the shops", category="fly-tipping")
     secret = jatac.new("Cuckooing in a block of flats", marking="OFFICIAL-SENSITIVE", category="drugs")
     for case in (open_case, secret):
-        jatac("adopt", case, "--lead", "police", "--problem-manager", "Neighbourhood Inspector")
+        jatac.adopt(case, "police", "Neighbourhood Inspector")
     path = jatac.root / f"issues/2026/{open_case}.yaml"
     path.write_text(path.read_text() + "people:\n  - ref: P-0001\n    role: witness\n")
     jatac.git("commit", "-qam", "link a witness")

@@ -38,16 +38,7 @@ def test_the_whole_life_of_a_case(jatac: Jatac, tmp_path: Path) -> None:
     case = jatac.new(place="Melrose Avenue shops")
     assert "never adopted" in jatac("close", case, "--outcome", "resolved", ok=False).stderr
 
-    jatac(
-        "adopt",
-        case,
-        "--lead",
-        "asb-team",
-        "--problem-manager",
-        "ASB Team Leader",
-        "--risk",
-        "high",
-    )
+    jatac.adopt(case, "asb-team", "ASB Team Leader", "--risk", "high")
     assert (jatac.root / f"sara/2026/{case}.yaml").is_file()
     assert set(jatac.git("show", "--name-only", "--format=", "HEAD").split()) == {
         f"issues/2026/{case}.yaml",
@@ -143,7 +134,7 @@ def test_the_whole_life_of_a_case(jatac: Jatac, tmp_path: Path) -> None:
 @pytest.fixture
 def adopted(jatac: Jatac) -> str:
     case = jatac.new()
-    jatac("adopt", case, "--lead", "asb-team", "--problem-manager", "ASB Team Leader")
+    jatac.adopt(case)
     return case
 
 
@@ -223,16 +214,7 @@ def test_escalation_goes_up_one_level_at_a_time(jatac: Jatac, adopted: str) -> N
 
 def test_cases_past_review_are_flagged(jatac: Jatac) -> None:
     case = jatac.new()
-    jatac(
-        "adopt",
-        case,
-        "--lead",
-        "asb-team",
-        "--problem-manager",
-        "ASB Team Leader",
-        "--risk",
-        "high",
-    )
+    jatac.adopt(case, "asb-team", "ASB Team Leader", "--risk", "high")
     assert "2026-11-30" in jatac("list", env=on("2026-11-29")).stdout
     late = jatac("list", env=on("2026-12-01"))
     assert "2026-11-30 DUE" in late.stdout and "1 adopted case(s) past their review date" in late.stderr

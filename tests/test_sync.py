@@ -45,7 +45,7 @@ def test_the_same_id_raised_offline_on_two_clones_is_renumbered(pair: tuple[Jata
     b = bob.new("Needles in the play area", category="drugs")
     assert a == b == "JAT-2026-0001"
     alice("action", "list")  # nothing
-    bob("adopt", b, "--lead", "police", "--problem-manager", "Neighbourhood Inspector")
+    bob.adopt(b, "police", "Neighbourhood Inspector")
     bob("item", "add", "2026-12-14", "Needles update", "--by", "police", "--case", b)
     alice("sync")
     out = bob("sync").stdout
