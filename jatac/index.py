@@ -55,7 +55,9 @@ def stamp(repo: Repository) -> str:
     return f"{FORMAT}:{__version__}:{_digest(config)}"
 
 
-def _read(path: Path, stamp: str) -> dict[str, Any]:
+def read_stamped(path: Path, stamp: str) -> dict[str, Any]:
+    """The entries of a file jatac keeps in .jatac/index, or {} if it is missing, damaged or
+    of another stamp."""
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -66,7 +68,7 @@ def _read(path: Path, stamp: str) -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
-def _write(path: Path, stamp: str, entries: dict[str, Any]) -> None:
+def write_stamped(path: Path, stamp: str, entries: dict[str, Any]) -> None:
     from jatac.store import atomic_write
 
     with contextlib.suppress(OSError):  # a read-only checkout still works, only slower
@@ -126,7 +128,7 @@ class _Shard:
         self.head_path = head_path
         self.body_path = head_path.with_suffix(".data.json")
         self.stamp = stamp
-        self.head = _read(head_path, stamp)
+        self.head = read_stamped(head_path, stamp)
         self._body: dict[str, Any] | None = None
         self.new_head: dict[str, Any] = {}
         self.body_changes: dict[str, Any] = {}
@@ -134,7 +136,7 @@ class _Shard:
     @property
     def body(self) -> dict[str, Any]:
         if self._body is None:
-            self._body = _read(self.body_path, self.stamp)
+            self._body = read_stamped(self.body_path, self.stamp)
         return self._body
 
     def data(self, rel: str, key: str) -> Any:
@@ -145,9 +147,9 @@ class _Shard:
     def save(self) -> None:
         if self.body_changes or (self._body is not None and self._body.keys() - self.new_head.keys()):
             body = {r: v for r, v in self.body.items() if r in self.new_head} | self.body_changes
-            _write(self.body_path, self.stamp, body)  # first: a head never names data not written
+            write_stamped(self.body_path, self.stamp, body)  # first: a head never names data not written
         if self.new_head != self.head:
-            _write(self.head_path, self.stamp, self.new_head)
+            write_stamped(self.head_path, self.stamp, self.new_head)
 
 
 class _Reading:

@@ -11,10 +11,9 @@ locality takes in, what a name resolves to) live here and the models call them.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jatac.vocab import Level
 
@@ -73,34 +72,24 @@ class Settings:
         )
 
 
-def _path(repo: Repository) -> Any:
-    from jatac.lock import local_dir
-
-    return local_dir(repo.root) / "index" / "settings.json"
-
-
 def load(repo: Repository) -> Settings:
     """The settings, from the cache while jatac.yaml and jatac are as they were; else from
     jatac.yaml, checked (errors as for any command), and cached."""
     from jatac import index
+    from jatac.lock import local_dir
 
+    path = local_dir(repo.root) / "index" / "settings.json"
     stamp = index.stamp(repo)
-    if index.enabled():
-        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-            saved = json.loads(_path(repo).read_bytes())
-            if saved["stamp"] == stamp:
-                data = saved["settings"]
-                return Settings(
-                    name=data["name"],
-                    review_days={Level(k): int(v) for k, v in data["review_days"].items()},
-                    places=[(p[0], p[1], p[2]) for p in data["places"]],
-                    categories=list(data["categories"]),
-                    agencies=list(data["agencies"]),
-                )
+    saved = index.read_stamped(path, stamp) if index.enabled() else {}
+    with contextlib.suppress(KeyError, TypeError, ValueError):  # {}, or written by another jatac
+        return Settings(
+            name=saved["name"],
+            review_days={Level(k): int(v) for k, v in saved["review_days"].items()},
+            places=[(p[0], p[1], p[2]) for p in saved["places"]],
+            categories=list(saved["categories"]),
+            agencies=list(saved["agencies"]),
+        )
     settings = Settings.of(repo.config)
     if index.enabled():
-        from jatac.store import atomic_write
-
-        with contextlib.suppress(OSError):
-            atomic_write(_path(repo), json.dumps({"stamp": stamp, "settings": asdict(settings)}))
+        index.write_stamped(path, stamp, asdict(settings))
     return settings
