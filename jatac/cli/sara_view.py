@@ -67,7 +67,9 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
 
     a = package.analysis
     analysis = [f"{d.agency}: {d.figure} ({d.source}, {d.period})" for d in a.data]
-    for side in ("victim", "offender", "location"):
+    from jatac.models.sara import TRIANGLE
+
+    for side in TRIANGLE:
         if getattr(a.triangle, side):
             analysis.append(f"{side.capitalize()}: {getattr(a.triangle, side)}")
     analysis += [f"Hypothesis: {h}" for h in a.hypotheses]

@@ -285,50 +285,41 @@ class SaraPackage(Record):
     def gaps(self) -> dict[str, list[str]]:
         """What each stage still lacks, in a coordinator's words."""
         o, s, a, r = self.objective, self.scanning, self.analysis, self.response
-        gaps: dict[str, list[str]] = {
-            "objective": [],
-            "scanning": [],
-            "analysis": [],
-            "response": [],
-        }
-        if o.impact is None:
-            gaps["objective"].append("no impact chosen (eliminate, reduce, reduce-harm ...)")
-        if o.impact is Impact.reduce and o.reduce_by_percent is None:
-            gaps["objective"].append("a reduce objective with no percentage")
-        if not o.measure:
-            gaps["objective"].append("no measure")
-        if not o.baseline:
-            gaps["objective"].append("no baseline")
-        if not s.problem:
-            gaps["scanning"].append("no problem statement")
-        if not s.came_to_notice:
-            gaps["scanning"].append("how it came to notice is not recorded")
-        if not s.locations:
-            gaps["scanning"].append("no locations")
-        if not a.data:
-            gaps["analysis"].append("no data from any agency")
-        if not a.hypotheses:
-            gaps["analysis"].append("no hypothesis")
-        if not a.causes:
-            gaps["analysis"].append("no causes identified")
-        for side in ("victim", "offender", "location"):
-            if not getattr(a.triangle, side):
-                gaps["analysis"].append(f"triangle: no {side}")
-        if not r.tactics:
-            gaps["response"].append("no tactics")
-        for tactic in r.tactics:
-            if not tactic.targets:
-                gaps["response"].append(f"tactic {tactic.tactic!r} is tied to no cause")
-        if not r.actions:
-            gaps["response"].append("no actions in the action plan")
+        checks: list[tuple[str, bool, str]] = [  # (stage, lacking, what a coordinator is told)
+            ("objective", o.impact is None, "no impact chosen (eliminate, reduce, reduce-harm ...)"),
+            (
+                "objective",
+                o.impact is Impact.reduce and o.reduce_by_percent is None,
+                "a reduce objective with no percentage",
+            ),
+            ("objective", not o.measure, "no measure"),
+            ("objective", not o.baseline, "no baseline"),
+            ("scanning", not s.problem, "no problem statement"),
+            ("scanning", not s.came_to_notice, "how it came to notice is not recorded"),
+            ("scanning", not s.locations, "no locations"),
+            ("analysis", not a.data, "no data from any agency"),
+            ("analysis", not a.hypotheses, "no hypothesis"),
+            ("analysis", not a.causes, "no causes identified"),
+            *(("analysis", not getattr(a.triangle, side), f"triangle: no {side}") for side in TRIANGLE),
+            ("response", not r.tactics, "no tactics"),
+            *(("response", not t.targets, f"tactic {t.tactic!r} is tied to no cause") for t in r.tactics),
+            ("response", not r.actions, "no actions in the action plan"),
+        ]
         if self.assessment is not None:
-            gaps["assessment"] = [f"no {m}" for m in self.assessment.missing()]
-        return {k: v for k, v in gaps.items() if v}
+            checks += [("assessment", True, f"no {m}") for m in self.assessment.missing()]
+        gaps: dict[str, list[str]] = {}
+        for stage, lacking, what in checks:
+            if lacking:
+                gaps.setdefault(stage, []).append(what)
+        return gaps
 
     def progress(self) -> tuple[int, int]:
         """(actions finished, actions in the plan); cancelled ones count as finished."""
         actions = self.response.actions
         return sum(a.status is not ActionStatus.open for a in actions), len(actions)
+
+
+TRIANGLE = ("victim", "offender", "location")  # the problem analysis triangle's sides
 
 
 def split_action_ref(ref: str) -> tuple[str, str] | None:
