@@ -9,6 +9,7 @@ person in git's own config.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,12 @@ def _gitpython() -> Any:
 
 
 class Audit:
-    """git, run in the case repository's folder (which may sit inside a larger git repo)."""
+    """git, run in the case repository's folder (which may sit inside a larger git repo).
+
+    Commands run as plain processes: gitpython's import alone (it runs `git version`)
+    costs as much as the commit a change makes. gitpython is kept for what it does better,
+    reading many versions of a file through one `git cat-file --batch` (history).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -44,13 +50,35 @@ class Audit:
             self._cmd = _gitpython().Git(str(self.root))
         return self._cmd
 
-    def run(self, *args: str, **kwargs: Any) -> str:
-        git = _gitpython()
+    def run(
+        self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None, strip: bool = True
+    ) -> str:
+        """git's standard output; GitError with git's own words if it fails.
+
+        ``strip``: drop one trailing newline (as gitpython does), not for file contents.
+        """
+        import subprocess
+
+        # messages in English whatever the person's locale, as parsed here
+        full_env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C", **(env or {})}
         try:
-            return str(self.git.execute(["git", *args], **kwargs))
-        except git.GitCommandError as e:
-            detail = (e.stderr or e.stdout or "").strip().removeprefix("stderr: ").strip("'\n ")
-            raise GitError(f"git {args[0]} failed: {detail or e}") from None
+            done = subprocess.run(
+                ["git", *args],
+                cwd=self.root,
+                input=input,
+                stdin=None if input is not None else subprocess.DEVNULL,
+                capture_output=True,
+                env=full_env,
+            )
+        except FileNotFoundError:
+            raise GitError(
+                "git is not installed or not on PATH", hint="Install git, then run the command again."
+            ) from None
+        out = done.stdout.decode("utf-8", errors="replace")
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", errors="replace").strip() or out.strip()
+            raise GitError(f"git {args[0]} failed: {detail or f'exit status {done.returncode}'}")
+        return out.removesuffix("\n") if strip else out
 
     # -- state -------------------------------------------------------------------
 
@@ -128,15 +156,10 @@ class Audit:
 
     def commit(self, relpaths: Sequence[str], message: str) -> None:
         """Commit exactly ``relpaths`` (other staged work stays staged)."""
-        import tempfile
-
         self.stage(relpaths)
-        with tempfile.TemporaryFile() as stdin:
-            stdin.write(message.encode("utf-8"))
-            stdin.seek(0)
-            # jatac checked these files for personal data already: its own hook need not again
-            env = {"JATAC_COMMITTING": "1"}
-            self.run("commit", "--quiet", "-F", "-", "--", *relpaths, istream=stdin, env=env)
+        # jatac checked these files for personal data already: its own hook need not again
+        env = {"JATAC_COMMITTING": "1"}
+        self.run("commit", "--quiet", "-F", "-", "--", *relpaths, input=message.encode("utf-8"), env=env)
 
     def unstage(self, relpaths: Sequence[str], existed: dict[str, bool]) -> None:
         """Put the index back for paths jatac wrote then rolled back."""

@@ -132,7 +132,7 @@ def check_repository(repo: Any, staged: bool = False) -> tuple[list[Problem], in
         folders = {k.folder for k in KINDS.values()}
         for rel in filter(None, out.split("\0")):
             if rel.endswith(".yaml") and rel.split("/", 1)[0] in folders:
-                texts.append((rel, audit.run("show", f":./{rel}", strip_newline_in_stdout=False)))
+                texts.append((rel, audit.run("show", f":./{rel}", strip=False)))
     else:
         for kind in KINDS.values():
             for path in repo.files(kind):

@@ -136,7 +136,7 @@ def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Re
 
 def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
     try:
-        text = audit.run("show", f"{rev}:./{path}", strip_newline_in_stdout=False)
+        text = audit.run("show", f"{rev}:./{path}", strip=False)
     except GitError:
         return None
     data = fast_load(text)
