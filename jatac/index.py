@@ -119,6 +119,32 @@ def load_all(
     return out.result()
 
 
+def remember(repo: Repository, kind: Kind, rel: str, record_id: str) -> None:
+    """Index a file jatac has just written, so the next command finds it checked instead of
+    parsing it (a new case would otherwise cost the next reader the YAML and model imports).
+
+    The file is read back and checked as any reader would; only its year's head is
+    rewritten (the body gains it on the next full read). Its stat signature is left out: the
+    file is too new to vouch for, so the next reader digests its bytes before trusting it.
+    """
+    if not enabled() or kind.with_case:
+        return
+    path = _path(repo, kind, rel.split("/")[1])
+    stamp_now = stamp(repo)
+    head = read_stamped(path, stamp_now)
+    if not head:  # no index yet: the next read builds it whole
+        return
+    try:
+        content = _read_bytes(str(repo.root / rel))
+    except OSError:
+        return
+    ok, data = _parse(repo, kind, None, (rel, record_id, content))
+    if ok:
+        facts = data if kind.facts is None else {k: data[k] for k in kind.facts}
+        head[rel] = [_digest(content), facts, None, None]
+        write_stamped(path, stamp_now, head)
+
+
 class _Shard:
     """One year's index: a head of [key, facts, problems, signature] per file, read by every
     command, and a body of [key, checked data], read only by those that need whole records.

@@ -7,32 +7,28 @@ the settings cache are current, the models; so `list` starts fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jatac.errors import Problem, Refused
 from jatac.store import KINDS, Repository
 from jatac.vocab import OPEN_VALUES as OPEN
 from jatac.vocab import Status
 
-if TYPE_CHECKING:
-    from jatac.models.case import Issue
-
 CASE = KINDS["case"]
 
 
-def similar_open(repo: Repository, issue: Issue) -> list[dict[str, Any]]:
-    """Other open cases at the same locality in the same category: maybe the same problem
-    (their facts: id, title and the fields `list` shows)."""
+def similar_open(repo: Repository, location: str, category: str) -> list[dict[str, Any]]:
+    """Open cases at ``location`` in ``category``: maybe the same problem as a new one
+    (their facts: id, title and the fields `list` shows).
+
+    new-issue asks before it writes the new case, so this read finds the index as the
+    last command left it rather than parsing (and re-indexing) the file just written.
+    """
+    location = repo.settings.resolve_locality(location) or location
     data, _ = repo.load_facts(CASE)
-    same = [
-        d
-        for d in data
-        if d["id"] != issue.id
-        and d["status"] in OPEN
-        and d["location"] == issue.location
-        and d["category"] == issue.category
+    return [
+        d for d in data if d["status"] in OPEN and d["location"] == location and d["category"] == category
     ]
-    return same
 
 
 @dataclass

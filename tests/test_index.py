@@ -174,3 +174,22 @@ def test_a_worker_that_dies_costs_time_not_answers(jatac: Jatac, monkeypatch: py
     monkeypatch.setattr(index, "PARALLEL_FROM", 2)
     monkeypatch.setattr(index, "_parse_job", _killed)
     assert titles(jatac) == expected and len(expected) == len(cases)
+
+
+def test_a_new_case_goes_into_the_index_as_its_file_says(jatac: Jatac) -> None:
+    jatac.new("Graffiti at the bridge")
+    titles(jatac)  # the index exists
+    case = jatac.new("Graffiti at the church")
+    head = json.loads((jatac.root / ".jatac/index/issues-2026.json").read_text())["entries"]
+    entry = head[f"issues/2026/{case}.yaml"]
+    assert entry[1]["title"] == "Graffiti at the church"
+    assert entry[3] is None  # too new for its stat signature to vouch for it
+    with_index = jatac("list", "--all", "-f", "json").stdout
+    assert jatac("list", "--all", "-f", "json", env={"JATAC_NO_INDEX": "1"}).stdout == with_index
+    # edited at once behind jatac's back, same size and time: still seen
+    path = jatac.root / f"issues/2026/{case}.yaml"
+    before = path.stat()
+    path.write_text(path.read_text().replace("Graffiti at the church", "Graffiti at the school"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert titles(jatac)[case] == "Graffiti at the school"
+    assert "Graffiti at the school" in jatac("show", case).stdout

@@ -45,7 +45,7 @@ def new_issue(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Raise a new case. Prompts for what is missing when run in a terminal."""
-    from jatac.cases import new_issue as create
+    from jatac.new_case import raise_case
 
     repo = open_repo()
     interactive = sys.stdin.isatty()
@@ -71,7 +71,7 @@ def new_issue(
         priority = _ask("Priority (high, medium, low)", default=priority)
         if description is None:
             description = _ask("Description", default="")
-    record = create(
+    record, others = raise_case(
         repo,
         title=title,
         category=category,
@@ -86,9 +86,7 @@ def new_issue(
         no_commit=no_commit,
     )
     success(f"{record.id} raised: {record.title}")
-    from jatac.listing import similar_open
-
-    for other in similar_open(repo, record):
+    for other in others:
         warn(
             f"{other['id']} is also open at {record.location} for {record.category}: {other['title']}. "
             "Is it the same problem?"
