@@ -28,7 +28,10 @@ def record_history(repo: Repository, kind: Kind, record_id: str) -> list[Revisio
     relpath = repo.relpath(kind, record_id)
     audit = Audit(repo.root)
     audit.require_repo()
-    audit.refresh_commit_graph()
+    if (repo.root / relpath).exists():
+        # not for an id with no file: a mistyped one is told "no such case" without first
+        # indexing the history (a deleted case's history is still found, only slower)
+        audit.refresh_commit_graph()
     revisions = file_history(audit, relpath)
     if not revisions and not (repo.root / relpath).exists():
         from jatac.errors import NotFound

@@ -235,6 +235,16 @@ def test_history_keeps_gits_commit_graph_current_so_it_stays_fast(jatac: Jatac) 
     jatac.git("commit-graph", "verify")  # git itself finds the graph sound
 
 
+def test_history_of_a_mistyped_id_says_so_first_and_a_deleted_case_still_has_one(jatac: Jatac) -> None:
+    mistyped = jatac("history", "JAT-2026-0099", ok=False)
+    assert "there is no case JAT-2026-0099" in mistyped.stderr
+    assert "Indexing" not in mistyped.stderr  # no minute of work before telling a typo
+    case_id = jatac.new()
+    jatac.git("rm", "-q", f"issues/2026/{case_id}.yaml")
+    jatac.git("commit", "-qm", "removed by hand")
+    assert "new case" in jatac("history", case_id).stdout
+
+
 OPEN_FILE = "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
 
 
