@@ -246,16 +246,16 @@ def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -
     """Settle one conflicted case file field by field; validate it; stage it. Returns the fields taken."""
     from jatac.yamlfile import dump, set_field, to_yaml
 
+    if take not in {"mine", "theirs"} or any(v not in {"mine", "theirs"} for v in fields.values()):
+        raise Refused(
+            "choose mine or theirs", hint="e.g. jatac resolve JAT-2026-0031 --take mine --field status=theirs"
+        )
     audit = _audit(repo)
     kind = KINDS["case"]
     path = kind.relpath(case_id)
     unmerged = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").splitlines()
     if path not in unmerged:
         raise Refused(f"{case_id} has no conflict to resolve", hint="`jatac conflicts` lists them.")
-    if take not in {"mine", "theirs"} or any(v not in {"mine", "theirs"} for v in fields.values()):
-        raise Refused(
-            "choose mine or theirs", hint="e.g. jatac resolve JAT-2026-0031 --take mine --field status=theirs"
-        )
     rebasing = _rebasing(audit)
     stage = {"mine": 3 if rebasing else 2, "theirs": 2 if rebasing else 3}
     mine, theirs = _yaml_at(audit, f":{stage['mine']}", path), _yaml_at(audit, f":{stage['theirs']}", path)

@@ -96,6 +96,9 @@ def test_a_real_conflict_is_shown_by_field_and_resolved(pair: tuple[Jatac, Jatac
     assert f"{case}  priority:\n    mine:   medium\n    theirs: low" in shown
     assert "title" in shown
     assert "still to settle" in bob("sync", ok=False).stderr
+    assert "choose mine or theirs" in bob("resolve", case, "--take", "both", ok=False).stderr
+    assert "NAME=mine" in bob("resolve", case, "--take", "theirs", "--field", "priority", ok=False).stderr
+    assert "choose mine or theirs" in bob("resolve", "JAT-2026-0099", "--take", "both", ok=False).stderr
     bob("resolve", case, "--take", "theirs", "--field", "priority=mine")
     bob("sync")
     result = json.loads(bob("show", case, "-f", "json").stdout)

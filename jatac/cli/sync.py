@@ -55,7 +55,10 @@ def resolve(
     """Settle a conflicted case field by field; it is checked, then `jatac sync` goes on."""
     from jatac.sync import resolve as settle
 
-    choices = dict(f.split("=", 1) for f in fields if "=" in f)
+    malformed = [f for f in fields if "=" not in f]
+    if malformed:
+        raise typer.BadParameter(f"{malformed[0]!r}: give NAME=mine or NAME=theirs", param_hint="--field")
+    choices = dict(f.split("=", 1) for f in fields)
     decided = settle(open_repo(), case_id, take, choices)
     success(f"{case_id} resolved: " + (", ".join(decided) or "nothing conflicted"))
     typer.echo("Run `jatac sync` to finish.")
