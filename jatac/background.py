@@ -45,14 +45,14 @@ class Background(Generic[T]):
             status = 1
             try:
                 os.close(read)
-                quiet = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(quiet, 1)
-                os.dup2(quiet, 2)
+                # nothing on standard output; standard error keeps a first read's progress
+                os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
                 data = pickle.dumps(self._call(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
                     out.write(data)
                 status = 0
             finally:
+                sys.stderr.flush()
                 os._exit(status)
         os.close(write)
         self._pid, self._pipe = pid, read
