@@ -27,7 +27,10 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/python -m pytest
 
+# hyperfine times the runs where it can be installed (Debian's package); else Python's clock does
 bench: $(VENV)/.installed-dev
+	@command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null 2>&1 \
+		|| echo "hyperfine could not be installed: the runs are timed with Python's clock"
 	$(BIN)/python benchmarks/run.py --sizes 1000,5000,10000,20000 --commits 5000
 
 clean:

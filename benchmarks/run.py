@@ -3,12 +3,14 @@
     python benchmarks/run.py [--sizes 1000,5000,10000] [--repeat 5] [--commits 5000]
 
 Each command runs as a fresh process (what a coordinator waits for), several
-times; the median is reported with its ratio to a floor measured in the same
-run on the same repository: what the command cannot avoid doing (start
-Python; load a JSON index of the records; parse every file with libyaml; one
-git commit; one git log of a file; one Typst compile). Peak memory is the
-largest resident size of any run (GNU time). These machines are noisy:
-compare ratios, not single numbers.
+times, timed by hyperfine (`make bench` installs it where it can; without it,
+Python's clock times the same runs); the median is reported with its ratio to
+a floor measured the same way in the same run on the same repository: what the
+command cannot avoid doing (start Python; load a JSON index of the records;
+parse every file with libyaml; one git commit; one git log of a file; one
+Typst compile). Peak memory is the largest resident size of one more run of
+each command under GNU time. These machines are noisy: compare ratios, not
+single numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -32,6 +35,7 @@ from benchmarks.generate import MEETING_DAY, generate  # noqa: E402
 PY = sys.executable
 JATAC = [PY, "-m", "jatac"]
 GNU_TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+HYPERFINE = shutil.which("hyperfine")
 peak_kb = 0
 
 
@@ -40,17 +44,37 @@ def timed(
     repeat: int,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
-    before: object = None,
+    prepare: list[str] | None = None,
 ) -> list[float]:
+    """The wall times of ``repeat`` runs of ``cmd`` (``prepare`` runs before each, untimed)."""
     global peak_kb
-    times = []
-    for _ in range(repeat):
-        if callable(before):
-            before()
-        wrapped = [GNU_TIME, "-f", "%M", *cmd] if GNU_TIME else cmd
-        start = time.perf_counter()
+    if HYPERFINE:
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp) / "times.json"
+            args = [HYPERFINE, "-N", "--runs", str(repeat), "--style", "none", "--export-json", str(report)]
+            if prepare:
+                args += ["--prepare", shlex.join(prepare)]
+            done = subprocess.run(
+                [*args, shlex.join(cmd)], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            if done.returncode != 0:
+                sys.exit(f"hyperfine failed on {shlex.join(cmd)}:\n{done.stderr.decode()[-2000:]}")
+            times = [float(t) for t in json.loads(report.read_text())["results"][0]["times"]]
+    else:
+        times = []
+        for _ in range(repeat):
+            if prepare:
+                subprocess.run(prepare, check=True)
+            start = time.perf_counter()
+            subprocess.run(
+                cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            times.append(time.perf_counter() - start)
+    if GNU_TIME:  # one more run for its peak memory
+        if prepare:
+            subprocess.run(prepare, check=True)
         done = subprocess.run(
-            wrapped,
+            [GNU_TIME, "-f", "%M", *cmd],
             cwd=cwd,
             env=env,
             check=True,
@@ -58,9 +82,7 @@ def timed(
             stderr=subprocess.PIPE,
             text=True,
         )
-        times.append(time.perf_counter() - start)
-        if GNU_TIME:
-            peak_kb = max(peak_kb, int(done.stderr.strip().splitlines()[-1]))
+        peak_kb = max(peak_kb, int(done.stderr.strip().splitlines()[-1]))
     return times
 
 
@@ -107,6 +129,7 @@ def main() -> None:
     env = {**os.environ, "JATAC_TODAY": "2026-11-23", "COLUMNS": "200"}
     results: dict[str, object] = {}
     start_floor = py("pass", args.repeat)
+    print(f"timed by: {'hyperfine' if HYPERFINE else 'Python (hyperfine is not installed)'}")
     print(f"floor: python start-up {start_floor:.3f} s")
     results["help"] = line("jatac --help", timed([*JATAC, "--help"], args.repeat, env=env), start_floor, 0.25)
     with tempfile.TemporaryDirectory(prefix="jatac-bench-") as tmp:
@@ -116,13 +139,12 @@ def main() -> None:
             repo = generate(Path(tmp) / f"r{size}", size, commits=commits)
             print(f"\n{size} cases, {commits} commits (generated in {time.perf_counter() - t0:.0f} s)")
             base = [*JATAC, "--repo", str(repo)]
-            index_dir = repo / ".jatac" / "index"
-            drop_index = lambda folder=index_dir: shutil.rmtree(folder, ignore_errors=True)  # noqa: E731
+            drop_index = ["rm", "-rf", str(repo / ".jatac" / "index")]
             rows = []
             rows.append(
                 line(
                     "validate, cold (no index)",
-                    timed([*base, "validate"], 3, env=env, before=drop_index),
+                    timed([*base, "validate"], 3, env=env, prepare=drop_index),
                     py(
                         "import glob, yaml\nfor f in glob.glob('*/*/*.yaml'): yaml.load(open(f).read(), "
                         "Loader=yaml.CSafeLoader)",
@@ -170,12 +192,10 @@ def main() -> None:
             git_log = statistics.median(
                 timed(["git", "log", "--format=%H", "--", str(case_file)], args.repeat, cwd=repo)
             )
-            drop_graph = lambda git=repo / ".git": [  # noqa: E731
-                shutil.rmtree(git / "objects/info/commit-graphs", ignore_errors=True),
-                (git / "objects/info/commit-graph").unlink(missing_ok=True),
-            ]
+            git_info = repo / ".git" / "objects" / "info"
+            drop_graph = ["rm", "-rf", str(git_info / "commit-graphs"), str(git_info / "commit-graph")]
             history = [*base, "history", case_file.stem]
-            first = timed(history, 1, env=env, before=drop_graph)
+            first = timed(history, 1, env=env, prepare=drop_graph)
             rows.append(line("history, first run (writes commit-graph)", first, git_log))
             git_log = statistics.median(
                 timed(["git", "log", "--format=%H", "--", str(case_file)], args.repeat, cwd=repo)
@@ -218,6 +238,7 @@ def main() -> None:
             results[str(size)] = rows
     print(f"\npeak memory of any run: {peak_kb / 1024:.0f} MB" if GNU_TIME else "")
     results["peak_mb"] = round(peak_kb / 1024)
+    results["timed_by"] = "hyperfine" if HYPERFINE else "python"
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -31,7 +31,8 @@ def test_new_issue_warns_of_each_open_case_at_the_same_place_in_the_same_categor
     assert "warning" not in jatac(*new_issue_args("Needles again", category="alcohol"), env=env).stderr
 
 
-def test_a_child_that_fails_costs_time_not_the_answer() -> None:
+def test_a_child_that_fails_costs_time_not_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("jatac.background._can_fork", lambda: hasattr(os, "fork"))
     parent = os.getpid()
 
     def answer() -> list[str]:
