@@ -22,8 +22,9 @@ from jatac.store import KINDS, Repository
 from jatac.vocab import OPEN_VALUES, Status
 
 
-def _quarter(day: date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+def _quarter(day: str) -> str:
+    """2026-11-23 -> 2026-Q4 (an ISO date, as a case's facts hold it)."""
+    return f"{day[:4]}-Q{(int(day[5:7]) - 1) // 3 + 1}"
 
 
 def _counts(values: list[str], names: dict[str, Any]) -> list[dict[str, Any]]:
@@ -71,14 +72,14 @@ def build(
         raise Refused("personal details are never shown to the wide audience")
     last = previous(repo, planned)
     since = last.day if last else date.min
-    # thousands of cases are read as checked data; models are built only for those the
-    # agenda can show: open ones, and those that changed since the last meeting or within
-    # the trends' quarters
-    horizon = min(since, _quarters(on)[0][1]).isoformat()
+    # thousands of cases are read as their facts (the trends count those); models are built
+    # only for the cases the agenda can show: open ones, and those changed since the last meeting
     facts, _ = repo.load_facts(KINDS["case"])
-    in_time = [d for d in facts if d["raised_on"] <= on.isoformat()]  # ISO dates sort as text
+    on_iso, since_iso = on.isoformat(), since.isoformat()
+    in_time = [d for d in facts if d["raised_on"] <= on_iso]  # ISO dates sort as text
     withheld_ids = {d["id"] for d in in_time if wide and d["marking"] != Marking.OFFICIAL.value}
-    shown = {d["id"] for d in in_time if d["id"] not in withheld_ids and _current(d, horizon)}
+    counted = [d for d in in_time if d["id"] not in withheld_ids]
+    shown = {d["id"] for d in counted if _current(d, since_iso)}
     cases: list[Issue] = repo.load_all(KINDS["case"], only=shown)[0]
     names = _people_names(repo) if include_personal else {}
     by_id = {c.id: c for c in cases}
@@ -245,7 +246,7 @@ def build(
         "locality_name": {loc.id: loc.name for loc in cfg.localities},
         "category_name": {cat.id: cat.name for cat in cfg.categories},
         "level_name": {e.id: e.name for e in cfg.escalation},
-        "trends": trends(cases, on, cfg),
+        "trends": trends(counted, on, cfg),
         "audience": audience,
         "withheld": sum(1 for d in in_time if d["id"] in withheld_ids and d["status"] in OPEN_VALUES)
         + withheld_items,
@@ -271,31 +272,34 @@ def _quarters(on: date, quarters: int = 4) -> list[tuple[str, date]]:
     return found
 
 
-def trends(cases: list[Issue], on: date, cfg: Any, quarters: int = 4) -> dict[str, Any]:
-    """Cases raised per quarter by locality and by category, for the wide group."""
-    keys = [key for key, _ in _quarters(on, quarters)]
-    window = [c for c in cases if _quarter(c.raised_on) in keys]
+def trends(cases: list[dict[str, Any]], on: date, cfg: Any, quarters: int = 4) -> dict[str, Any]:
+    """Cases raised per quarter by locality and by category, for the wide group (from the
+    cases' facts: every case counts, not only those the agenda shows)."""
+    found = _quarters(on, quarters)
+    keys = [key for key, _ in found]
+    start = found[0][1].isoformat()  # ISO dates sort as text: most cases are older, and skipped
+    recent = [c for c in cases if max(c["raised_on"], c["adopted_on"] or "", c["closed_on"] or "") >= start]
+    window = [c for c in recent if _quarter(c["raised_on"]) in keys]
 
-    def table(attr: str, names: dict[str, Any]) -> list[dict[str, Any]]:
+    def table(field: str, names: dict[str, Any]) -> list[dict[str, Any]]:
+        counted = Counter((c[field], _quarter(c["raised_on"])) for c in window)
         rows = []
-        for key in sorted({getattr(c, attr) for c in window}):
-            counts = [
-                sum(1 for c in window if getattr(c, attr) == key and _quarter(c.raised_on) == k) for k in keys
-            ]
+        for key in sorted({c[field] for c in window}):
+            counts = [counted[key, k] for k in keys]
             rows.append(
-                {
-                    "name": getattr(names.get(key), "name", key),
-                    "counts": counts,
-                    "total": sum(counts),
-                }
+                {"name": getattr(names.get(key), "name", key), "counts": counts, "total": sum(counts)}
             )
         return sorted(rows, key=lambda r: (-r["total"], r["name"]))
+
+    def per_quarter(field: str, among: list[dict[str, Any]]) -> list[int]:
+        counted = Counter(_quarter(c[field]) for c in among if c[field])
+        return [counted[k] for k in keys]
 
     return {
         "quarters": keys,
         "by_locality": table("location", cfg.locality_by_id),
         "by_category": table("category", cfg.category_by_id),
-        "raised": [sum(1 for c in window if _quarter(c.raised_on) == k) for k in keys],
-        "adopted": [sum(1 for c in cases if c.adopted_on and _quarter(c.adopted_on) == k) for k in keys],
-        "closed": [sum(1 for c in cases if c.closed_on and _quarter(c.closed_on) == k) for k in keys],
+        "raised": per_quarter("raised_on", window),
+        "adopted": per_quarter("adopted_on", recent),
+        "closed": per_quarter("closed_on", recent),
     }

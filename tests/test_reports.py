@@ -263,3 +263,16 @@ def test_the_agenda_reads_only_current_cases_yet_says_the_same(
     every = render("every")
     assert every == narrowed
     assert "JAT-" in every or "2026-Q4" in every  # cases, or the wide group's trends
+
+
+def test_the_wide_groups_trends_count_every_case_raised_in_their_quarters(jatac: Jatac) -> None:
+    """Even one raised on the first day of the oldest quarter and settled long before the
+    last meeting (the agenda builds no model for it)."""
+    first = jatac.new("Raised on New Year's Day", env={"JATAC_TODAY": "2026-01-01"})
+    jatac("set", first, "status=rejected", "decision_note=Not a partnership matter")
+    jatac.new("Raised in September", env={"JATAC_TODAY": "2026-09-01"})
+    path = jatac.root / "wide.md"
+    jatac("agenda", "2026-10-22", "-f", "md", "-o", str(path), env={"JATAC_TODAY": "2026-10-12"})
+    text = path.read_text()
+    assert "| Cases | 2026-Q1 | 2026-Q2 | 2026-Q3 | 2026-Q4 |" in text
+    assert "| Raised | 1 | 0 | 1 | 0 |" in text
