@@ -34,6 +34,31 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert f"jatac {name}" in readme, f"`jatac {name}` is not in README.md"
 
 
+def test_each_command_is_found_in_its_own_module_alone() -> None:
+    """`jatac list` builds only the module holding list: the table must say where each is."""
+    from jatac.cli import COMMANDS, build, module_of
+
+    def top(group: typer.Typer) -> set[str]:
+        commands = {
+            info.name or info.callback.__name__.replace("_", "-") for info in group.registered_commands
+        }
+        return commands | {sub.name for sub in group.registered_groups}
+
+    assert top(app) == {n for names in COMMANDS.values() for n in names}
+    for module, names in COMMANDS.items():
+        assert top(build([module])) == set(names)
+        for name in names:
+            assert module_of(["--repo", "/somewhere", name, "--help"]) == module
+    assert module_of(["--help"]) is None  # help, typos and completion get every command
+    assert module_of(["lsit"]) is None
+
+
+def test_a_mistyped_command_is_told_among_all_commands() -> None:
+    result = subprocess.run([sys.executable, "-m", "jatac", "lsit"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "No such command 'lsit'" in result.stderr
+
+
 HEAVY = ("pydantic", "ruamel.yaml", "git", "jinja2", "rich.console")
 
 

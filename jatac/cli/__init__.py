@@ -7,6 +7,7 @@ Command modules import only typer and the standard library at the top, so
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 # jatac uses no pydantic plugins; looking for them scans every installed package (~20 ms)
@@ -76,15 +77,19 @@ def report_error(e: JatacError) -> None:
         typer.echo(f"  {e.hint}", err=True)
 
 
-app = typer.Typer(
-    cls=JatacGroup,
-    name="jatac",
-    help="Run a community safety partnership's multi-agency tasking from a folder of case files.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Which module holds each top-level command, in the order `jatac --help` lists them (the
+# everyday work first). `jatac list` imports and builds only its own module's commands, not
+# the other forty (a tenth of its start-up); help, completion and mistyped commands get all.
+# tests/test_docs_and_startup.py checks this table against what each module registers.
+COMMANDS = {
+    "cases": ("new-issue", "list", "show", "edit", "set", "history"),
+    "sara": ("adopt", "evaluate", "escalate", "close", "sara", "action"),
+    "meetings": ("meetings", "agenda", "calendar", "meeting", "item", "minutes"),
+    "reports": ("export", "import", "report", "fund"),
+    "sync": ("sync", "conflicts", "resolve"),
+    "repository": ("init", "validate", "demo"),
+    "governance": ("check", "install-hooks", "isp", "retention", "doctor", "person"),
+}
 
 
 def _version(value: bool) -> None:
@@ -93,7 +98,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     repo: str = typer.Option(
         None,
@@ -109,21 +113,48 @@ def _main(
     state.repo_path = repo
 
 
-def _register() -> None:
-    # the order `jatac --help` lists them: the everyday work first
-    from jatac.cli import cases, governance, meetings, reports, repository, sara, sync
+def build(modules: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The command line with the commands of ``modules`` (default: all)."""
+    import importlib
 
-    cases.register(app)
-    sara.register(app)
-    meetings.register(app)
-    reports.register(app)
-    sync.register(app)
-    repository.register(app)
-    governance.register(app)
+    built = typer.Typer(
+        cls=JatacGroup,
+        name="jatac",
+        help="Run a community safety partnership's multi-agency tasking from a folder of case files.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(_main)
+    for name in modules:
+        importlib.import_module(f"jatac.cli.{name}").register(built)
+    return built
 
 
-_register()
+def module_of(argv: list[str]) -> str | None:
+    """The module of the command ``argv`` names; None when it names none (help, a typo)."""
+    if any(key.startswith("_JATAC") and key.endswith("_COMPLETE") for key in os.environ):
+        return None  # shell completion lists every command
+    args = iter(argv)
+    for arg in args:
+        if arg == "--repo":
+            next(args, None)  # its value
+        elif not arg.startswith("-"):
+            return next((module for module, names in COMMANDS.items() if arg in names), None)
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """``jatac.cli.app``: the command line with every command (for tests and tools)."""
+    if name == "app":
+        globals()["app"] = built = build()
+        return built
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app(prog_name="jatac")
+    import sys
+
+    module = module_of(sys.argv[1:])
+    build([module] if module else COMMANDS)(prog_name="jatac")
