@@ -14,7 +14,6 @@ same; only the time differs.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Callable
 from types import TracebackType
@@ -23,9 +22,15 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
+def fork_cores() -> int:
+    """The cores work can be forked onto: fork is only trusted on Linux (macOS and Windows get 1)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
 def _can_fork() -> bool:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return cores > 1 and sys.platform.startswith("linux") and not os.environ.get("JATAC_NO_BACKGROUND")
+    return fork_cores() > 1 and not os.environ.get("JATAC_NO_BACKGROUND")
 
 
 class Background(Generic[T]):
@@ -37,13 +42,20 @@ class Background(Generic[T]):
             self._start()
 
     def _start(self) -> None:
-        read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (a limit on processes, memory): work here instead
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: compute, send, leave without running the parent's exit code
             status = 1
             try:
+                import pickle
+
                 os.close(read)
                 # nothing on standard output; standard error keeps a first read's progress
                 os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
@@ -61,6 +73,8 @@ class Background(Generic[T]):
         """The function's answer: the child's, or computed here if there is none."""
         if self._pid is None:
             return self._call()
+        import pickle
+
         with os.fdopen(self._pipe, "rb") as pipe:
             data = pipe.read()
         status = self._reap()

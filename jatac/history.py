@@ -28,12 +28,13 @@ def record_history(repo: Repository, kind: Kind, record_id: str) -> list[Revisio
     relpath = repo.relpath(kind, record_id)
     audit = Audit(repo.root)
     audit.require_repo()
-    if (repo.root / relpath).exists():
+    exists = (repo.root / relpath).exists()
+    if exists:
         # not for an id with no file: a mistyped one is told "no such case" without first
         # indexing the history (a deleted case's history is still found, only slower)
         audit.refresh_commit_graph()
     revisions = file_history(audit, relpath)
-    if not revisions and not (repo.root / relpath).exists():
+    if not revisions and not exists:
         from jatac.errors import NotFound
 
         raise NotFound(f"there is no {kind.name} {record_id}", hint="`jatac list --all` shows every case.")

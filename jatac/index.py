@@ -140,9 +140,14 @@ def remember(repo: Repository, kind: Kind, rel: str, record_id: str) -> None:
         return
     ok, data = _parse(repo, kind, None, (rel, record_id, content))
     if ok:
-        facts = data if kind.facts is None else {k: data[k] for k in kind.facts}
-        head[rel] = [_digest(content), facts, None, None]
+        head[rel] = [_digest(content), _head_data(kind, data), None, None]
         write_stamped(path, stamp_now, head)
+
+
+def _head_data(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
+    """What a head keeps of a record's checked data: its facts, or all of it for a kind
+    without facts (which has no body)."""
+    return data if kind.facts is None else {k: data[k] for k in kind.facts}
 
 
 class _Shard:
@@ -270,10 +275,8 @@ class _Reading:
                 shard.new_head[rel] = [key, None, found, signature]
                 self.records[position] = _SKIP
                 continue
-            if kind.facts is None:
-                shard.new_head[rel] = [key, found, None, signature]
-            else:
-                shard.new_head[rel] = [key, {k: found[k] for k in kind.facts}, None, signature]
+            shard.new_head[rel] = [key, _head_data(kind, found), None, signature]
+            if kind.facts is not None:
                 shard.body_changes[rel] = [key, found]
             if self.facts:
                 self.records[position] = shard.new_head[rel][1]
@@ -313,10 +316,12 @@ def _parse_all(
     A worker that dies (out of memory, killed) costs time, not answers: all is parsed here."""
     import sys
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    from jatac.background import fork_cores
+
+    cores = fork_cores()
     many = len(jobs) >= PARALLEL_FROM
     show = many and sys.stderr.isatty()
-    if many and cores > 1 and sys.platform.startswith("linux"):
+    if many and cores > 1:
         from concurrent.futures.process import BrokenProcessPool
 
         with contextlib.suppress(BrokenProcessPool):

@@ -64,3 +64,15 @@ def test_a_command_that_fails_leaves_no_process_behind(monkeypatch: pytest.Monke
         raise ValueError("the change was refused")
     with pytest.raises(ChildProcessError):  # waited for already: not a zombie, not still running
         os.waitpid(child, os.WNOHANG)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a second process needs fork")
+def test_no_process_to_spare_costs_time_not_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("jatac.background._can_fork", lambda: True)
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with Background(os.getpid) as work:
+        assert work.result() == os.getpid()

@@ -177,6 +177,3 @@ class Issue(Record):
         if self.status is not Status.closed and self.outcome is not None:
             raise FieldError("outcome", f"a {self.status.value} case has no outcome yet; remove it")
         return self
-
-
-REVIEWED = frozenset({Status.adopted.value, Status.escalated.value})  # statuses with a review date
