@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
 from jatac.fastyaml import YamlProblem
+from jatac.fs import atomic_write as atomic_write  # re-exported: every writer's one way
 from jatac.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
 
 if TYPE_CHECKING:
@@ -157,24 +157,6 @@ def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None
         hint="cd into a case repository, pass --repo PATH (or set JATAC_REPO), "
         "or create one with: jatac init PATH --name NAME --prefix JAT",
     )
-
-
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write ``text`` so that the file is either wholly old or wholly new, never half."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_text(path: Path, relpath: str, raw: bytes | None = None) -> str:
