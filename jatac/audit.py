@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,12 +52,29 @@ class Audit:
         return self._cmd
 
     def run(
-        self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None, strip: bool = True
+        self,
+        *args: str,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+        strip: bool = True,
+        keep_fds: Sequence[int] = (),
     ) -> str:
         """git's standard output; GitError with git's own words if it fails.
 
         ``strip``: drop one trailing newline (as gitpython does), not for file contents.
+        ``keep_fds``: descriptors git inherits (the repository lock, held until git exits).
         """
+        out = self.run_bytes(*args, input=input, env=env, keep_fds=keep_fds).decode("utf-8", errors="replace")
+        return out.removesuffix("\n") if strip else out
+
+    def run_bytes(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+        keep_fds: Sequence[int] = (),
+    ) -> bytes:
+        """git's standard output as bytes; GitError with git's own words if it fails."""
         import subprocess
 
         # messages in English whatever the person's locale, as parsed here
@@ -69,16 +87,28 @@ class Audit:
                 stdin=None if input is not None else subprocess.DEVNULL,
                 capture_output=True,
                 env=full_env,
+                pass_fds=tuple(keep_fds) if os.name == "posix" else (),
             )
         except FileNotFoundError:
             raise GitError(
                 "git is not installed or not on PATH", hint="Install git, then run the command again."
             ) from None
-        out = done.stdout.decode("utf-8", errors="replace")
         if done.returncode != 0:
+            out = done.stdout.decode("utf-8", errors="replace")
             detail = done.stderr.decode("utf-8", errors="replace").strip() or out.strip()
             raise GitError(f"git {args[0]} failed: {detail or f'exit status {done.returncode}'}")
-        return out.removesuffix("\n") if strip else out
+        return done.stdout
+
+    def file_at(self, rev: str, relpath: str) -> bytes | None:
+        """A file's bytes at ``rev`` (e.g. HEAD), or None where it does not exist there."""
+        try:
+            return self.run_bytes("cat-file", "blob", f"{rev}:./{relpath}")
+        except GitError:
+            return None
+
+    def tracked(self, relpath: str) -> list[str]:
+        """The files git tracks at or under ``relpath``."""
+        return [p for p in self.run("ls-files", "-z", "--", relpath).split("\0") if p]
 
     # -- state -------------------------------------------------------------------
 
@@ -154,31 +184,49 @@ class Audit:
     def stage(self, relpaths: Iterable[str]) -> None:
         self.run("add", "-A", "--", *relpaths)
 
-    def commit(self, relpaths: Sequence[str], message: str) -> None:
-        """Commit exactly ``relpaths`` (other staged work stays staged)."""
-        self.stage(relpaths)
+    def commit(self, relpaths: Sequence[str] | None, message: str, keep_fds: Sequence[int] = ()) -> None:
+        """Commit exactly ``relpaths`` (other staged work stays staged); None: everything staged
+        (the end of a merge). Only ``jatac.change.Change`` calls this: one way to commit."""
+        if relpaths is not None:
+            self.stage(relpaths)
         # jatac checked these files for personal data already: its own hook need not again
         env = {"JATAC_COMMITTING": "1"}
-        self.run("commit", "--quiet", "-F", "-", "--", *relpaths, input=message.encode("utf-8"), env=env)
+        paths = ["--", *relpaths] if relpaths is not None else []
+        self.run(
+            "commit", "--quiet", "-F", "-", *paths, input=message.encode("utf-8"), env=env, keep_fds=keep_fds
+        )
 
-    def unstage(self, relpaths: Sequence[str], existed: dict[str, bool]) -> None:
-        """Put the index back for paths jatac wrote then rolled back."""
-        for rel in relpaths:
-            if existed.get(rel):
-                self.run("add", "--", rel)
-            else:
-                self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel)
+    def unstage(self, relpaths: Sequence[str]) -> None:
+        """Put the index back as HEAD has these paths (jatac wrote them, then rolled back)."""
+        try:
+            self.run("reset", "--quiet", "HEAD", "--", *relpaths)
+        except GitError:  # no HEAD yet: the first commit never landed
+            self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "-r", "--", *relpaths)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _one_line(text: str) -> str:
+    """Text from a record as one line of a commit message: no line breaks or control characters
+    with which a value could start a line of its own (a forged ``Jatac-Case:`` trailer)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def message(subject: str, body: Sequence[str], trailers: dict[str, str | Sequence[str]]) -> str:
-    """A commit message: subject, blank line, body, blank line, trailers."""
-    parts = [subject.strip()]
+    """A commit message: subject, blank line, body, blank line, trailers.
+
+    Every subject and body line is one line, and a body line that would read as one of
+    jatac's trailers is quoted, so `git log --grep '^Jatac-Case: X$'` finds only real ones.
+    """
+    parts = [_one_line(subject)]
     if body:
-        parts.append("\n".join(body))
+        lines = [_one_line(line) for line in body]
+        parts.append("\n".join(f"> {line}" if line.startswith("Jatac-") else line for line in lines))
     lines = [f"Jatac-Version: {__version__}"]
     for key, value in trailers.items():
         values = [value] if isinstance(value, str) else list(value)
-        lines.extend(f"{key}: {v}" for v in values)
+        lines.extend(f"{key}: {_one_line(str(v))}" for v in values)
     parts.append("\n".join(sorted(lines, key=lambda line: (not line.startswith("Jatac-Case"), line))))
     return "\n\n".join(parts) + "\n"
 

@@ -4,30 +4,50 @@
         change.write(relpath, text, expect=loaded.text)
         change.body.append("status: proposed -> adopted")
 
-Inside, the repository is locked against other jatac processes; every text
-written is checked for personal data; a journal of the original files lets
-a later run undo a change whose process was killed. On success the files
-are committed together (or only staged with ``no_commit``); on any error
-every file is put back as it was.
+This is the one way jatac commits. Inside, the repository is locked against
+other jatac processes; every text committed is checked for personal data; a
+journal of the original files (see ``jatac.lock``) lets a later run undo a
+change whose process was killed, and only what did not land. On success the
+files are committed together (or only staged with ``no_commit``); on any
+error every file is put back as it was. Each file keeps the line endings it
+was found with (a Windows checkout's CRLF stays CRLF).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import time
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jatac.audit import Audit, message
 from jatac.errors import Refused
-from jatac.lock import RepoLock, clear_journal, recover, write_journal
-from jatac.store import atomic_write
+from jatac.fs import atomic_write, inside
+from jatac.lock import RepoLock, clear_dead_git_lock, clear_journal, digest, recover, write_journal
 
 if TYPE_CHECKING:
     from jatac.store import Repository
 
 UNREAD = object()
+
+
+def _text_now(path: Path) -> str | None:
+    """A file's text as the store reads it (line endings as they are), None if absent."""
+    if not path.is_file():
+        return None
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return "\0"  # not what anyone read: it changed
+
+
+def _with_endings(text: str, found: bytes | None) -> bytes:
+    """``text`` with the line endings of the file it replaces (CRLF if that file used them)."""
+    if found is not None and b"\r\n" in found:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return text.encode("utf-8")
 
 
 class Change:
@@ -41,7 +61,11 @@ class Change:
         no_commit: bool = False,
         trailers: dict[str, str | Sequence[str]] | None = None,
         meeting: str | None = None,
+        conclude_merge: bool = False,
+        settling: bool = False,
     ) -> None:
+        """``conclude_merge``: commit everything staged, ending a merge (sync); ``settling``:
+        files may be the unmerged files of a conflict being settled (resolve)."""
         self.repo = repo
         self.audit = Audit(repo.root)
         self.command = command
@@ -49,19 +73,23 @@ class Change:
         self.subject = f"{subject} (meeting {meeting})" if meeting else subject
         self.cases = list(cases)
         self.no_commit = no_commit
+        self.conclude_merge = conclude_merge
+        self.settling = settling
         self.trailers = dict(trailers or {})
         if meeting:
             self.trailers["Jatac-Meeting"] = meeting
         self.body: list[str] = []
-        self._originals: dict[str, bytes | None] = {}
+        self._entries: dict[str, dict[str, Any]] = {}  # relpath -> {"before": bytes|None, "after": ...}
         self._lock = RepoLock(repo.root)
         self._names: list[str] | None = None
+        self._started = 0.0
 
     def __enter__(self) -> Change:
         self.audit.require_repo()
         if not self.no_commit:
             self.audit.identity()
         self._lock.acquire()
+        self._started = time.time()
         try:
             recover(self.repo.root)  # a killed run's half change, if any, is undone first
         except BaseException:
@@ -76,12 +104,30 @@ class Change:
             self._names = names(self.repo)
         return self._names
 
-    def _remember(self, relpath: str) -> None:
-        if relpath not in self._originals:
-            self.audit.require_clean([relpath])
-            path = self.repo.root / relpath
-            self._originals[relpath] = path.read_bytes() if path.exists() else None
-            write_journal(self.repo.root, self._originals)
+    def _check(self, relpath: str, text: str) -> None:
+        from jatac.privacy import check_text
+
+        check_text(relpath, text, self._people_names())
+
+    def _path(self, relpath: str) -> Path:
+        return inside(self.repo.root, relpath, "record")
+
+    def _remember(self, relpath: str, as_found: bool = False) -> dict[str, Any]:
+        """Note the file's original content in the journal before anything touches it.
+
+        ``as_found``: the file is taken as a person left it (their edit is the change)."""
+        if relpath not in self._entries:
+            if not as_found and not (self.settling and self._unmerged(relpath)):
+                self.audit.require_clean([relpath])
+            path = self._path(relpath)
+            before = path.read_bytes() if path.is_file() else None
+            self._entries[relpath] = {"before": before, "after": digest(before) if as_found else None}
+            write_journal(self.repo.root, self._entries)
+        return self._entries[relpath]
+
+    def _unmerged(self, relpath: str) -> bool:
+        out = self.audit.run("diff", "--name-only", "--diff-filter=U", "--relative", "--", relpath)
+        return bool(out.strip())
 
     def write(self, relpath: str, text: str, expect: object = UNREAD) -> None:
         """Write one file atomically.
@@ -89,27 +135,37 @@ class Change:
         ``expect`` is the file's text as the caller read it (None: it must not exist yet);
         if another process changed it since, nothing is written.
         """
-        from jatac.privacy import check_text
-
-        path = self.repo.root / relpath
-        if expect is not UNREAD and relpath not in self._originals:
-            now = path.read_text(encoding="utf-8") if path.exists() else None
-            if now != expect:
-                raise Refused(
-                    f"{relpath} was changed by someone else while this command ran",
-                    hint="Nothing was written. Run the command again.",
-                )
-        check_text(relpath, text, self._people_names())
-        self._remember(relpath)
-        atomic_write(path, text)
+        path = self._path(relpath)
+        if expect is not UNREAD and relpath not in self._entries and _text_now(path) != expect:
+            raise Refused(
+                f"{relpath} was changed by someone else while this command ran",
+                hint="Nothing was written. Run the command again.",
+            )
+        self._check(relpath, text)
+        entry = self._remember(relpath)
+        data = _with_endings(text, entry["before"])
+        entry["after"] = digest(data)
+        write_journal(self.repo.root, self._entries)  # what is about to be written, before it is
+        atomic_write(path, data)
 
     def remove(self, relpath: str) -> None:
-        self._remember(relpath)
-        (self.repo.root / relpath).unlink(missing_ok=True)
+        entry = self._remember(relpath)
+        entry["after"] = digest(None)
+        write_journal(self.repo.root, self._entries)
+        self._path(relpath).unlink(missing_ok=True)
+
+    def take(self, relpath: str) -> None:
+        """Include a file as a person saved it (minutes typed in an editor) in this change."""
+        path = self._path(relpath)
+        text = _text_now(path)
+        if text is None:
+            raise Refused(f"{relpath} does not exist")
+        self._check(relpath, text)
+        self._remember(relpath, as_found=True)
 
     @property
     def paths(self) -> list[str]:
-        return list(self._originals)
+        return list(self._entries)
 
     def __exit__(
         self,
@@ -120,12 +176,8 @@ class Change:
         try:
             if exc_type is not None:
                 self.rollback()
-            elif self._originals:
+            elif self._entries or self.conclude_merge:
                 try:
-                    if os.environ.get("JATAC_FAULT") == "before-commit":  # test hook: be killed here
-                        import time
-
-                        time.sleep(3600)
                     self._record()
                 except BaseException:
                     self.rollback()
@@ -144,19 +196,35 @@ class Change:
         if self.cases:
             trailers["Jatac-Case"] = self.cases
         trailers.update(self.trailers)
-        self.audit.commit(self.paths, message(self.subject, self.body, trailers))
+        text = message(self.subject, self.body, trailers)
+        fd = self._lock.fd
+        keep = [fd] if fd is not None else []  # git holds the lock until it has finished
+        if self.conclude_merge:
+            self._check_staged()
+            self.audit.commit(None, text, keep_fds=keep)
+        else:
+            self.audit.commit(self.paths, text, keep_fds=keep)
+
+    def _check_staged(self) -> None:
+        """What a merge brings in meets the same personal-data check as a file jatac writes."""
+        from jatac.errors import InvalidRecord
+        from jatac.privacy import HOW_TO, check_repository
+
+        problems, _ = check_repository(self.repo, staged=True)
+        if problems:
+            raise InvalidRecord(problems, hint=HOW_TO)
 
     def rollback(self) -> None:
         """Put every file back as it was before this change, in the work tree and the index."""
-        existed = {}
-        for relpath, original in self._originals.items():
-            path = self.repo.root / relpath
-            existed[relpath] = original is not None
+        for relpath, entry in self._entries.items():
+            original = entry["before"]
+            path = self._path(relpath)
             if original is None:
                 path.unlink(missing_ok=True)
             else:
                 atomic_write(path, original)
-        if self._originals:
-            # the files are back; a stale index entry is git's to show
+        if self._entries:
+            # the files are back; now the index (a git killed by Ctrl-C leaves its lock behind)
             with contextlib.suppress(Exception):
-                self.audit.unstage(self.paths, existed)
+                clear_dead_git_lock(self.audit, self._started)
+                self.audit.unstage(self.paths)

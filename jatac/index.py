@@ -28,14 +28,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jatac import __version__
+from jatac import __version__, local_state
 from jatac.errors import InvalidRecord, Problem
+from jatac.fs import inside
 from jatac.lock import local_dir
 
 if TYPE_CHECKING:
     from jatac.store import Kind, Repository
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000  # a file changed this recently is read, whatever its signature says
 TRUST_STAT = os.name == "posix"
 
@@ -51,16 +52,19 @@ def _path(repo: Repository, kind: Kind, shard: str) -> Path:
 
 def stamp(repo: Repository) -> str:
     """What the index and the settings cache are valid for: this jatac and this jatac.yaml."""
-    config = (repo.root / "jatac.yaml").read_bytes()
+    config = inside(repo.root, "jatac.yaml", "settings file").read_bytes()
     return f"{FORMAT}:{__version__}:{_digest(config)}"
 
 
-def read_stamped(path: Path, stamp: str) -> dict[str, Any]:
-    """The entries of a file jatac keeps in .jatac/index, or {} if it is missing, damaged or
-    of another stamp."""
+def read_stamped(root: Path, path: Path, stamp: str) -> dict[str, Any]:
+    """The entries of a file jatac keeps in .jatac/index, or {} if it is missing, damaged, of
+    another stamp, or not made by jatac on this computer (see jatac/local_state.py)."""
+    payload = local_state.read(root, path)
+    if payload is None:
+        return {}
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(payload)
+    except ValueError:
         return {}
     if not isinstance(data, dict) or data.get("stamp") != stamp:
         return {}
@@ -68,11 +72,10 @@ def read_stamped(path: Path, stamp: str) -> dict[str, Any]:
     return entries if isinstance(entries, dict) else {}
 
 
-def write_stamped(path: Path, stamp: str, entries: dict[str, Any]) -> None:
-    from jatac.store import atomic_write
-
+def write_stamped(root: Path, path: Path, stamp: str, entries: dict[str, Any]) -> None:
+    payload = json.dumps({"stamp": stamp, "entries": entries}, separators=(",", ":")).encode()
     with contextlib.suppress(OSError):  # a read-only checkout still works, only slower
-        atomic_write(path, json.dumps({"stamp": stamp, "entries": entries}, separators=(",", ":")))
+        local_state.write(root, path, payload)
 
 
 def load_all(
@@ -103,7 +106,7 @@ def load_all(
     for shard, entries in shards.items():
         wanted = entries if only is None else [(r, i) for r, i in entries if i in only]
         if wanted:  # a year none of ``only`` is in: not even its index is read
-            read.append(_Shard(_path(repo, kind, shard), stamp_now))
+            read.append(_Shard(repo.root, _path(repo, kind, shard), stamp_now))
             out.shard(read[-1], entries, wanted, only is not None)
     out.parse_pending()
     for shard_read in read:
@@ -131,7 +134,7 @@ def remember(repo: Repository, kind: Kind, rel: str, record_id: str) -> None:
         return
     path = _path(repo, kind, rel.split("/")[1])
     stamp_now = stamp(repo)
-    head = read_stamped(path, stamp_now)
+    head = read_stamped(repo.root, path, stamp_now)
     if not head:  # no index yet: the next read builds it whole
         return
     try:
@@ -141,7 +144,7 @@ def remember(repo: Repository, kind: Kind, rel: str, record_id: str) -> None:
     ok, data = _parse(repo, kind, None, (rel, record_id, content))
     if ok:
         head[rel] = [_digest(content), _head_data(kind, data), None, None]
-        write_stamped(path, stamp_now, head)
+        write_stamped(repo.root, path, stamp_now, head)
 
 
 def _head_data(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
@@ -155,11 +158,12 @@ class _Shard:
     command, and a body of [key, checked data], read only by those that need whole records.
     For a kind without ``facts`` the head holds the whole data and there is no body."""
 
-    def __init__(self, head_path: Path, stamp: str) -> None:
+    def __init__(self, root: Path, head_path: Path, stamp: str) -> None:
+        self.root = root
         self.head_path = head_path
         self.body_path = head_path.with_suffix(".data.json")
         self.stamp = stamp
-        self.head = read_stamped(head_path, stamp)
+        self.head = read_stamped(root, head_path, stamp)
         self._body: dict[str, Any] | None = None
         self.new_head: dict[str, Any] = {}
         self.body_changes: dict[str, Any] = {}
@@ -167,7 +171,7 @@ class _Shard:
     @property
     def body(self) -> dict[str, Any]:
         if self._body is None:
-            self._body = read_stamped(self.body_path, self.stamp)
+            self._body = read_stamped(self.root, self.body_path, self.stamp)
         return self._body
 
     def data(self, rel: str, key: str) -> Any:
@@ -178,9 +182,10 @@ class _Shard:
     def save(self) -> None:
         if self.body_changes or (self._body is not None and self._body.keys() - self.new_head.keys()):
             body = {r: v for r, v in self.body.items() if r in self.new_head} | self.body_changes
-            write_stamped(self.body_path, self.stamp, body)  # first: a head never names data not written
+            # first: a head never names data not written
+            write_stamped(self.root, self.body_path, self.stamp, body)
         if self.new_head != self.head:
-            write_stamped(self.head_path, self.stamp, self.new_head)
+            write_stamped(self.root, self.head_path, self.stamp, self.new_head)
 
 
 class _Reading:

@@ -80,7 +80,7 @@ def load(repo: Repository) -> Settings:
 
     path = local_dir(repo.root) / "index" / "settings.json"
     stamp = index.stamp(repo)
-    saved = index.read_stamped(path, stamp) if index.enabled() else {}
+    saved = index.read_stamped(repo.root, path, stamp) if index.enabled() else {}
     with contextlib.suppress(KeyError, TypeError, ValueError):  # {}, or written by another jatac
         return Settings(
             name=saved["name"],
@@ -91,5 +91,5 @@ def load(repo: Repository) -> Settings:
         )
     settings = Settings.of(repo.config)
     if index.enabled():
-        index.write_stamped(path, stamp, asdict(settings))
+        index.write_stamped(repo.root, path, stamp, asdict(settings))
     return settings

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -127,3 +129,79 @@ def editor(tmp_path: Path, code: str, name: str = "editor.py") -> dict[str, str]
     script = tmp_path / name
     script.write_text(code, encoding="utf-8")
     return {"EDITOR": f"{sys.executable} {script}"}
+
+
+# -- real processes: killed, interrupted, paused inside git --------------------------------
+
+
+def jatac_process(root: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    """A real `python -m jatac` in its own process group (so a test can kill it with its git)."""
+    import os
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "jatac", "--repo", str(root), *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def git_hook(root: Path, name: str, body: str) -> None:
+    """Install a real git hook (a shell script) in the repository."""
+    hook = root / ".git" / "hooks" / name
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    hook.chmod(0o755)
+
+
+def paused_mid_change(
+    jatac: Jatac, *args: str, hook_exit: int = 1, seconds: int = 60
+) -> subprocess.Popen[str]:
+    """A real `jatac set` (or ``args``) stopped inside git's commit: its file written and staged,
+    git waiting in a pre-commit hook that sleeps, then exits ``hook_exit``."""
+    marker = jatac.root.parent / f"in-hook-{len(list(jatac.root.parent.glob('in-hook-*')))}"
+    git_hook(jatac.root, "pre-commit", f'touch "{marker}"\nsleep {seconds}\nexit {hook_exit}\n')
+    proc = jatac_process(jatac.root, *(args or ("set", "JAT-2026-0001", "priority=low")))
+    wait_for(marker.exists)
+    return proc
+
+
+def kill_group(proc: subprocess.Popen[str]) -> None:
+    """Kill a process started by jatac_process and everything it started (git, its hook)."""
+    import os
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=20)
+
+
+def read_state(root: Path, relpath: str) -> Any:
+    """A file of jatac's local state (.jatac/), opened with this user's key."""
+    import json
+
+    from jatac import local_state
+
+    payload = local_state.read(root, root / relpath)
+    assert payload is not None, f"{relpath} does not open with this user's key"
+    return json.loads(payload)
+
+
+def write_state(root: Path, relpath: str, data: Any) -> None:
+    """Write a file of jatac's local state as jatac on this computer would (sealed)."""
+    import json
+
+    from jatac import local_state
+
+    assert local_state.write(root, root / relpath, json.dumps(data).encode())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jatac import index
-from tests.conftest import Jatac
+from tests.conftest import Jatac, read_state, write_state
 
 
 @pytest.fixture(autouse=True, params=["files read", "signatures trusted"])
@@ -90,10 +90,10 @@ def test_without_the_index_the_answers_are_the_same(jatac: Jatac, tmp_path: Path
 def test_a_damaged_index_is_read_past_not_trusted(jatac: Jatac) -> None:
     case = jatac.new("Graffiti at the bridge")
     titles(jatac)
-    shard = jatac.root / ".jatac/index/issues-2026.json"
-    damaged = json.loads(shard.read_text())
+    shard = ".jatac/index/issues-2026.json"
+    damaged = read_state(jatac.root, shard)
     damaged["entries"] = {rel: [] for rel in damaged["entries"]}  # say, from an older jatac
-    shard.write_text(json.dumps(damaged))
+    write_state(jatac.root, shard, damaged)
     assert titles(jatac) == {case: "Graffiti at the bridge"}
 
 
@@ -105,11 +105,11 @@ def test_whole_records_come_from_the_index_body_only_if_it_matches_its_head(jata
     case = jatac.new("Graffiti at the bridge")
     titles(jatac)
     body = jatac.root / ".jatac/index/issues-2026.data.json"
-    stale = json.loads(body.read_text())
+    stale = read_state(jatac.root, ".jatac/index/issues-2026.data.json")
     entry = stale["entries"][f"issues/2026/{case}.yaml"]
     entry[0] = "0" * 32  # another version's digest
     entry[1]["title"] = "Graffiti at the church"
-    body.write_text(json.dumps(stale))
+    write_state(jatac.root, ".jatac/index/issues-2026.data.json", stale)
     records, problems = Repository(jatac.root).load_all(KINDS["case"])
     assert [r.title for r in records] == ["Graffiti at the bridge"] and not problems
     assert "Graffiti at the bridge" in body.read_text()  # and the body is mended
@@ -180,7 +180,7 @@ def test_a_new_case_goes_into_the_index_as_its_file_says(jatac: Jatac) -> None:
     jatac.new("Graffiti at the bridge")
     titles(jatac)  # the index exists
     case = jatac.new("Graffiti at the church")
-    head = json.loads((jatac.root / ".jatac/index/issues-2026.json").read_text())["entries"]
+    head = read_state(jatac.root, ".jatac/index/issues-2026.json")["entries"]
     entry = head[f"issues/2026/{case}.yaml"]
     assert entry[1]["title"] == "Graffiti at the church"
     assert entry[3] is None  # too new for its stat signature to vouch for it
