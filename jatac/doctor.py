@@ -86,7 +86,17 @@ def examine(repo: Repository) -> list[Finding]:
             found.append(
                 Finding(False, f"{rel} is not ignored by git", f"add the line `{rel}` to .gitignore")
             )
-    from jatac.lock import journal_path
+    from jatac.lock import journal_path, shared_local_state
+
+    shared = shared_local_state(repo.root)
+    if shared:
+        found.append(
+            Finding(
+                False,
+                f"{len(shared)} file(s) of .jatac/ are tracked by git (this computer's own state)",
+                'stop tracking them: git rm -r --cached .jatac && git commit -m "Stop sharing .jatac/"',
+            )
+        )
 
     if journal_path(repo.root).exists():
         found.append(

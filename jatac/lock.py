@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jatac import local_state
-from jatac.errors import Busy, JatacError
+from jatac.errors import Busy, JatacError, Problem
 from jatac.fs import atomic_write, inside
 
 LOCAL_DIR = ".jatac"
@@ -109,6 +109,33 @@ class RepoLock:
         if entry[1] == 0:
             del _HELD[key]
             os.close(entry[0])  # closing the last descriptor lets the lock go
+
+
+def shared_local_state(root: Path) -> list[Problem]:
+    """Files of ``.jatac/`` that git tracks: local state shared with everyone who pulls.
+
+    jatac never acts on them (nothing there opens with this user's key), but they have no
+    place in the shared repository.
+    """
+    from jatac.audit import Audit
+    from jatac.errors import GitError
+
+    try:
+        tracked = Audit(root).tracked(LOCAL_DIR)
+    except GitError:
+        return []  # not a git repository: nothing is shared
+    return [
+        Problem(
+            rel,
+            None,
+            None,
+            "",
+            f"is tracked by git, but {LOCAL_DIR}/ is this computer's own state and must never be "
+            f"shared (jatac ignores it); stop tracking it: git rm -r --cached {LOCAL_DIR} && "
+            f'git commit -m "Stop sharing {LOCAL_DIR}/"',
+        )
+        for rel in tracked
+    ]
 
 
 # -- the journal of a change in progress -------------------------------------------------
@@ -199,12 +226,10 @@ def recover(root: Path) -> list[str]:
         return []
     files = _read_journal(root)
     if files is None:
-        aside = path.with_name(f"journal.ignored-{int(time.time())}.json")
-        os.replace(path, aside)
         NOTICES.append(
             f"{LOCAL_DIR}/journal.json was not made by jatac on this computer (or is damaged), so "
-            f"nothing in it was acted on; it is kept as {aside.relative_to(root).as_posix()}. If a "
-            "jatac command was interrupted here, `git status` shows what it left."
+            "nothing in it was acted on. If it came by git, `jatac doctor` says how to stop sharing "
+            f"{LOCAL_DIR}/; if a jatac command was interrupted here, `git status` shows what it left."
         )
         return []
     audit = Audit(root)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
 from jatac.fastyaml import YamlProblem
 from jatac.fs import atomic_write as atomic_write  # re-exported: every writer's one way
+from jatac.fs import inside
 from jatac.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ class Repository:
         from jatac.fastyaml import fast_load
         from jatac.models.config import PartnershipConfig
 
-        text = read_text(self.root / CONFIG_FILE, CONFIG_FILE)
+        text = read_text(inside(self.root, CONFIG_FILE, "settings file"), CONFIG_FILE)
         data = fast_load(text)
         if data is not None:
             try:
@@ -227,25 +228,32 @@ class Repository:
         return kind.relpath(record_id)
 
     def path(self, kind: Kind, record_id: str) -> Path:
-        return self.root / kind.relpath(record_id)
+        return inside(self.root, kind.relpath(record_id), kind.name)
 
     def entries(self, kind: Kind) -> list[tuple[str, str]]:
         """(relative path, stem) of every record file of a kind, in order.
 
         Plain strings from os.scandir: with 10,000 files pathlib's objects cost more
-        than reading the files does.
+        than reading the files does. A symbolic link that leads out of the repository, in
+        place of a file or a folder, is refused (OutsideRepository) before anything is read.
         """
         found = []
         top = os.path.join(self.root, kind.folder)
         try:
+            inside(self.root, kind.folder, kind.name)
             years = [e for e in os.scandir(top) if e.is_dir()]
         except FileNotFoundError:
             return []
         for year in years:
+            if year.is_symlink():
+                inside(self.root, f"{kind.folder}/{year.name}", kind.name)
             for entry in os.scandir(year.path):
                 name = entry.name
                 if name.endswith(".yaml") and not name.startswith(".") and entry.is_file():
-                    found.append((f"{kind.folder}/{year.name}/{name}", name[:-5]))
+                    rel = f"{kind.folder}/{year.name}/{name}"
+                    if entry.is_symlink():
+                        inside(self.root, rel, kind.name)
+                    found.append((rel, name[:-5]))
         found.sort()
         return found
 
@@ -307,7 +315,7 @@ class Repository:
 
     def load(self, kind: Kind, record_id: str) -> Loaded:
         relpath = self.relpath(kind, record_id)
-        path = self.root / relpath
+        path = inside(self.root, relpath, kind.name)
         if not path.exists():
             raise NotFound(
                 f"there is no {kind.name} {record_id}",
@@ -316,7 +324,7 @@ class Repository:
         return self._load_file(kind, relpath, record_id)
 
     def _load_file(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Loaded:
-        text = read_text(self.root / relpath, relpath)
+        text = read_text(inside(self.root, relpath, kind.name), relpath)
         doc = self._parse(text, relpath)
         record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
         return Loaded(kind, relpath, text, doc, record)
@@ -324,7 +332,7 @@ class Repository:
     def read(self, kind: Kind, record_id: str) -> Any:
         """One record, for reading only (fast); ``load`` is for changing it."""
         relpath = self.relpath(kind, record_id)
-        if not (self.root / relpath).exists():
+        if not inside(self.root, relpath, kind.name).exists():
             raise NotFound(
                 f"there is no {kind.name} {record_id}",
                 hint=f"`jatac list --all` shows every {kind.name}.",
@@ -337,7 +345,7 @@ class Repository:
         from jatac import index
 
         relpath = self.relpath(kind, record_id)
-        if not index.enabled() or kind.with_case or not (self.root / relpath).exists():
+        if not index.enabled() or kind.with_case or not inside(self.root, relpath, kind.name).exists():
             return dict(self.read(kind, record_id).model_dump(mode="json"))
         found, problems, _ = index.load_all(
             self, kind, only={record_id}, raw=True, listed=[(relpath, record_id)]
@@ -355,7 +363,11 @@ class Repository:
         """
         from jatac.fastyaml import fast_load
 
-        text = read_text(self.root / relpath, relpath, content)
+        text = (
+            read_text(self.root / relpath, relpath, content)
+            if content is not None
+            else read_text(inside(self.root, relpath, kind.name), relpath)
+        )
         data = fast_load(text)
         if data is not None:
             if kind.with_case and case is None:
@@ -468,8 +480,11 @@ class Repository:
             self.validate_config()
         except InvalidRecord as e:
             return e.problems
+        from jatac.lock import shared_local_state
+
+        # jatac's local state arriving by git is a problem before any record is read
+        problems: list[Problem] = shared_local_state(self.root)
         # as checked data: a warm validate of 10,000 cases need not build 10,000 models
-        problems: list[Problem] = []
         cases: dict[str, Any] = {}
         packages: dict[str, Any] = {}
         listed = {name: self.entries(kind) for name, kind in KINDS.items()}
