@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jatac.audit import Audit, message
+from jatac.audit import Audit
 from jatac.bundled import bundled
+from jatac.change import Change
 from jatac.errors import JatacError, Refused
 from jatac.store import CONFIG_FILE, Repository
 
@@ -40,8 +41,12 @@ def make_demo(target: Path) -> Repository:
     # the demo's own identity, so it runs on a machine where git was never configured
     audit.run("config", "user.name", "jatac demo")
     audit.run("config", "user.email", "demo@example.invalid")
-    audit.run("add", "-A")
-    audit.commit(["."], message("Example partnership for the jatac demo", [], {"Jatac-Command": "demo"}))
+    repo = Repository(target)
+    with Change(repo, command="demo", subject="Example partnership for the jatac demo") as change:
+        # what `git add -A` would take: every file the repository's .gitignore leaves in
+        listed = audit.run("ls-files", "-z", "--others", "--exclude-standard")
+        for rel in sorted(p for p in listed.split("\0") if p and not p.startswith(".jatac/")):
+            change.take(rel)
     return Repository(target)
 
 

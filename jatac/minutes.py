@@ -163,21 +163,20 @@ class Outcome:
 
 def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
     """Minutes typed in an editor are committed (they are valid: they were just loaded) before
-    the decisions they record are carried out, so the trail shows what was decided first."""
-    from jatac.audit import Audit, message
+    the decisions they record are carried out, so the trail shows what was decided first.
+    Like every commit, through the one change path: locked, checked for personal data."""
+    from jatac.audit import Audit
 
     audit = Audit(repo.root)
     audit.require_repo()
     if audit.hand_edited([relpath]):
-        audit.identity()
-        audit.commit(
-            [relpath],
-            message(
-                f"{meeting_id}: minutes recorded",
-                [],
-                {"Jatac-Command": "minutes apply", "Jatac-Meeting": meeting_id},
-            ),
-        )
+        with Change(
+            repo,
+            command="minutes apply",
+            subject=f"{meeting_id}: minutes recorded",
+            trailers={"Jatac-Meeting": meeting_id},
+        ) as change:
+            change.take(relpath)
 
 
 def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:

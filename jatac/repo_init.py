@@ -7,9 +7,10 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from jatac.audit import Audit, message
+from jatac.audit import Audit
+from jatac.change import Change
 from jatac.errors import Refused
-from jatac.store import CONFIG_FILE, Repository, atomic_write
+from jatac.store import CONFIG_FILE, Repository
 
 GITIGNORE = """# Rendered agendas, minutes and reports: made again from the case files.
 build/
@@ -47,25 +48,17 @@ def init(path: Path, *, name: str, prefix: str) -> Repository:
     try:
         if not audit.is_repo():
             audit.run("init", "--quiet")
-        atomic_write(path / CONFIG_FILE, starter_config(name.strip(), prefix))
-        if not (path / ".gitignore").exists():
-            atomic_write(path / ".gitignore", GITIGNORE)
         repo = Repository(path)
-        repo.validate_config()  # the starter must validate
-        audit.commit(
-            [CONFIG_FILE, ".gitignore"],
-            message(
-                f"New case repository for {name.strip()}",
-                [f"Case ids: {prefix}-YYYY-NNNN"],
-                {"Jatac-Command": "init"},
-            ),
-        )
+        with Change(repo, command="init", subject=f"New case repository for {name.strip()}") as change:
+            change.body.append(f"Case ids: {prefix}-YYYY-NNNN")
+            change.write(CONFIG_FILE, starter_config(name.strip(), prefix), expect=None)
+            if not (path / ".gitignore").exists():
+                change.write(".gitignore", GITIGNORE, expect=None)
+            repo.validate_config()  # the starter must validate
     except BaseException:
         if created:
             import shutil
 
             shutil.rmtree(path, ignore_errors=True)
-        else:
-            (path / CONFIG_FILE).unlink(missing_ok=True)
         raise
     return repo

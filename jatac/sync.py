@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jatac.audit import Audit, message
+from jatac.audit import Audit
+from jatac.change import Change
 from jatac.errors import GitError, JatacError, Refused
+from jatac.fs import inside
 from jatac.lock import RepoLock
-from jatac.store import KINDS, Repository, atomic_write
+from jatac.store import KINDS, Repository
 from jatac.yamlfile import YamlProblem, fast_load, parse, plain
 
 
@@ -92,26 +94,24 @@ def _next_free(case_id: str, taken: set[str]) -> str:
 
 
 REFERENCING = ("issues", "sara", "meetings", "minutes", "fund")
+_KIND_OF = {"issues": "case", "sara": "sara", "meetings": "meeting", "minutes": "minutes", "fund": "fund"}
 
 
-def renumber(repo: Repository, audit: Audit, old: str, new: str) -> list[str]:
-    """Give case ``old`` the id ``new``: move its files, rewrite every reference. Returns changed paths."""
-    changed = []
+def renumber(repo: Repository, change: Change, old: str, new: str) -> None:
+    """Give case ``old`` the id ``new`` within ``change``: move its files, rewrite every reference."""
     word = re.compile(r"(?<![\w-])" + re.escape(old) + r"(?![\w-])")
     for kind in (KINDS["case"], KINDS["sara"]):
-        src = repo.root / kind.relpath(old)
+        src = inside(repo.root, kind.relpath(old), kind.name)
         if src.exists():
-            dst = repo.root / kind.relpath(new)
-            atomic_write(dst, word.sub(new, src.read_text(encoding="utf-8")))
-            src.unlink()
-            changed += [kind.relpath(old), kind.relpath(new)]
+            change.write(kind.relpath(new), word.sub(new, src.read_text(encoding="utf-8")), expect=None)
+            change.remove(kind.relpath(old))
     for folder in REFERENCING:
-        for path in sorted((repo.root / folder).glob("*/*.yaml")):
-            text = path.read_text(encoding="utf-8")
+        for rel, _ in repo.entries(KINDS[_KIND_OF[folder]]):
+            if rel in change.paths:
+                continue
+            text = inside(repo.root, rel).read_text(encoding="utf-8")
             if word.search(text):
-                atomic_write(path, word.sub(new, text))
-                changed.append(path.relative_to(repo.root).as_posix())
-    return sorted(set(changed))
+                change.write(rel, word.sub(new, text))
 
 
 def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Report) -> None:
@@ -174,25 +174,18 @@ def sync(repo: Repository) -> Report:
             for old in clashes:
                 new = _next_free(old, taken)
                 taken.add(new)
-                try:
-                    paths = renumber(repo, audit, old, new)
-                    audit.commit(
-                        paths,
-                        message(
-                            f"{old}: renumbered {new}, the number was taken on the shared repository",
-                            [
-                                f"Another coordinator raised {old} first; this case is now {new}.",
-                                "References in packages, meetings, minutes and the fund follow.",
-                            ],
-                            {"Jatac-Command": "sync", "Jatac-Case": [new, old]},
-                        ),
-                    )
-                except BaseException:
-                    # the tree was clean when sync began: back to the last commit, nothing half-renumbered
-                    # (only this folder: the git repository around it may hold other work)
-                    audit.run("checkout", "HEAD", "--", ".")
-                    audit.run("clean", "--quiet", "--force", "--", ".")
-                    raise
+                # one change: the tree was clean when sync began, and a failure puts it back
+                with Change(
+                    repo,
+                    command="sync",
+                    subject=f"{old}: renumbered {new}, the number was taken on the shared repository",
+                    cases=[new, old],
+                ) as change:
+                    change.body += [
+                        f"Another coordinator raised {old} first; this case is now {new}.",
+                        "References in packages, meetings, minutes and the fund follow.",
+                    ]
+                    renumber(repo, change, old, new)
                 report.renumbered.append((old, new))
             # a rebase would replay the commit that first wrote the clashing file; a merge
             # compares end states, in which the clash is already gone
@@ -286,8 +279,11 @@ def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -
     doc = to_yaml({k: merged[k] for k in order if k in merged})
     repo.validate_doc(kind, doc, path, case_id)
     set_field(doc, "id", case_id, order)
-    atomic_write(repo.root / path, dump(doc))
-    audit.run("add", "--", path)
+    # staged, not committed: the merge (or the rebase) that stopped on it commits it
+    with Change(
+        repo, command="resolve", subject=f"{case_id}: conflict settled", no_commit=True, settling=True
+    ) as change:
+        change.write(path, dump(doc))
     return decided
 
 
@@ -304,8 +300,11 @@ def continue_sync(repo: Repository) -> Report:
         from jatac.errors import InvalidRecord
 
         raise InvalidRecord(problems, hint="Fix these before the sync goes on.")
-    command = ["rebase", "--continue"] if _rebasing(audit) else ["commit", "--no-edit"]
-    _pull(audit, command)
+    if _rebasing(audit):  # (no upstream while a rebase has HEAD detached)
+        _pull(audit, ["rebase", "--continue"])
+    else:  # the end of a merge is a commit like any other: through the one change path
+        with Change(repo, command="sync", subject=f"Sync with {_upstream(audit)}", conclude_merge=True):
+            pass
     upstream = _upstream(audit)
     report = Report(pushed=int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip()))
     if report.pushed:

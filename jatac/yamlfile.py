@@ -87,11 +87,11 @@ def parse(text: str, path: str) -> CommentedMap:
         raise fail("file is empty")
     if not isinstance(data, CommentedMap):
         raise fail("a record file must be a mapping of field: value", 1, 1)
-    _check_plain(data, path)
+    _check_plain(data, path, text)
     return data
 
 
-def _check_plain(doc: Any, path: str) -> None:
+def _check_plain(doc: Any, path: str, text: str = "") -> None:
     """Refuse anchors/aliases (expansion bombs) and explicit tags (object construction)."""
     seen: set[int] = set()
     stack: list[tuple[Any, tuple[int, int]]] = [(doc, (doc.lc.line, doc.lc.col))]
@@ -109,6 +109,12 @@ def _check_plain(doc: Any, path: str) -> None:
                     )
                 )
             seen.add(id(node))
+            if isinstance(node, CommentedMap) and node.merge:
+                # ruamel keeps no position for the key itself: find its line in the text
+                lines = enumerate(text.splitlines(), start=1)
+                at = next((n for n, t in lines if t.lstrip().startswith("<<")), None)
+                message = "merge keys (<<) are not allowed in case files; write the fields out"
+                raise YamlProblem(Problem(path, at or line + 1, None if at else col + 1, "", message))
             tag = getattr(node, "tag", None)
             tag_value = getattr(tag, "value", None) if tag is not None else None
             if tag_value not in _PLAIN_TAGS:
@@ -232,7 +238,7 @@ def form(fields: Sequence[tuple[str, Any, str]]) -> CommentedMap:
 def plain(value: Any) -> Any:
     """ruamel's commented containers and scalar strings as plain Python."""
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {plain(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
     if isinstance(value, str):
