@@ -44,7 +44,8 @@ def _text_now(path: Path) -> str | None:
 
 
 def _with_endings(text: str, found: bytes | None) -> bytes:
-    """``text`` with the line endings of the file it replaces (CRLF if that file used them)."""
+    """``text`` with the line endings of ``found`` (the file it replaces, or for a new file
+    the repository's jatac.yaml): CRLF if that used them."""
     if found is not None and b"\r\n" in found:
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     return text.encode("utf-8")
@@ -83,6 +84,7 @@ class Change:
         self._lock = RepoLock(repo.root)
         self._names: list[str] | None = None
         self._started = 0.0
+        self._style: bytes | None = None
 
     def __enter__(self) -> Change:
         self.audit.require_repo()
@@ -125,6 +127,16 @@ class Change:
             write_journal(self.repo.root, self._entries)
         return self._entries[relpath]
 
+    def _checkout_style(self) -> bytes:
+        """The start of jatac.yaml: how this checkout ends its lines (a new file does the same)."""
+        if self._style is None:
+            try:
+                with open(inside(self.repo.root, "jatac.yaml", "settings file"), "rb") as f:
+                    self._style = f.read(4096)
+            except OSError:
+                self._style = b""
+        return self._style
+
     def _unmerged(self, relpath: str) -> bool:
         out = self.audit.run("diff", "--name-only", "--diff-filter=U", "--relative", "--", relpath)
         return bool(out.strip())
@@ -143,7 +155,7 @@ class Change:
             )
         self._check(relpath, text)
         entry = self._remember(relpath)
-        data = _with_endings(text, entry["before"])
+        data = _with_endings(text, entry["before"] if entry["before"] is not None else self._checkout_style())
         entry["after"] = digest(data)
         write_journal(self.repo.root, self._entries)  # what is about to be written, before it is
         atomic_write(path, data)

@@ -25,7 +25,8 @@ class Revision:
 
     @property
     def changed(self) -> bool:
-        return self.text != self.loaded.text
+        # a checkout with CRLF line endings (Windows) is unchanged by a write that keeps them
+        return self.text != self.loaded.text.replace("\r\n", "\n")
 
     def write(self, change: Change) -> None:
         if self.changed:
@@ -69,7 +70,7 @@ def revise(repo: Repository, loaded: Loaded, doc: Any, case: Any = None) -> Revi
     if loaded.record is None:
         phrase, body = "new file", [f"{loaded.relpath} created"]
     text = dump(doc)
-    if text != loaded.text and not body:
+    if text != loaded.text.replace("\r\n", "\n") and not body:
         phrase, body = "layout changed", ["layout or comments changed; no field changed"]
     return Revision(loaded, record, text, phrase, body)
 
