@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -82,7 +83,14 @@ def _commit(
     return commit_revision(repo, revision, command=command, subject=subject, meeting=meeting)
 
 
+def _pounds(amount: float) -> float:
+    if not math.isfinite(amount):
+        raise Refused(f"{amount} is not a number of pounds", hint="For example: --amount 1500")
+    return amount
+
+
 def request(repo: Repository, case_id: str | None, *, amount: float, purpose: str, by: str) -> FundRequest:
+    _pounds(amount)
     if case_id is not None:
         repo.read(KINDS["case"], case_id)  # it must exist
     year = fund_year(repo, today())
@@ -161,7 +169,7 @@ def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> Fun
         raise Refused(f"{request_id} is {req.status.value}; money is spent only against an approved request")
     if not note.strip():
         raise Refused("say what the money was spent on", hint='For example: --note "invoice 88"')
-    if amount <= 0:
+    if _pounds(amount) <= 0:
         raise Refused("the amount must be more than £0")
     if req.spent + amount > req.amount + 0.005:
         raise Refused(f"£{req.spent + amount:,.2f} would be more than the £{req.amount:,.2f} approved")

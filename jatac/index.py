@@ -147,6 +147,20 @@ def remember(repo: Repository, kind: Kind, rel: str, record_id: str) -> None:
         write_stamped(repo.root, path, stamp_now, head)
 
 
+def _well_formed(entry: Any) -> bool:
+    """A head entry as this jatac writes it: [key, facts or None, problem rows or None, signature]."""
+    if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
+        return False
+    _, facts, problems, signature = entry
+    if facts is None:
+        return isinstance(problems, list) and all(isinstance(p, list) and len(p) == 5 for p in problems)
+    return (
+        isinstance(facts, dict)
+        and problems is None
+        and (signature is None or (isinstance(signature, list) and len(signature) == 4))
+    )
+
+
 def _head_data(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
     """What a head keeps of a record's checked data: its facts, or all of it for a kind
     without facts (which has no body)."""
@@ -177,7 +191,9 @@ class _Shard:
     def data(self, rel: str, key: str) -> Any:
         """The checked data of a file from the body, or None if the body is not of this version."""
         entry = self.body.get(rel)
-        return entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == key else None
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key and isinstance(entry[1], dict):
+            return entry[1]
+        return None
 
     def save(self) -> None:
         if self.body_changes or (self._body is not None and self._body.keys() - self.new_head.keys()):
@@ -234,7 +250,7 @@ class _Reading:
             return
         file = self.root + rel
         entry = shard.head.get(rel)
-        if not (isinstance(entry, list) and len(entry) == 4):
+        if not _well_formed(entry):
             entry = None  # none yet, or not what this jatac writes: read the file
         try:
             digest, content, signature = _fingerprint(file, entry, self.settled)

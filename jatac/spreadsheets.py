@@ -107,17 +107,38 @@ def _text(value: Any) -> str:
 
 
 def _load_map(path: Path | None) -> dict[str, Any]:
+    """The import map, checked for its shape before any row is read."""
     if path is None:
         return {}
-    data = fast_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    hint = "See README, 'Spreadsheets', for the map's form."
+    try:
+        data = fast_load(path.read_bytes().decode("utf-8")) if path.is_file() else None
+    except UnicodeDecodeError:
+        data = None
     if data is None:
-        raise Refused(f"{path} is not a readable map", hint="See README, 'Spreadsheets', for the map's form.")
+        raise Refused(f"{path} is not a readable map (a YAML mapping of sections)", hint=hint)
     unknown = set(data) - {"columns", "values", "dates", "defaults"}
     if unknown:
         raise Refused(
-            f"{path}: unknown section(s) {', '.join(sorted(unknown))}",
+            f"{path}: unknown section(s) {', '.join(sorted(map(str, unknown)))}",
             hint="A map has columns, values, dates and defaults.",
         )
+
+    def text_map(value: Any) -> bool:
+        return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+
+    shapes = {
+        "columns": ("a mapping of spreadsheet column: case field", text_map),
+        "values": (
+            "a mapping of field: {old value: new value}",
+            lambda v: text_map(v) and all(isinstance(m, dict) for m in v.values()),
+        ),
+        "dates": ("a date format such as %d/%m/%Y", lambda v: isinstance(v, str)),
+        "defaults": ("a mapping of field: value", text_map),
+    }
+    for section, (shape, ok) in shapes.items():
+        if section in data and not ok(data[section]):
+            raise Refused(f"{path}: the map's {section} must be {shape}", hint=hint)
     return data
 
 

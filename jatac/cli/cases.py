@@ -160,7 +160,11 @@ def show(
     repo = open_repo()
     checked = repo.read_data(KINDS["case"], case_id)
     if fmt == "yaml":
-        typer.echo(repo.path(KINDS["case"], case_id).read_text(encoding="utf-8"), nl=False)
+        from jatac.store import read_text
+
+        typer.echo(
+            read_text(repo.path(KINDS["case"], case_id), repo.relpath(KINDS["case"], case_id)), nl=False
+        )
         return
     data = {key: value for key, value in checked.items() if value is not None}
     if fmt == "json":

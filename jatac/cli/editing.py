@@ -44,15 +44,18 @@ def edit_until_valid(
             if code != 0:
                 typer.secho("The editor failed; nothing was changed.", fg="yellow", err=True)
                 raise typer.Exit(1)
-            text = scratch.read_text(encoding="utf-8")
-            if text == original:
-                typer.echo("No change.")
-                return
             try:
+                from jatac.store import read_text
+
+                text = read_text(scratch, name)  # an editor may save in another encoding
+                if text == original:
+                    typer.echo("No change.")
+                    return
                 body = apply(text)
                 break
             except InvalidRecord as e:
                 report_error(e)
+                text = scratch.read_bytes().decode("utf-8", errors="replace")
                 if not sys.stdin.isatty() or not typer.confirm("Edit again?", default=True):
                     typer.secho("Nothing was changed; your edit was not saved.", fg="yellow", err=True)
                     raise typer.Exit(1) from None

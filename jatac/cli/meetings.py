@@ -173,7 +173,7 @@ def agenda(
 
 def calendar(
     out: Path = typer.Option(Path("meetings.ics"), "--out", "-o", help="The .ics file to write."),
-    months: int = typer.Option(12, "--months", help="How far ahead."),
+    months: int = typer.Option(12, "--months", min=1, max=60, help="How far ahead, in months (1 to 60)."),
 ) -> None:
     """Write the meeting schedule (meetings, agenda send-by dates, item deadlines) as an .ics file."""
     from jatac.calendar_ics import write_calendar

@@ -35,8 +35,13 @@ class Record(BaseModel):
 
     # defer_build: a model's validator is built when first used, so `list`, which reads the
     # index's checked data, never pays for the models it does not touch
+    # no NaN or infinity: a budget of .nan once let a fund be overspent (every comparison is false)
     model_config = ConfigDict(
-        extra="forbid", validate_assignment=False, str_strip_whitespace=True, defer_build=True
+        extra="forbid",
+        validate_assignment=False,
+        str_strip_whitespace=True,
+        defer_build=True,
+        allow_inf_nan=False,
     )
 
 
