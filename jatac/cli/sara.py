@@ -81,7 +81,9 @@ def sara_show(
     case = repo.read(CASE, case_id)
     package = read_package(repo, case_id)
     if fmt == "yaml":
-        typer.echo(repo.path(SARA, case_id).read_text(encoding="utf-8"), nl=False)
+        from jatac.inert import visible
+
+        typer.echo(visible(repo.path(SARA, case_id).read_text(encoding="utf-8"), lines=True), nl=False)
         return
     if fmt == "json":
         data = package.model_dump(mode="json", exclude_none=True)
