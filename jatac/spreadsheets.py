@@ -122,7 +122,10 @@ def _load_map(path: Path | None) -> dict[str, Any]:
 
 
 def _convert(field: str, raw: str, mapping: dict[str, Any], cfg: Any) -> Any:
-    raw = raw.strip()
+    from jatac.inert import from_spreadsheet_text
+
+    # a cell exported as '=... comes back as it was; a line break saved by Excel on Windows is one
+    raw = from_spreadsheet_text(raw.strip()).replace("\r\n", "\n").replace("\r", "\n")
     if raw == "":
         return None
     translated = (mapping.get("values") or {}).get(field, {})
@@ -146,8 +149,11 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
     """Check every row, then bring them all in with one commit. Returns the new case ids."""
     from pydantic import ValidationError
 
+    from jatac.people import names as people_names
     from jatac.privacy import scan
 
+    known = people_names(repo)
+    _check_file_names([path] + ([map_path] if map_path else []), known)
     mapping = _load_map(map_path)
     table = _read_table(path)
     if not table:
@@ -179,7 +185,7 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
                 data["id"] = f"{cfg.prefix}-{year}-{numbers[year]:04d}"
                 numbers[year] += 1
         where = f"row {n}"
-        for finding in scan({k: v for k, v in data.items() if isinstance(v, str)}):
+        for finding in scan({k: v for k, v in data.items() if isinstance(v, str)}, known):
             problems.append(
                 Problem(
                     f"{path.name} {where}",
@@ -228,6 +234,28 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
         for record in prepared:
             change.write(repo.relpath(CASE, record.id), dump(to_yaml(record.model_dump())), expect=None)
     return [r.id for r in prepared]
+
+
+def _check_file_names(paths: list[Path], known: list[str]) -> None:
+    """The names of the files imported go into the commit message: they are checked as
+    any text jatac commits is (no personal data, no control characters)."""
+    from jatac.inert import UNSAFE, name_of, visible
+    from jatac.privacy import scan
+
+    for path in paths:
+        found = UNSAFE.search(path.name)
+        if found:
+            raise Refused(
+                f"the file name {visible(path.name)!r} holds {name_of(found.group(0))}",
+                hint="Rename the file (its name goes into the commit message), then import again.",
+            )
+    problems = [f.problem(p.name) for p in paths for f in scan({"file name": p.name}, known)]
+    if problems:
+        raise InvalidRecord(
+            problems,
+            hint="Nothing was imported. The file's name goes into the commit message: rename the "
+            "file, then import again.",
+        )
 
 
 def _year(value: Any) -> int | None:
