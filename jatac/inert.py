@@ -71,8 +71,9 @@ def spreadsheet_text(value: Any) -> Any:
     written out; numbers, dates and empty cells are left as they are."""
     if not isinstance(value, str):
         return value
-    value = visible(value, lines=True)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    formula = value.startswith(FORMULA_STARTS)
+    value = visible(value, lines=True)  # a CR is written out as \x0d: it can start nothing
+    return "'" + value if formula or value.startswith(FORMULA_STARTS) else value
 
 
 def from_spreadsheet_text(text: str) -> str:

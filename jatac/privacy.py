@@ -46,6 +46,17 @@ from jatac.errors import JatacError, Problem
 FOLD, MAIL = "\x00", "\x00@.+-_"
 
 
+# Cyrillic and Greek letters drawn as Latin ones: "МК6 2JD" typed with a Cyrillic М and К
+# reads as a postcode to a person, so to the guard too
+_LOOKALIKES = dict(
+    zip(
+        "АВЕКМНОРСТХУІЈЅаеорсхуіјѕкΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοριυκνχ",
+        "ABEKMHOPCTXYIJSAEOPCXYIJSKABEZHIKMNOPTYXAOPIUKVX",
+        strict=True,
+    )
+)
+
+
 class _Table(dict[int, str | None]):
     """str.translate table that folds one character at a time, working out (and keeping)
     the folding of each new character the first time it meets it."""
@@ -71,6 +82,7 @@ class _Table(dict[int, str | None]):
             base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
             if len(base) == 1:
                 char = base  # é -> e, Ａ -> A, ＠ -> @, a no-break space -> a space
+            char = _LOOKALIKES.get(char, char)
         if char.isalnum():
             upper = char.upper()
             return upper if len(upper) == 1 else char

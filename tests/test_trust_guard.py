@@ -65,6 +65,7 @@ VARIANTS = {
     "date of birth as b.": ("The young man (b. 01/02/1990) was seen again.", "a date of birth"),
     "full-width digits": ("Ring the resident on ０７７００ ９００１２３.", "a UK phone number"),
     "a zero-width space": ("Ring the resident on 07700\u200b900123.", "a UK phone number"),
+    "Cyrillic letters": ("Groups gather outside a house at МК6 2JD nightly.", "a full postcode"),
 }
 
 

@@ -260,3 +260,35 @@ def test_an_unknown_audience_is_refused(marked: tuple[Jatac, str, str], tmp_path
     jatac, _, _ = marked
     said = refused(jatac, "export", str(tmp_path / "x.csv"), "--audience", "everyone")
     assert "'everyone' is not an audience" in said and not (tmp_path / "x.csv").exists()
+
+
+def test_a_partners_push_is_shown_not_obeyed_by_sync(tmp_path: Path) -> None:
+    import subprocess
+
+    from jatac.repo_init import init
+
+    def git(cwd: Path, *args: str) -> None:
+        subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+    mine = Jatac(init(tmp_path / "mine", name="Test CSP", prefix="JAT").root)
+    git(tmp_path, "init", "--quiet", "--bare", str(tmp_path / "shared.git"))
+    git(mine.root, "remote", "add", "origin", str(tmp_path / "shared.git"))
+    git(mine.root, "push", "--quiet", "-u", "origin", "main")
+    git(tmp_path, "clone", "--quiet", str(tmp_path / "shared.git"), str(tmp_path / "theirs"))
+    theirs = tmp_path / "theirs"
+    hostile = (
+        'id: JAT-2026-0001\ntitle: "Fly-tipping \\e]0;owned\\a\\e[2J"\ncategory: asb\nlocation: town-centre\n'
+    )
+    (theirs / "issues/2026").mkdir(parents=True)
+    (theirs / "issues/2026/JAT-2026-0001.yaml").write_text(
+        hostile + "raised_by: police\nraised_on: 2026-11-16\n"
+    )
+    git(theirs, "add", ".")
+    git(theirs, "commit", "-qm", "a hostile push \x1b[2J")
+    git(theirs, "push", "--quiet")
+    from jatac.cli import app
+
+    result = mine.runner.invoke(app, ["--repo", str(mine.root), "sync"])
+    assert "new case JAT-2026-0001: Fly-tipping \\x1b]0;owned\\x07\\x1b[2J" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\x1b" not in mine("history", "JAT-2026-0001").output
