@@ -49,12 +49,16 @@ def visible(text: Any, lines: bool = False) -> str:
     """``text`` with every control character written out (ESC as ``\\x1b``), so a terminal
     shows it rather than obeys it. ``lines``: keep line breaks and tabs (multi-line text)."""
     text = str(text)
+    if text.isprintable():  # every character unsafe here is one Python calls unprintable
+        return text
     return (UNSAFE_IN_TEXT if lines else UNSAFE).sub(_escape, text)
 
 
 def json_visible(text: str) -> str:
     """JSON text with the characters JSON leaves raw (DEL, C1, separators, bidi controls)
     escaped as ``\\uXXXX``: the same data, nothing for a terminal to obey."""
+    if text.isascii() and "\x7f" not in text:  # a listing of 10,000 cases: 2 ms, not 70
+        return text
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
