@@ -103,12 +103,10 @@ def fold(text: str, keep: str = FOLD) -> str:
     return text.translate(_TABLES[keep])
 
 
-def _origins(text: str, keep: str) -> list[int] | None:
+def _origins(text: str, keep: str) -> list[int]:
     """For each character of the folded text, the index of the character it came from
-    (None when they are one to one)."""
+    (asked for only when a character was dropped, and something was found)."""
     table = _TABLES[keep]
-    if text.isascii() or all(table[ord(c)] is not None for c in text):
-        return None
     return [i for i, c in enumerate(text) if table[ord(c)] is not None]
 
 
@@ -277,17 +275,20 @@ def _detectors(names: tuple[str, ...]) -> list[Detector]:
 def find(text: str, using: list[Detector] = DETECTORS) -> list[Hit]:
     """Everything in ``text`` that looks personal (``using``: ``detectors(names)``)."""
     hits = []
-    views: dict[str, tuple[str, list[int] | None]] = {}
+    views: dict[str, str] = {}
+    origins: dict[str, list[int]] = {}
     for detector in using:
         if detector.view not in views:
-            views[detector.view] = (fold(text, detector.view), _origins(text, detector.view))
-        folded, origins = views[detector.view]
+            views[detector.view] = fold(text, detector.view)
+        folded = views[detector.view]
         if not detector.worth_running(folded):
             continue
         for match in detector.pattern.finditer(folded):
             start, end = match.span()
-            if origins is not None:
-                start, end = origins[start], origins[end - 1] + 1
+            if len(folded) != len(text):  # an invisible character was dropped: map back
+                if detector.view not in origins:
+                    origins[detector.view] = _origins(text, detector.view)
+                start, end = origins[detector.view][start], origins[detector.view][end - 1] + 1
             if detector.accept(text[start:end]):
                 hits.append(Hit(detector.kind, start, end))
     return hits
