@@ -56,16 +56,20 @@ def examine(repo: Repository) -> list[Finding]:
     )
     from jatac.privacy import check_repository
 
-    personal, files = check_repository(repo)
+    checked = check_repository(repo)
     found.append(
         Finding(
-            not personal,
-            f"no personal data found in {files} record files"
-            if not personal
-            else f"{len(personal)} possible personal data finding(s)",
+            not checked.problems,
+            f"no personal data found in {checked.files} record files"
+            if not checked.problems
+            else f"{len(checked.problems)} possible personal data finding(s)",
             "run `jatac check`",
         )
     )
+    if checked.names_unchecked:
+        found.append(
+            Finding(False, "names in the people store not checked for", checked.names_unchecked, warning=True)
+        )
     from jatac.hooks import installed
 
     found.append(

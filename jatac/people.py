@@ -137,15 +137,29 @@ def erase(repo: Repository, ref: str) -> None:
         lock.release()
 
 
-def names(repo: Repository) -> list[str]:
-    """Names to look for in case text; empty when there is no store or no key here."""
+def known_names(repo: Repository) -> tuple[list[str], str | None]:
+    """The names to look for in case text, and why they could not be read (None when they
+    were, or when there is no people store here to read)."""
     if not store_file(repo).exists():
-        return []
+        return [], None
     try:
         people = load(repo)["people"]
-    except NoKey:
-        return []
-    return [p["name"] for p in people.values()]
+    except NoKey as e:
+        return [], f"{e} ({e.hint})" if e.hint else str(e)
+    return [p["name"] for p in people.values()], None
+
+
+def names(repo: Repository) -> list[str]:
+    """Names to look for in case text. When the store is here but cannot be opened, the
+    names are not looked for, and the person is told so at the end of the command."""
+    found, why = known_names(repo)
+    if why is not None:
+        from jatac.lock import NOTICES
+
+        notice = f"names in the people store were not checked for: {why}"
+        if notice not in NOTICES:
+            NOTICES.append(notice)
+    return found
 
 
 def resolve(repo: Repository) -> dict[str, str]:

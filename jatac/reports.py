@@ -42,11 +42,11 @@ def last_quarters(end: date, count: int) -> list[str]:
 
 def parse_period(text: str, repo: Repository | None = None) -> tuple[str, date, date]:
     """'2026-Q3', '2026' or a financial year '2026-27' -> (label, first day, last day)."""
-    if re.fullmatch(r"\d{4}-Q[1-4]", text):
+    if re.fullmatch(r"[0-9]{4}-Q[1-4]", text):
         return (text, *quarter_range(text))
-    if re.fullmatch(r"\d{4}", text):
+    if re.fullmatch(r"[0-9]{4}", text):
         return text, date(int(text), 1, 1), date(int(text), 12, 31)
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
     if match and (int(match[1]) + 1) % 100 == int(match[2]):
         month, day = (4, 1)
         if repo is not None:

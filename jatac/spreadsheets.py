@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from jatac.change import Change
 from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.store import KINDS, Repository
+from jatac.vocab import Marking
 from jatac.yamlfile import dump, fast_load, to_yaml
 
 CASE = KINDS["case"]
@@ -36,42 +39,116 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def rows(repo: Repository) -> list[dict[str, Any]]:
+AUDIENCES = ("core", "wide")
+MARKING_COLUMN = "document_marking"  # first column of a CSV export (see export)
+WITHHELD = "a withheld case"
+
+
+@dataclass
+class Exported:
+    count: int  # cases written
+    withheld: int  # OFFICIAL-SENSITIVE cases left out of a wide export
+    marking: str  # the document's marking: the highest of what it holds
+
+
+def rows(repo: Repository, audience: str = "core") -> tuple[list[dict[str, Any]], int]:
+    """Each case as a row of cells, and how many were withheld from the ``audience``.
+
+    For the wide group, OFFICIAL-SENSITIVE cases and the people linked to cases are left
+    out, and a withheld case's id in another case's text reads "a withheld case".
+    """
+    if audience not in AUDIENCES:
+        raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
     records, problems = repo.load_all(CASE)
     if problems:
         raise InvalidRecord(
             problems, hint="Export refuses a repository with invalid files: run `jatac validate`."
         )
-    return [{k: _cell(v) for k, v in r.model_dump(mode="json").items()} for r in records]
+    data = [r.model_dump(mode="json") for r in records]
+    if audience == "core":
+        return [{k: _cell(v) for k, v in d.items()} for d in data], 0
+    withheld = {d["id"] for d in data if d["marking"] != Marking.OFFICIAL.value}
+    mention = (
+        re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(withheld))) + r")(?![\w-])")
+        if withheld
+        else None
+    )
+    shown = []
+    for d in data:
+        if d["id"] in withheld:
+            continue
+        row = {k: _cell(v) for k, v in d.items() if k != "people"}
+        if mention is not None:
+            row = {
+                k: mention.sub(WITHHELD, v) if isinstance(v, str) and k != "id" else v for k, v in row.items()
+            }
+        shown.append(row)
+    return shown, len(withheld)
 
 
-def export(repo: Repository, out: Path) -> int:
-    """Write every case to ``out`` (.csv or .xlsx); returns how many."""
-    from jatac.store import atomic_write
+def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
+    """Write the cases the ``audience`` may see to ``out`` (.csv or .xlsx), marked.
 
-    data = rows(repo)
-    names = columns()
-    if out.suffix.lower() == ".csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=names)
-        writer.writeheader()
-        writer.writerows(data)
-        atomic_write(out, buffer.getvalue().encode("utf-8-sig"))  # Excel reads UTF-8 with the BOM
-    elif out.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
+    Every text cell is inert: no spreadsheet runs a cell that begins like a formula. The
+    document's marking (the highest of the cases it holds) heads the xlsx sheet and every
+    printed page. A CSV has no place above its column names that a program reading it
+    would skip, so its first column, ``document_marking``, holds the marking on every
+    row: the first thing a person sees on opening it, and still there on any row copied,
+    sorted or filtered out of it.
+    """
+    from jatac.fs import atomic_write
+    from jatac.inert import csv_bytes
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Cases"
-        sheet.append(names)
-        for row in data:
-            sheet.append([row.get(n, "") for n in names])
-        buffer_b = io.BytesIO()
-        book.save(buffer_b)
-        atomic_write(out, buffer_b.getvalue())
-    else:
+    suffix = out.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
         raise Refused(f"{out.name}: export writes .csv or .xlsx")
-    return len(data)
+    data, withheld = rows(repo, audience)
+    names = [n for n in columns() if audience == "core" or n != "people"]
+    marking = Marking.highest([repo.config.marking, *(Marking(r["marking"]) for r in data)])
+    if suffix == ".csv":
+        cells = ([marking.value, *(r.get(n, "") for n in names)] for r in data)
+        atomic_write(out, csv_bytes([MARKING_COLUMN, *names], cells))
+    else:
+        atomic_write(out, _xlsx(names, data, marking))
+    return Exported(len(data), withheld, marking.value)
+
+
+def _xlsx(names: list[str], data: list[dict[str, Any]], marking: Marking) -> bytes:
+    """The workbook: the marking in its first row and on every printed page, the column
+    names in the second, then one case a row, every text a string cell (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from jatac.inert import FORMULA_STARTS, visible
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Cases"
+    sensitive = marking is not Marking.OFFICIAL
+    banner = sheet.cell(row=1, column=1, value=marking.value)
+    banner.font = Font(bold=True, color="C00000" if sensitive else None)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names))
+    for c, name in enumerate(names, start=1):
+        sheet.cell(row=2, column=c, value=name).font = Font(bold=True)
+    for r, row in enumerate(data, start=3):
+        for c, name in enumerate(names, start=1):
+            cell = sheet.cell(row=r, column=c)
+            value = row.get(name, "")
+            if isinstance(value, str):
+                cell.value = visible(value, lines=True)
+                cell.data_type = "s"  # openpyxl would take "=..." as a formula
+                if value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+            else:
+                cell.value = value
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "1:2"
+    for part in (sheet.oddHeader, sheet.oddFooter):
+        part.center.text = marking.value
+        part.center.color = "C00000" if sensitive else None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _read_table(path: Path) -> list[dict[str, str]]:
@@ -88,6 +165,8 @@ def _read_table(path: Path) -> list[dict[str, str]]:
                 hint="Save it again from Excel as .xlsx, or as .csv.",
             ) from None
         values = [[("" if c is None else c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        if values and str(values[0][0]) in set(Marking) and not any(values[0][1:]):
+            values = values[1:]  # the marking above the column names, as export writes it
         if not values:
             return []
         header = [str(h).strip() for h in values[0]]
@@ -143,7 +222,10 @@ def _load_map(path: Path | None) -> dict[str, Any]:
 
 
 def _convert(field: str, raw: str, mapping: dict[str, Any], cfg: Any) -> Any:
-    raw = raw.strip()
+    from jatac.inert import from_spreadsheet_text
+
+    # a cell exported as '=... comes back as it was; a line break saved by Excel on Windows is one
+    raw = from_spreadsheet_text(raw.strip()).replace("\r\n", "\n").replace("\r", "\n")
     if raw == "":
         return None
     translated = (mapping.get("values") or {}).get(field, {})
@@ -167,8 +249,11 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
     """Check every row, then bring them all in with one commit. Returns the new case ids."""
     from pydantic import ValidationError
 
+    from jatac.people import names as people_names
     from jatac.privacy import scan
 
+    known = people_names(repo)
+    _check_file_names([path] + ([map_path] if map_path else []), known)
     mapping = _load_map(map_path)
     table = _read_table(path)
     if not table:
@@ -200,7 +285,7 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
                 data["id"] = f"{cfg.prefix}-{year}-{numbers[year]:04d}"
                 numbers[year] += 1
         where = f"row {n}"
-        for finding in scan({k: v for k, v in data.items() if isinstance(v, str)}):
+        for finding in scan({k: v for k, v in data.items() if isinstance(v, str)}, known):
             problems.append(
                 Problem(
                     f"{path.name} {where}",
@@ -249,6 +334,28 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
         for record in prepared:
             change.write(repo.relpath(CASE, record.id), dump(to_yaml(record.model_dump())), expect=None)
     return [r.id for r in prepared]
+
+
+def _check_file_names(paths: list[Path], known: list[str]) -> None:
+    """The names of the files imported go into the commit message: they are checked as
+    any text jatac commits is (no personal data, no control characters)."""
+    from jatac.inert import UNSAFE, name_of, visible
+    from jatac.privacy import scan
+
+    for path in paths:
+        found = UNSAFE.search(path.name)
+        if found:
+            raise Refused(
+                f"the file name {visible(path.name)!r} holds {name_of(found.group(0))}",
+                hint="Rename the file (its name goes into the commit message), then import again.",
+            )
+    problems = [f.problem(p.name) for p in paths for f in scan({"file name": p.name}, known)]
+    if problems:
+        raise InvalidRecord(
+            problems,
+            hint="Nothing was imported. The file's name goes into the commit message: rename the "
+            "file, then import again.",
+        )
 
 
 def _year(value: Any) -> int | None:

@@ -83,7 +83,7 @@ def _added(audit: Audit, base: str, tip: str, folder: str) -> dict[str, str]:
 
 def _ids_at(audit: Audit, rev: str, folder: str) -> set[str]:
     out = audit.run("ls-tree", "-r", "--name-only", "--full-tree", rev)
-    prefix_re = re.compile(r"(?:^|/)" + re.escape(folder) + r"/\d{4}/([^/]+)\.yaml$")
+    prefix_re = re.compile(r"(?:^|/)" + re.escape(folder) + r"/[0-9]{4}/([^/]+)\.yaml$")
     return {m.group(1) for line in out.splitlines() if (m := prefix_re.search(line))}
 
 

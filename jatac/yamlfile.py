@@ -150,7 +150,10 @@ def position(doc: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[
     for i, part in enumerate(loc):
         if isinstance(node, CommentedMap) and part in node:
             whole = isinstance(node[part], CommentedMap | CommentedSeq) or (at_key and i == len(loc) - 1)
-            raw = node.lc.key(part) if whole else node.lc.value(part)
+            try:
+                raw = node.lc.key(part) if whole else node.lc.value(part)
+            except KeyError:  # a key a command has just set has no place in the file yet
+                break
             line, col = raw[0], raw[1]
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):

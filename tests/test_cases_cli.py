@@ -115,7 +115,7 @@ def test_list_json_has_the_documented_fields(jatac: Jatac) -> None:
 def test_list_csv(jatac: Jatac) -> None:
     jatac.new()
     lines = jatac("list", "--format", "csv").stdout.splitlines()
-    assert lines[0].startswith("id,title,status")
+    assert lines[0].startswith("\ufeffid,title,status")  # the BOM: Excel reads it as UTF-8
     assert lines[1].startswith("JAT-2026-0001,ASB at Melrose Avenue shops,proposed")
 
 

@@ -65,7 +65,8 @@ def test_check_and_the_pre_commit_hook_catch_hand_edits(jatac: Jatac) -> None:
     path = jatac.root / f"issues/2026/{case}.yaml"
     path.write_text(path.read_text() + "place: outside 14 Acacia Avenue, MK6 2JD\n")
     result = jatac("check", ok=False)
-    assert f"issues/2026/{case}.yaml  place: looks like a full postcode: 'MK6 2JD'" in result.stderr
+    assert f"issues/2026/{case}.yaml:" in result.stderr
+    assert "  place: looks like a full postcode: 'MK6 2JD'" in result.stderr
     jatac("install-hooks")
     hook = subprocess.run(
         ["git", "commit", "-qam", "hand edit"], cwd=jatac.root, capture_output=True, text=True

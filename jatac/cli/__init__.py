@@ -66,15 +66,17 @@ def _say_notices() -> None:
 
 
 def report_error(e: JatacError) -> None:
+    from jatac.inert import visible  # a message may quote a file: shown, never obeyed
+
     if isinstance(e, InvalidRecord):
         count = len(e.problems)
         typer.secho(f"error: {count} problem{'s' if count != 1 else ''} found", fg="red", err=True)
         for problem in e.problems:
-            typer.echo(f"  {problem}", err=True)
+            typer.echo(f"  {visible(problem)}", err=True)
     else:
-        typer.secho(f"error: {e}", fg="red", err=True)
+        typer.secho(visible(f"error: {e}", lines=True), fg="red", err=True)
     if e.hint:
-        typer.echo(f"  {e.hint}", err=True)
+        typer.echo(visible(f"  {e.hint}", lines=True), err=True)
 
 
 # Which module holds each top-level command, in the order `jatac --help` lists them (the

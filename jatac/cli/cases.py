@@ -160,11 +160,11 @@ def show(
     repo = open_repo()
     checked = repo.read_data(KINDS["case"], case_id)
     if fmt == "yaml":
+        from jatac.inert import visible
         from jatac.store import read_text
 
-        typer.echo(
-            read_text(repo.path(KINDS["case"], case_id), repo.relpath(KINDS["case"], case_id)), nl=False
-        )
+        text = read_text(repo.path(KINDS["case"], case_id), repo.relpath(KINDS["case"], case_id))
+        typer.echo(visible(text, lines=True), nl=False)
         return
     data = {key: value for key, value in checked.items() if value is not None}
     if fmt == "json":
@@ -174,11 +174,14 @@ def show(
 
 
 def _print_case(repo: Any, data: dict[str, Any]) -> None:
-    """One case as labelled lines (plain echo: `show` is the command people run most)."""
+    """One case as labelled lines (plain echo: `show` is the command people run most); what
+    the file holds is shown, never obeyed (a control character prints escaped)."""
+    from jatac.inert import visible
+
     sensitive = data.get("marking", "OFFICIAL") != "OFFICIAL"
     if sensitive:
-        typer.secho(data["marking"], fg="red", bold=True)
-    typer.echo(typer.style(data["id"], bold=True) + f"  {data['title']}")
+        typer.secho(visible(data["marking"]), fg="red", bold=True)
+    typer.echo(typer.style(visible(data["id"]), bold=True) + f"  {visible(data['title'])}")
     for key, value in data.items():
         if key in {"id", "title", "description"} or value in ([], ""):
             continue
@@ -190,12 +193,12 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
             value = "; ".join(f"{p['text']} ({p['reason']})" for p in value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
-        typer.echo(typer.style(f"{key.replace('_', ' '):<16}", dim=True) + f"{value}")
+        typer.echo(typer.style(f"{key.replace('_', ' '):<16}", dim=True) + visible(value))
     if data.get("description"):
         typer.echo("")
-        typer.echo(data["description"])
+        typer.echo(visible(data["description"], lines=True))
     if sensitive:
-        typer.secho(f"\n{data['marking']}", fg="red", bold=True)
+        typer.secho(f"\n{visible(data['marking'])}", fg="red", bold=True)
 
 
 def edit(
@@ -264,18 +267,23 @@ def history(
     if not revisions:
         typer.echo(f"{case_id} has no committed history yet.")
         return
+    from jatac.inert import visible
+
     for r in revisions:
         when = datetime.fromisoformat(r.when).strftime("%Y-%m-%d %H:%M")
-        typer.secho(f"{when}  {r.author}  {r.subject}", bold=True)
+        # commits arrive from every partner's push: their words are shown, never obeyed
+        typer.secho(visible(f"{when}  {r.author}  {r.subject}"), bold=True)
         for name, before, after in r.changes:
             if before is None:
-                typer.echo(f"    {name}: {_short(after)}")
+                typer.echo(f"    {visible(name)}: {_short(after)}")
             elif after is None:
-                typer.echo(f"    {name}: {_short(before)} (removed)")
+                typer.echo(f"    {visible(name)}: {_short(before)} (removed)")
             else:
-                typer.echo(f"    {name}: {_short(before)} -> {_short(after)}")
+                typer.echo(f"    {visible(name)}: {_short(before)} -> {_short(after)}")
 
 
 def _short(value: Any) -> str:
-    text = str(value).strip().replace("\n", " ")
+    from jatac.inert import visible
+
+    text = visible(str(value).strip().replace("\n", " "))
     return text if len(text) <= 70 else text[:67] + "..."

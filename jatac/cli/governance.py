@@ -27,17 +27,21 @@ def check(
     """Look for personal data in every record: emails, phones, NI numbers, postcodes, names ..."""
     from jatac.privacy import HOW_TO, check_repository
 
-    repo = open_repo()
-    problems, files = check_repository(repo, staged=staged)
-    if problems:
-        for p in problems:
+    checked = check_repository(open_repo(), staged=staged)
+    if checked.names_unchecked:
+        warn(f"names in the people store were not checked for: {checked.names_unchecked}")
+    if checked.problems:
+        for p in checked.problems:
             typer.echo(str(p), err=True)
         typer.secho(
-            f"{len(problems)} possible personal data finding(s) in {files} file(s).", fg="red", err=True
+            f"{len(checked.problems)} possible personal data finding(s) in {checked.files} file(s).",
+            fg="red",
+            err=True,
         )
         typer.echo(HOW_TO, err=True)
         raise typer.Exit(1)
-    success(f"No personal data found in {files} record file(s).")
+    names = " (names in the people store not checked)" if checked.names_unchecked else ""
+    success(f"No personal data found in {checked.files} record file(s){names}.")
 
 
 def install_hooks() -> None:

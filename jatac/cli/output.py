@@ -1,8 +1,11 @@
-"""Printing: aligned tables for people, JSON and CSV for scripts."""
+"""Printing: aligned tables for people, JSON and CSV for scripts.
+
+What a case file holds is shown, never obeyed: control characters in it are
+printed escaped (ESC as \\x1b), through ``jatac.inert``.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -42,12 +45,14 @@ def _json_default(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """Indented JSON; a list of flat rows prints one row per line (thousands of cases print
     in a blink through the C encoder, and a diff of two listings stays readable)."""
+    from jatac.inert import json_visible
+
     if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
         encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode  # one, not 10,000
         rows = (encode(row) for row in data)
-        typer.echo("[\n  " + ",\n  ".join(rows) + "\n]")
+        typer.echo(json_visible("[\n  " + ",\n  ".join(rows) + "\n]"))
         return
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default))
+    typer.echo(json_visible(json.dumps(data, indent=2, ensure_ascii=False, default=_json_default)))
 
 
 def print_rows(
@@ -58,29 +63,30 @@ def print_rows(
         print_json(rows)
         return
     if fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=[k for k, _ in columns], extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(row.get(k)) for k, _ in columns})
+        from jatac.inert import csv_bytes
+
+        cells = ([_csv_cell(row.get(k)) for k, _ in columns] for row in rows)
+        typer.echo(csv_bytes([k for k, _ in columns], cells), nl=False)  # bytes: the BOM and UTF-8 as written
         return
     import os
     import shutil
 
     from jatac.cli.table import render
+    from jatac.inert import visible
 
     tty = sys.stdout.isatty()
     # piped into a file or an email: wide enough for a case table, not the 80 of a tty-less guess
     width = shutil.get_terminal_size().columns if tty or "COLUMNS" in os.environ else 150
     lines = render(
         [heading for _, heading in columns],
-        [[_cell(row.get(key)) for key, _ in columns] for row in rows],
+        [[visible(_cell(row.get(key))) for key, _ in columns] for row in rows],
         [key in WRAPPING for key, _ in columns],
         width,
         # a box-drawing rule where the output can carry it (a Windows pipe may be cp1252)
         rule="─" if (sys.stdout.encoding or "").lower().replace("-", "") == "utf8" else "-",
     )
     lines[0] = typer.style(lines[0], bold=True)  # echo drops the styling when not on a terminal
-    typer.echo("\n".join([title, *lines] if title else lines))
+    typer.echo("\n".join([visible(title), *lines] if title else lines))
 
 
 def _cell(value: Any) -> str:
@@ -91,9 +97,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay numbers in a spreadsheet; lists are joined as the table shows them."""
+    return _cell(value) if value is None or isinstance(value, list | tuple) else value
+
+
 def success(message: str) -> None:
-    typer.secho(message, fg="green")
+    from jatac.inert import visible
+
+    typer.secho(visible(message), fg="green")
 
 
 def warn(message: str) -> None:
-    typer.secho(f"warning: {message}", fg="yellow", err=True)
+    from jatac.inert import visible
+
+    typer.secho(f"warning: {visible(message)}", fg="yellow", err=True)

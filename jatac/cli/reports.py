@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from jatac.cli.output import check_format, print_json, print_rows, success
+from jatac.cli.output import check_format, print_json, print_rows, success, warn
 from jatac.cli.state import open_repo
 
 report_app = typer.Typer(
@@ -269,12 +269,23 @@ def register_spreadsheets(app: typer.Typer) -> None:
     app.command("import")(import_)
 
 
-def export(out: Path = typer.Argument(..., help="cases.csv or cases.xlsx")) -> None:
-    """Write every case to a spreadsheet a partner can open (.csv or .xlsx)."""
+def export(
+    out: Path = typer.Argument(..., help="cases.csv or cases.xlsx"),
+    audience: str = typer.Option(
+        "core",
+        "--audience",
+        help="core or wide; wide leaves out OFFICIAL-SENSITIVE cases and the people linked to cases.",
+    ),
+) -> None:
+    """Write the cases to a spreadsheet a partner can open (.csv or .xlsx), with its marking."""
     from jatac.spreadsheets import export as write
 
-    count = write(open_repo(), out)
-    success(f"{out}: {count} cases")
+    done = write(open_repo(), out, audience)
+    success(f"{out}: {done.count} cases, marked {done.marking}")
+    if done.withheld:
+        typer.echo(f"{done.withheld} OFFICIAL-SENSITIVE case(s) withheld from this version.", err=True)
+    if done.marking != "OFFICIAL":
+        warn(f"{out.name} holds OFFICIAL-SENSITIVE cases: share it only with the core group.")
 
 
 def import_(

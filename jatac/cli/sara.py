@@ -81,9 +81,11 @@ def sara_show(
     case = repo.read(CASE, case_id)
     package = read_package(repo, case_id)
     if fmt == "yaml":
+        from jatac.inert import visible
         from jatac.store import read_text
 
-        typer.echo(read_text(repo.path(SARA, case_id), repo.relpath(SARA, case_id)), nl=False)
+        text = read_text(repo.path(SARA, case_id), repo.relpath(SARA, case_id))
+        typer.echo(visible(text, lines=True), nl=False)
         return
     if fmt == "json":
         data = package.model_dump(mode="json", exclude_none=True)

@@ -10,8 +10,14 @@ from jatac.cli.output import console
 
 
 def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
-    from rich.markup import escape
+    from rich.markup import escape as markup_escape
     from rich.table import Table
+
+    from jatac.inert import visible
+
+    def escape(text: str) -> str:
+        """Text from the files, shown as text: no rich markup, no control character obeyed."""
+        return markup_escape(visible(text, lines=True))
 
     out = console()
     cfg = repo.config
@@ -90,7 +96,7 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
             status = act.status.value
             if act.overdue(today):
                 status = f"[red]OVERDUE {(today - act.due).days}d[/red]"
-            table.add_row(act.id, escape(act.what), act.owner, str(act.due), status)
+            table.add_row(act.id, escape(act.what), escape(act.owner), str(act.due), status)
         out.print(table)
 
     if package.assessment is not None:

@@ -16,6 +16,7 @@ def register(app: typer.Typer) -> None:
 
 def sync() -> None:
     """Pull from the shared repository, renumber clashing case ids, push; say what came in."""
+    from jatac.inert import visible  # what came in is a partner's text: shown, never obeyed
     from jatac.sync import sync as run
 
     report = run(open_repo())
@@ -26,9 +27,9 @@ def sync() -> None:
             bold=True,
         )
     for case_id, title in report.new_cases:
-        typer.echo(f"  new case {case_id}: {title}")
+        typer.echo(visible(f"  new case {case_id}: {title}"))
     for case_id, old, new in report.status_changes:
-        typer.echo(f"  {case_id}: {old} -> {new}")
+        typer.echo(visible(f"  {case_id}: {old} -> {new}"))
     if report.other_files:
         typer.echo(f"  {report.other_files} other file(s) changed")
     success(f"In sync: {report.pulled} change(s) came in, {report.pushed} went out.")
@@ -36,6 +37,7 @@ def sync() -> None:
 
 def conflicts() -> None:
     """The fields that the shared repository and yours both changed, with both values."""
+    from jatac.inert import visible
     from jatac.sync import conflicts as find
 
     found = find(open_repo())
@@ -43,7 +45,8 @@ def conflicts() -> None:
         typer.echo("No conflicts.")
         return
     for c in found:
-        typer.echo(f"{c.case}  {c.field}:\n    mine:   {c.mine}\n    theirs: {c.theirs}")
+        typer.echo(f"{visible(c.case)}  {visible(c.field)}:")
+        typer.echo(f"    mine:   {visible(c.mine)}\n    theirs: {visible(c.theirs)}")
     typer.echo("Settle each case: jatac resolve CASE --take mine|theirs [--field NAME=mine|theirs]")
 
 

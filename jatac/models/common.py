@@ -12,13 +12,37 @@ from jatac.ids import FUND_YEAR_RE as FUND_YEAR_RE
 from jatac.ids import MEETING_ID_RE as MEETING_ID_RE
 from jatac.ids import PERSON_REF_RE as PERSON_REF_RE
 from jatac.ids import SLUG_RE as SLUG_RE
+from jatac.inert import UNSAFE, UNSAFE_IN_TEXT, name_of
 from jatac.vocab import LEVEL_ORDER as LEVEL_ORDER
 from jatac.vocab import Level as Level
 from jatac.vocab import Marking as Marking
 
+
+def _one_line(value: str) -> str:
+    # a line break in a title would forge lines of the commit message; an ESC sequence or a
+    # direction override would drive the terminal that shows it
+    found = UNSAFE.search(value)
+    if found:
+        raise ValueError(f"holds {name_of(found.group(0))}; it must be one line of plain text")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    found = UNSAFE_IN_TEXT.search(value)
+    if found:
+        raise ValueError(
+            f"holds {name_of(found.group(0))}; text may hold line breaks and tabs, no other controls"
+        )
+    return value
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_plain_text)
+]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_one_line)
+]
 CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_RE.pattern)]
 
 
@@ -26,8 +50,8 @@ class NotPersonal(BaseModel):
     """Text the personal data guard flags that is not personal data, and why."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    reason: Annotated[str, StringConstraints(min_length=3, max_length=300)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_one_line)]
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=300), AfterValidator(_one_line)]
 
 
 class Record(BaseModel):

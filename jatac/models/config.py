@@ -47,7 +47,7 @@ class Fund(Record):
 
     budget: float = Field(default=0, ge=0)
     budgets: dict[str, float] = Field(default_factory=dict)  # a year's own budget: {"2026-27": 12000}
-    year_starts: str = Field(default="04-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    year_starts: str = Field(default="04-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
     def budget_for(self, year: str) -> float:
         return self.budgets.get(year, self.budget)

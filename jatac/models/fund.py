@@ -23,7 +23,7 @@ from jatac.models.common import (
     Record,
 )
 
-REQUEST_ID_RE = re.compile(r"^FR-(?P<year>\d{4})-(?P<n>\d{3,4})$")
+REQUEST_ID_RE = re.compile(r"^FR-(?P<year>[0-9]{4})-(?P<n>[0-9]{3,4})$")
 
 
 class FundStatus(StrEnum):

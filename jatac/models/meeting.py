@@ -37,7 +37,7 @@ class ItemKind(StrEnum):
 
 
 class AgendaItem(Record):
-    id: str = Field(pattern=r"^I[1-9]\d{0,2}$")
+    id: str = Field(pattern=r"^I[1-9][0-9]{0,2}$")
     title: Line
     by: AgencyId
     kind: ItemKind = ItemKind.issue
@@ -51,7 +51,7 @@ class Meeting(Record):
     id: str = Field(pattern=MEETING_ID_RE.pattern)
     group: GroupId
     date: date
-    time: str | None = None
+    time: Line | None = None
     venue: Line | None = None
     chair: Line | None = None
     status: MeetingStatus = MeetingStatus.planned
@@ -121,7 +121,7 @@ class Decision(Record):
 
     do: Do
     case: CaseId | None = None
-    request: str | None = Field(default=None, pattern=r"^FR-\d{4}-\d{3,4}$")
+    request: str | None = Field(default=None, pattern=r"^FR-[0-9]{4}-[0-9]{3,4}$")
     approve: bool | None = None
     lead: AgencyId | None = None
     problem_manager: Line | None = None
@@ -145,7 +145,7 @@ class Decision(Record):
 
 
 class MinuteItem(Record):
-    ref: str = Field(pattern=r"^[A-Z]{2,8}\d{2,3}$")
+    ref: str = Field(pattern=r"^[A-Z]{2,8}[0-9]{2,3}$")
     title: Line
     heard: Text = ""
     resolved: list[Text] = Field(default_factory=list)

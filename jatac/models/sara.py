@@ -24,9 +24,9 @@ from jatac.models.common import (
     Text,
 )
 
-ACTION_ID_RE = re.compile(r"^A(?P<n>[1-9]\d{0,3})$")
+ACTION_ID_RE = re.compile(r"^A(?P<n>[1-9][0-9]{0,3})$")
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_RE.pattern)]
-CauseId = Annotated[str, StringConstraints(pattern=r"^C[1-9]\d{0,2}$")]
+CauseId = Annotated[str, StringConstraints(pattern=r"^C[1-9][0-9]{0,2}$")]
 
 
 class Impact(StrEnum):

@@ -9,12 +9,12 @@ from pydantic import Field, field_validator, model_validator
 
 from jatac.models.common import FieldError, Record
 
-EVERY_RE = re.compile(r"^(?P<n>[1-9]\d?) (?P<unit>week|month)s?$")
+EVERY_RE = re.compile(r"^(?P<n>[1-9][0-9]?) (?P<unit>week|month)s?$")
 ON_RE = re.compile(
     r"^(?P<nth>1st|2nd|3rd|4th|last) (?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)$",
     re.IGNORECASE,
 )
-DAYS_BEFORE_RE = re.compile(r"^(?P<n>\d{1,2}) days? before$")
+DAYS_BEFORE_RE = re.compile(r"^(?P<n>[0-9]{1,2}) days? before$")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -32,7 +32,7 @@ class Schedule(Record):
     every: str
     from_: date = Field(alias="from")
     on: str | None = None
-    time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    time: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     agenda_by: str = "monday before"
     items_by: int = Field(default=7, ge=0, le=60)
     moved: dict[date, date] = Field(default_factory=dict)
