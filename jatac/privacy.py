@@ -149,6 +149,9 @@ class Detector:
     # begins with a lookbehind is tried at every character, a hint that begins with a
     # digit or a literal is skipped through fast (a whole `jatac check` runs 5 times faster)
     hint: re.Pattern[str] | str | frozenset[str] | None = None  # a set: any of these words
+    # what the text as written must not end with just before the match (a phone number does
+    # not begin in the middle of 2026-05-25)
+    not_after: re.Pattern[str] | None = None
 
     def worth_running(self, folded: str) -> bool:
         if self.hint is None:
@@ -191,6 +194,7 @@ DETECTORS: list[Detector] = [
             rf"[1-9](?:{S}[0-9]){{8,9}}(?![0-9])"
         ),
         accept=lambda written: not _TIME_OR_DATE.match(written),
+        not_after=re.compile(r"[0-9][-/.]$"),
     ),
     Detector(
         "a National Insurance number",
@@ -289,6 +293,8 @@ def find(text: str, using: list[Detector] = DETECTORS) -> list[Hit]:
                 if detector.view not in origins:
                     origins[detector.view] = _origins(text, detector.view)
                 start, end = origins[detector.view][start], origins[detector.view][end - 1] + 1
+            if detector.not_after is not None and detector.not_after.search(text[max(0, start - 2) : start]):
+                continue
             if detector.accept(text[start:end]):
                 hits.append(Hit(detector.kind, start, end))
     return hits

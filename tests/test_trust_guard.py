@@ -303,3 +303,13 @@ def test_generated_ni_numbers_are_caught(text: str) -> None:
 @given(dates_of_birth())
 def test_generated_dates_of_birth_are_caught(text: str) -> None:
     _caught(text, "a date of birth")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-05-25: 2026-05-26", "dates 2026-05-25, 2026-05-26 and 2026-06-01", "2026-11-05, 2026-11-12"],
+)
+def test_lists_of_dates_are_not_phone_numbers(text: str) -> None:
+    from jatac.privacy import scan_file
+
+    assert scan_file(f"note: {text}\n", [], None) == []
