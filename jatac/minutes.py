@@ -7,6 +7,7 @@ meeting. It is idempotent: a decision already in effect is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -161,23 +162,46 @@ class Outcome:
     note: str
 
 
+def decided_cases(before: Any, after: Any) -> list[str]:
+    """The cases whose decisions differ between two versions of minutes (plain data): a
+    change to the minutes that decides about a case is part of that case's story."""
+
+    def by_case(data: Any) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {}
+        items = data.get("items") if isinstance(data, dict) else None
+        for item in items if isinstance(items, list) else []:
+            decisions = item.get("decisions") if isinstance(item, dict) else None
+            for d in decisions if isinstance(decisions, list) else []:
+                if isinstance(d, dict) and isinstance(d.get("case"), str):
+                    found.setdefault(d["case"], []).append((item.get("ref"), d))
+        return found
+
+    old, new = by_case(before), by_case(after)
+    return sorted(case for case in {*old, *new} if old.get(case) != new.get(case))
+
+
 def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
     """Minutes typed in an editor are committed (they are valid: they were just loaded) before
     the decisions they record are carried out, so the trail shows what was decided first."""
     from jatac.audit import Audit, message
+    from jatac.errors import GitError
+    from jatac.fastyaml import fast_load
 
     audit = Audit(repo.root)
     audit.require_repo()
     if audit.hand_edited([relpath]):
         audit.identity()
-        audit.commit(
-            [relpath],
-            message(
-                f"{meeting_id}: minutes recorded",
-                [],
-                {"Jatac-Command": "minutes apply", "Jatac-Meeting": meeting_id},
-            ),
-        )
+        try:
+            committed = fast_load(audit.run("show", f"HEAD:{relpath}", strip=False))
+        except GitError:  # not committed before
+            committed = None
+        now = fast_load((repo.root / relpath).read_text(encoding="utf-8"))
+        trailers: dict[str, str | Sequence[str]] = {
+            "Jatac-Command": "minutes apply",
+            "Jatac-Meeting": meeting_id,
+            "Jatac-Case": decided_cases(committed, now),
+        }
+        audit.commit([relpath], message(f"{meeting_id}: minutes recorded", [], trailers))
 
 
 def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
@@ -185,8 +209,14 @@ def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
 
     edited = parse_edit(repo.load(MINUTES, planned.id), text)
     revision = revise(repo, edited, edited.doc)
+    before = revision.loaded.record.model_dump(mode="json") if revision.loaded.record else None
+    cases = decided_cases(before, revision.record.model_dump(mode="json"))
     commit_revision(
-        repo, revision, command="minutes edit", subject=f"{planned.id}: minutes updated", meeting=None
+        repo,
+        revision,
+        command="minutes edit",
+        subject=f"{planned.id}: minutes updated" + (f", {revision.phrase}" if revision.phrase else ""),
+        trailers={"Jatac-Case": cases},
     )
     return revision.body if revision.changed else []
 
