@@ -47,7 +47,9 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "the RESOLVED decisions as text, and `decisions` that `jatac minutes apply` carries out:\n"
         "  - {do: adopt, case: ID, lead: AGENCY, problem_manager: ROLE}\n"
         "  - {do: action, case: ID, what: ..., owner: AGENCY, due: YYYY-MM-DD}\n"
-        "  - {do: close, case: ID, outcome: resolved}   - {do: escalate, case: ID, to: rag, reason: ...}\n"
+        "  - {do: close, case: ID, outcome: resolved}\n"
+        "  - {do: escalate, case: ID, to: performance-group, reason: ...}   (one level at a time; the chair\n"
+        "    may decide on more: skip_level: true)\n"
         "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}\n"
         "  - {do: fund, request: FR-2026-003, approve: true}"
     )
@@ -297,7 +299,9 @@ def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
     elif d.do is Do.close:
         sara.close(repo, d.case, outcome=d.outcome or "", meeting=meeting_id)
     elif d.do is Do.escalate:
-        sara.escalate(repo, d.case, to=d.to or "", reason=d.reason or "", meeting=meeting_id)
+        sara.escalate(
+            repo, d.case, to=d.to or "", reason=d.reason or "", skip_level=d.skip_level, meeting=meeting_id
+        )
     elif d.do is Do.reject:
         cases.set_fields(repo, d.case, ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id)
     elif d.do is Do.refer:

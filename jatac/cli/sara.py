@@ -235,13 +235,19 @@ def escalate(
     case_id: str = CASE_ARG,
     to: str = typer.Option(..., "--to", help="performance-group or rag (levels in jatac.yaml)."),
     reason: str = typer.Option(..., "--reason", help="Why it goes up a level."),
+    skip_level: bool = typer.Option(
+        False,
+        "--skip-level",
+        help="The chair has decided it goes up more than one level at once (the --reason says why).",
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Take a case up a level: JATAC -> Performance Group -> RAG."""
+    """Take a case up a level: JATAC -> Performance Group -> RAG, one level at a time."""
     from jatac.sara import escalate as do
 
-    case = do(open_repo(), case_id, to=to, reason=reason, no_commit=no_commit)
-    success(f"{case.id} escalated to {to}.")
+    case = do(open_repo(), case_id, to=to, reason=reason, skip_level=skip_level, no_commit=no_commit)
+    skipped = case.escalations[-1].skipped
+    success(f"{case.id} escalated to {to}" + (f", skipping {', '.join(skipped)}." if skipped else "."))
 
 
 def close(

@@ -76,11 +76,34 @@ class PersonLink(Record):
 
 
 class Escalation(Record):
-    """A case taken up a level: JATAC -> Performance Group -> RAG."""
+    """A case taken up a level: JATAC -> Performance Group -> RAG, one at a time; a level
+    passed over by the chair's decision is named in ``skipped``."""
 
     to: EscalationLevelId
     on: date
     reason: Line
+    skipped: list[EscalationLevelId] = Field(default_factory=list)
+
+
+def passed_over(levels: list[str], current: str | None, to: str) -> list[str]:
+    """The levels between ``current`` (None: the partnership's own group) and ``to``."""
+    start = levels.index(current) + 1 if current in levels else 0
+    return levels[start : levels.index(to)] if to in levels else []
+
+
+def escalation_error(levels: list[str], current: str | None, step: Escalation) -> str | None:
+    """Why escalating from ``current`` as ``step`` says breaks the one-level rule, or None."""
+    if current in levels and step.to in levels and levels.index(step.to) <= levels.index(current):
+        return f"the case is already escalated to {current}"
+    between = passed_over(levels, current, step.to)
+    if between and step.skipped != between:
+        return (
+            f"escalation goes one level at a time: the next level is {between[0]}; going "
+            f"straight to {step.to} is a chair's decision, recorded as skipped: [{', '.join(between)}]"
+        )
+    if step.skipped and not between:
+        return f"{step.to} is the next level: no level is skipped"
+    return None
 
 
 class Issue(Record):

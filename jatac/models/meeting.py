@@ -133,6 +133,7 @@ class Decision(Record):
     outcome: Line | None = None
     to: Line | None = None
     reason: Line | None = None
+    skip_level: bool = False  # escalate: the chair decided it goes up more than one level
 
     @model_validator(mode="after")
     def _has_what_it_needs(self) -> Decision:
@@ -141,6 +142,8 @@ class Decision(Record):
         for name in _NEEDS[self.do]:
             if getattr(self, name) in (None, ""):
                 raise FieldError(name, f"a '{self.do.value}' decision needs {', '.join(_NEEDS[self.do])}")
+        if self.skip_level and self.do is not Do.escalate:
+            raise FieldError("skip_level", "only an 'escalate' decision skips a level")
         return self
 
 
