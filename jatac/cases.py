@@ -19,7 +19,12 @@ CASE = KINDS["case"]
 LIST_FIELDS = {"tags"}
 IMMUTABLE = {"id"}
 # Set with their own commands, which keep their rules and history.
-STRUCTURED = {"escalations": "jatac escalate", "people": "jatac edit", "not_personal": "jatac edit"}
+STRUCTURED = {
+    "escalations": "jatac escalate",
+    "reviews": "jatac review",
+    "people": "jatac edit",
+    "not_personal": "jatac edit",
+}
 
 
 def validate_new(repo: Repository, data: dict[str, Any], what: str) -> Any:
@@ -104,6 +109,11 @@ def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
             raise Refused("a case's id never changes", hint="Raise a new case if this one was wrong.")
         if key in STRUCTURED:
             raise Refused(f"{key} is a list of records", hint=f"Use `{STRUCTURED[key]}` or `jatac edit`.")
+        if key == "reviewed_on":  # a review is a dated record with what it found, not a date alone
+            raise Refused(
+                "reviewed_on is the date of the latest review",
+                hint='Record the review: jatac review CASE --note "what it found" [--next DATE]',
+            )
         out.append(Assignment(key, raw.strip()))
     return out
 

@@ -15,7 +15,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.change import Change
-from jatac.clock import as_of
+from jatac.clock import as_of, today
 from jatac.errors import JatacError, NotFound, Problem, Refused
 from jatac.meetings import MEETING, Planned, find, following
 from jatac.models.case import Issue, Status
@@ -51,6 +51,7 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "  - {do: escalate, case: ID, to: performance-group, reason: ...}   (one level at a time; the chair\n"
         "    may decide on more: skip_level: true)\n"
         "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}\n"
+        "  - {do: review, case: ID, note: what it found}   (next: YYYY-MM-DD, if the group sets it)\n"
         "  - {do: fund, request: FR-2026-003, approve: true}"
     )
     doc["marking"] = agenda["marking"]
@@ -246,6 +247,8 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
 
 def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     """Why ``d`` is already in effect, or None."""
+    from jatac import reviews
+
     if d.do is Do.fund:
         from jatac.fund import _find
 
@@ -263,6 +266,8 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
         return f"{case.id} is already rejected"
     if d.do is Do.refer and case.status is Status.referred:
         return f"{case.id} is already referred"
+    if d.do is Do.review and reviews.already(case, d.note or "", today()):
+        return f"{case.id} already has this review"
     if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
         package: SaraPackage = repo.read(KINDS["sara"], case.id)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
@@ -271,7 +276,7 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
 
 
 def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
-    from jatac import cases, fund, sara
+    from jatac import cases, fund, reviews, sara
 
     if d.do is Do.fund:
         fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
@@ -304,6 +309,8 @@ def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
         )
     elif d.do is Do.reject:
         cases.set_fields(repo, d.case, ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id)
+    elif d.do is Do.review:
+        reviews.record(repo, d.case, note=d.note or "", next_on=d.next, meeting=meeting_id)
     elif d.do is Do.refer:
         cases.set_fields(
             repo,

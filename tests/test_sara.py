@@ -260,8 +260,69 @@ def test_cases_past_review_are_flagged(jatac: Jatac) -> None:
     assert "2026-11-30" in jatac("list", env=on("2026-11-29")).stdout
     late = jatac("list", env=on("2026-12-01"))
     assert "2026-11-30 DUE" in late.stdout and "1 adopted case(s) past their review date" in late.stderr
-    jatac("set", case, "reviewed_on=2026-12-01", env=on("2026-12-01"))
+    jatac("review", case, "--note", "Calls down by a third", env=on("2026-12-01"))
     assert "DUE" not in jatac("list", env=on("2026-12-02")).stdout
+
+
+def test_a_review_is_a_dated_record_and_sets_the_next_review(jatac: Jatac, tmp_path: Path) -> None:
+    case = jatac.new()
+    jatac.adopt(case, "asb-team", "ASB Team Leader", "--risk", "high")  # review every 14 days
+    out = jatac("review", case, "--note", "Calls down by a third", env=on("2026-12-01")).stdout
+    assert "Next review by 2026-12-15" in out
+    assert jatac.commits()[0] == f"{case}: reviewed, next review by 2026-12-15"
+    jatac(
+        "review",
+        case,
+        "--note",
+        "Holding; review after the holidays",
+        "--next",
+        "2027-01-20",
+        env=on("2026-12-10"),
+    )
+    data = json.loads(jatac("show", case, "-f", "json").stdout)
+    assert data["reviews"] == [
+        {"on": "2026-12-01", "note": "Calls down by a third", "next": None},
+        {"on": "2026-12-10", "note": "Holding; review after the holidays", "next": "2027-01-20"},
+    ]
+    assert data["reviewed_on"] == "2026-12-10"
+    rows = json.loads(jatac("list", "-f", "json", env=on("2026-12-11")).stdout)
+    assert rows[0]["next_review"] == "2027-01-20"
+    assert "2027-01-20" in jatac("list", env=on("2026-12-11")).stdout
+    assert "Review: 2027-01-20" in jatac("sara", "show", case, env=on("2026-12-11")).stdout
+
+    before, head = jatac.snapshot(), jatac.git("rev-parse", "HEAD")
+    for args, said in (
+        (["review", case, "--note", " "], "say what the review found"),
+        (["review", case, "--note", "x", "--next", "2026-12-10"], "must be after this one"),
+        (["review", jatac.new("Not adopted yet"), "--note", "x"], "only an adopted or escalated case"),
+        (["set", case, "reviewed_on=2026-12-20"], "jatac review CASE --note"),
+    ):
+        head = jatac.git("rev-parse", "HEAD")
+        before = jatac.snapshot()
+        result = jatac(*args, env=on("2026-12-11"), ok=False)
+        assert result.exit_code == 1 and said in result.stderr, result.stderr
+        assert jatac.snapshot() == before and jatac.git("rev-parse", "HEAD") == head
+    # a hand edit that moves reviewed_on away from the latest review is caught
+    code = "import sys, pathlib\np = pathlib.Path(sys.argv[1])\np.write_text(p.read_text().replace('reviewed_on: 2026-12-10', 'reviewed_on: 2026-12-12'))"
+    assert (
+        "not the date of the latest review (2026-12-10)"
+        in jatac("edit", case, env={**editor(tmp_path, code), **on("2026-12-12")}, ok=False).stderr
+    )
+
+
+def test_a_review_decided_in_the_minutes_is_recorded_once(jatac: Jatac) -> None:
+    case = jatac.new()
+    jatac.adopt(case)
+    day = "2026-12-14"
+    jatac("minutes", "new", day, env=on(day))
+    path = jatac.root / "minutes/2026/2026-12-14-coordinating.yaml"
+    decision = f"{{do: review, case: {case}, note: Patrols working, next: 2027-02-01}}"
+    path.write_text(path.read_text().replace("decisions: []", f"decisions:\n      - {decision}", 1))
+    assert "1 decision(s) applied" in jatac("minutes", "apply", day, env=on("2026-12-15")).stdout
+    data = json.loads(jatac("show", case, "-f", "json").stdout)
+    assert data["reviews"] == [{"on": day, "note": "Patrols working", "next": "2027-02-01"}]
+    assert jatac.commits()[0] == f"{case}: reviewed, next review by 2027-02-01 (meeting {day}-coordinating)"
+    assert "1 already in effect" in jatac("minutes", "apply", day, env=on("2026-12-16")).stdout
 
 
 def test_sara_show_says_what_each_stage_lacks(jatac: Jatac, adopted: str) -> None:

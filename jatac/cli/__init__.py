@@ -83,7 +83,7 @@ def report_error(e: JatacError) -> None:
 # tests/test_docs_and_startup.py checks this table against what each module registers.
 COMMANDS = {
     "cases": ("new-issue", "list", "show", "edit", "set", "history"),
-    "sara": ("adopt", "evaluate", "escalate", "close", "sara", "action"),
+    "sara": ("adopt", "review", "evaluate", "escalate", "close", "sara", "action"),
     "meetings": ("meetings", "agenda", "calendar", "meeting", "item", "minutes"),
     "reports": ("export", "import", "report", "fund"),
     "sync": ("sync", "conflicts", "resolve"),

@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
     app.command("adopt")(adopt)
     app.command("evaluate")(evaluate)
     app.command("escalate")(escalate)
+    app.command("review")(review)
     app.command("close")(close)
     app.add_typer(sara_app, name="sara")
     app.add_typer(action_app, name="action")
@@ -248,6 +249,23 @@ def escalate(
     case = do(open_repo(), case_id, to=to, reason=reason, skip_level=skip_level, no_commit=no_commit)
     skipped = case.escalations[-1].skipped
     success(f"{case.id} escalated to {to}" + (f", skipping {', '.join(skipped)}." if skipped else "."))
+
+
+def review(
+    case_id: str = CASE_ARG,
+    note: str = typer.Option(..., "--note", help="What the review found, in a line."),
+    next_on: str = typer.Option(
+        None, "--next", help="When the next review is due, YYYY-MM-DD (default: by the case's risk level)."
+    ),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Record a review of an adopted case: the date, what it found, and when the next is due."""
+    from jatac.reviews import record
+
+    repo = open_repo()
+    case = record(repo, case_id, note=note, next_on=_date(next_on, "--next"), no_commit=no_commit)
+    success(f"{case.id} reviewed on {case.reviewed_on}.")
+    typer.echo(f"Next review by {case.next_review(repo.config.review_days)}.")
 
 
 def close(
