@@ -84,10 +84,10 @@ def report_error(e: JatacError) -> None:
 COMMANDS = {
     "cases": ("new-issue", "list", "show", "edit", "set", "history"),
     "sara": ("adopt", "review", "evaluate", "escalate", "close", "sara", "action"),
-    "meetings": ("meetings", "agenda", "calendar", "meeting", "item", "minutes"),
+    "meetings": ("meetings", "agenda", "calendar", "meeting", "venue", "item", "minutes"),
     "reports": ("export", "import", "report", "fund"),
     "sync": ("sync", "conflicts", "resolve"),
-    "repository": ("init", "validate", "demo"),
+    "repository": ("init", "validate", "demo", "agency", "locality"),
     "governance": ("check", "install-hooks", "isp", "retention", "doctor", "person"),
 }
 
