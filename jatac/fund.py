@@ -27,6 +27,12 @@ def fund_year(repo: Repository, day: date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def year_start(repo: Repository, year: str) -> date:
+    """The first day of a financial year (2026-27: 1 April 2026)."""
+    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    return date(int(year[:4]), month, dom)
+
+
 def parse_year(repo: Repository, text: str | None) -> str:
     if text is None:
         return fund_year(repo, today())
