@@ -16,8 +16,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from jatac.audit import Audit, Commit, commits_touching, log, read_blobs
+from jatac.history_index import up_to_date
 from jatac.record_diff import FieldChange, diff
 from jatac.store import KINDS, Repository
+
+KINDS_BY_FOLDER = {kind.folder: kind.name for kind in KINDS.values()}
 
 
 @dataclass
@@ -117,8 +120,6 @@ def case_history(repo: Repository, case_id: str) -> list[Entry]:
         # indexing the history (a deleted case's history is still found, only slower)
         audit.refresh_commit_graph()
     shared = _naming(case_id)
-    from jatac.history_index import up_to_date
-
     kept = up_to_date(audit)
     # the commits that name the case, and any that touched its file or package without
     # naming it (made by hand); one `git log` a file keeps to the commit-graph's path filters
@@ -165,6 +166,3 @@ def case_history(repo: Repository, case_id: str) -> list[Entry]:
             touched.append(Touched(record, path, diff(before, after)))
         entries.append(Entry(commit, touched))
     return entries
-
-
-KINDS_BY_FOLDER = {kind.folder: kind.name for kind in KINDS.values()}

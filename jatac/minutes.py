@@ -195,7 +195,8 @@ def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
     if audit.hand_edited([relpath]):
         audit.identity()
         try:
-            committed = fast_load(audit.run("show", f"HEAD:{relpath}", strip=False))
+            # ./: from the case repository's folder, which may sit inside a larger git repository
+            committed = fast_load(audit.run("show", f"HEAD:./{relpath}", strip=False))
         except GitError:  # not committed before
             committed = None
         now = fast_load((repo.root / relpath).read_text(encoding="utf-8"))

@@ -135,7 +135,8 @@ def move(
     trailing = detach_trailing(group_doc)
     schedule = _schedule_doc(edit, group.id)
     moved = ensure(schedule, "moved", CommentedMap(), SCHEDULE_ORDER)
-    _flow(moved)
+    if not moved:  # a new one reads {2026-05-25: 2026-05-26}; one a person wrote keeps its style
+        _flow(moved)
     if to == cadence_day:
         moved.pop(cadence_day, None)  # back on the cadence's own day
     else:
@@ -178,7 +179,8 @@ def cancel(
     trailing = detach_trailing(group_doc)
     schedule = _schedule_doc(edit, group.id)
     cancelled = ensure(schedule, "cancelled", CommentedSeq(), SCHEDULE_ORDER)
-    _flow(cancelled)
+    if not cancelled:
+        _flow(cancelled)
     cancelled.append(cadence_day)
     _note(schedule, cadence_day, reason)
     attach_trailing(group_doc, trailing)

@@ -502,8 +502,10 @@ def escalate(
     doc = loaded.doc
     set_field(doc, "status", Status.escalated.value, CASE.fields)
     escalations = ensure(doc, "escalations", CommentedSeq(), CASE.fields)
-    step = {"to": to, "on": today(), "reason": reason.strip(), "skipped": skipped}
-    escalations.append(to_yaml(step))
+    step = to_yaml({"to": to, "on": today(), "reason": reason.strip(), "skipped": skipped})
+    if skipped:
+        step["skipped"].fa.set_flow_style()  # skipped: [performance-group]
+    escalations.append(step)
     revision = revise_case(repo, loaded, doc)
     if skipped:
         revision.body.append(f"Skipped {', '.join(skipped)} by the chair's decision: {reason.strip()}")

@@ -377,3 +377,6 @@ def test_a_minutes_decision_to_escalate_keeps_the_one_level_rule(jatac: Jatac, a
         "skipping performance-group (chair's decision) (meeting 2026-12-14-coordinating)"
         in jatac.commits()[0]
     )
+    # the minutes typed by hand were committed first, naming the case they decide about
+    named = jatac.git("log", f"--grep=^Jatac-Case: {adopted}$", "--format=%s").splitlines()
+    assert named.count("2026-12-14-coordinating: minutes recorded") == 2
