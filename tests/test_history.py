@@ -160,3 +160,24 @@ def test_history_follows_a_past_that_was_rewritten(jatac: Jatac) -> None:
     # the same story without the kept index
     again = json.loads(jatac("history", case, "-f", "json", env={"JATAC_NO_INDEX": "1"}).stdout)
     assert again == rows
+
+
+def test_history_of_a_case_repository_inside_a_larger_git_repository(tmp_path: Path) -> None:
+    import subprocess
+
+    from jatac.repo_init import init
+
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=outer, check=True)
+    jatac = Jatac(init(outer / "csp", name="Test CSP", prefix="JAT").root)
+    case = jatac.new()
+    jatac.adopt(case)
+    jatac("action", "add", case, "Patrols", "--owner", "police", "--due", "2026-12-01")
+    entries = json.loads(jatac("history", case, "-f", "json").stdout)
+    assert [e["records"][-1]["path"] for e in entries] == [
+        f"issues/2026/{case}.yaml",
+        f"sara/2026/{case}.yaml",
+        f"sara/2026/{case}.yaml",
+    ]
+    assert "response.actions[A1] added: Patrols" in [c["text"] for c in entries[-1]["changes"]]
