@@ -232,23 +232,34 @@ def message(subject: str, body: Sequence[str], trailers: dict[str, str | Sequenc
 
 
 @dataclass
-class Revision:
+class Commit:
+    """One commit as `history` reads it: who, when, the message, and each file it touched with
+    its blob before and after (None: the file did not exist on that side)."""
+
     sha: str
     author: str
     email: str
     when: str
     subject: str
     body: str
-    old_blob: str | None
-    new_blob: str | None
-    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    files: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def trailer(self, key: str) -> list[str]:
+        """The values of a trailer (``Jatac-Meeting``) in the message."""
+        prefix = f"{key}: "
+        return [line[len(prefix) :].strip() for line in self.body.splitlines() if line.startswith(prefix)]
 
 
-def file_history(audit: Audit, relpath: str) -> list[Revision]:
-    """Every commit that touched ``relpath``, newest first, with the blob before and after."""
+def log(audit: Audit, *selection: str) -> list[Commit]:
+    """The commits `git log SELECTION` chooses (a --grep, ``-- paths`` ...), newest first.
+
+    With ``-- paths``, only those paths' files are listed for each commit.
+    """
     fmt = _SEP.join(["%H", "%an", "%ae", "%aI", "%s", "%b"]) + _END
-    out = audit.run("log", f"--format={_END}{fmt}", "--raw", "--no-abbrev", "--no-renames", "--", relpath)
-    revisions = []
+    # --relative: paths from the case repository's folder (it may sit inside a larger git repository)
+    args = ["--raw", "--no-abbrev", "--no-renames", "--relative"]
+    out = audit.run("log", f"--format={_END}{fmt}", *args, *selection)
+    commits = []
     # each commit prints: END header END raw-lines (the header's own END closes it)
     pieces = out.split(_END)
     i = 1
@@ -256,42 +267,73 @@ def file_history(audit: Audit, relpath: str) -> list[Revision]:
         header, raw = pieces[i], pieces[i + 1]
         i += 2
         sha, author, email, when, subject, body = header.split(_SEP)
-        old_blob = new_blob = None
+        files: dict[str, tuple[str | None, str | None]] = {}
         for line in raw.strip().splitlines():
             if line.startswith(":"):
-                meta = line.split("\t", 1)[0].split()
-                old_blob = None if set(meta[2]) == {"0"} else meta[2]
-                new_blob = None if set(meta[3]) == {"0"} else meta[3]
-        revisions.append(Revision(sha, author, email, when, subject, body.strip(), old_blob, new_blob))
-    return revisions
+                meta, _, path = line.partition("\t")
+                blobs = meta.split()
+                files[path] = (
+                    None if set(blobs[2]) == {"0"} else blobs[2],
+                    None if set(blobs[3]) == {"0"} else blobs[3],
+                )
+        commits.append(Commit(sha, author, email, when, subject, body.strip(), files))
+    return commits
 
 
-def blob_text(audit: Audit, blob: str | None) -> str | None:
-    """A file's content at one version: through gitpython's one persistent `git cat-file --batch`,
-    not a process per version (a case with 30 changes would start 60)."""
-    if blob is None:
-        return None
-    data: bytes = audit.git.get_object_data(blob)[3]
-    return data.decode("utf-8", errors="replace")
+def read_blobs(audit: Audit, blobs: Iterable[str]) -> dict[str, str]:
+    """The contents of many versions of files, through one `git cat-file --batch` (a case
+    with 30 changes would otherwise start 60 processes; gitpython's import alone costs more
+    than the whole read)."""
+    import subprocess
+
+    wanted = list(dict.fromkeys(blobs))
+    if not wanted:
+        return {}
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=audit.root,
+        input="".join(f"{b}\n" for b in wanted).encode("ascii"),
+        capture_output=True,
+        env={**os.environ, "LANGUAGE": "C", "LC_ALL": "C"},
+    )
+    if done.returncode != 0:
+        raise GitError(f"git cat-file failed: {done.stderr.decode('utf-8', errors='replace').strip()}")
+    out, found, at = done.stdout, {}, 0
+    for blob in wanted:  # each: "<sha> blob <size>\n<content>\n", or "<sha> missing\n"
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) == 3:
+            size = int(header[2])
+            found[blob] = out[at : at + size].decode("utf-8", errors="replace")
+            at += size + 1
+    return found
 
 
-def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """``{"a": {"b": 1}, "xs": [{"id": "A1", "s": 2}]}`` -> ``{"a.b": 1, "xs[A1].s": 2}``."""
-    flat: dict[str, Any] = {}
-    if isinstance(data, dict):
-        for key, value in data.items():
-            flat.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(data, list) and data and all(isinstance(v, dict) for v in data):
-        for index, value in enumerate(data):
-            label = value.get("id", index) if isinstance(value, dict) else index
-            flat.update(flatten(value, f"{prefix}[{label}]"))
-    else:
-        flat[prefix] = data
-    return flat
+def commits_touching(audit: Audit, relpaths: Sequence[str]) -> set[str]:
+    """Every commit that touched any of ``relpaths``: one `git log` a path, side by side.
 
+    git (before 2.45) uses the commit-graph's changed-path filters for one path only: two
+    paths in one `git log` walk every commit's tree (0.6 s over 5,000 commits, not 0.06 s).
+    """
+    import subprocess
 
-def field_changes(old: Any, new: Any) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for every field that differs; None stands for absent."""
-    before, after = flatten(old or {}), flatten(new or {})
-    keys = list(dict.fromkeys([*before, *after]))
-    return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+    env = {**os.environ, "LANGUAGE": "C", "LC_ALL": "C"}
+    runs = [
+        subprocess.Popen(
+            ["git", "log", "--format=%H", "--", path],
+            cwd=audit.root,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for path in relpaths
+    ]
+    found: set[str] = set()
+    for run in runs:
+        out, err = run.communicate()
+        if run.returncode != 0:
+            raise GitError(f"git log failed: {err.decode('utf-8', errors='replace').strip()}")
+        found.update(out.decode("ascii", errors="replace").split())
+    return found

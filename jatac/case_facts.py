@@ -14,11 +14,14 @@ def review_date(
     reviewed_on: date | None,
     risk_level: str,
     review_days: dict[Level, int],
+    set_for: date | None = None,
 ) -> date | None:
-    """When an open adopted case is next due for review: its last review (or adoption) plus
-    the days its risk level allows."""
+    """When an open adopted case is next due for review: the date its latest review set
+    (``set_for``), else its last review (or adoption) plus the days its risk level allows."""
     if status not in REVIEWED or adopted_on is None:
         return None
+    if set_for is not None:
+        return set_for
     last = max(d for d in (adopted_on, reviewed_on) if d is not None)
     return last + timedelta(days=review_days[Level(risk_level)])
 
@@ -36,7 +39,12 @@ def summary(
     review = None
     if review_days and data["status"] in REVIEWED:
         level = data.get("risk") or data["priority"]
-        review = review_date(data["status"], day("adopted_on"), day("reviewed_on"), level, review_days)
+        reviews = data.get("reviews") or []  # not in the facts of an index older than reviews
+        latest = max(reviews, key=lambda r: str(r["on"])) if reviews else {}
+        set_for = date.fromisoformat(latest["next"]) if latest.get("next") else None
+        review = review_date(
+            data["status"], day("adopted_on"), day("reviewed_on"), level, review_days, set_for
+        )
     escalations = data.get("escalations") or []
     return {
         "id": data["id"],

@@ -10,7 +10,7 @@ from typing import Any
 from jatac.change import Change
 from jatac.clock import today
 from jatac.errors import InvalidRecord, Problem, Refused
-from jatac.models.case import Issue, Status, transition_error
+from jatac.models.case import Issue, Status, escalation_error, transition_error
 from jatac.records import Revision, commit_revision, parse_edit, revise
 from jatac.store import KINDS, Loaded, Repository
 from jatac.yamlfile import dump, position, set_field, to_yaml
@@ -19,7 +19,12 @@ CASE = KINDS["case"]
 LIST_FIELDS = {"tags"}
 IMMUTABLE = {"id"}
 # Set with their own commands, which keep their rules and history.
-STRUCTURED = {"escalations": "jatac escalate", "people": "jatac edit", "not_personal": "jatac edit"}
+STRUCTURED = {
+    "escalations": "jatac escalate",
+    "reviews": "jatac review",
+    "people": "jatac edit",
+    "not_personal": "jatac edit",
+}
 
 
 def validate_new(repo: Repository, data: dict[str, Any], what: str) -> Any:
@@ -104,6 +109,11 @@ def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
             raise Refused("a case's id never changes", hint="Raise a new case if this one was wrong.")
         if key in STRUCTURED:
             raise Refused(f"{key} is a list of records", hint=f"Use `{STRUCTURED[key]}` or `jatac edit`.")
+        if key == "reviewed_on":  # a review is a dated record with what it found, not a date alone
+            raise Refused(
+                "reviewed_on is the date of the latest review",
+                hint='Record the review: jatac review CASE --note "what it found" [--next DATE]',
+            )
         out.append(Assignment(key, raw.strip()))
     return out
 
@@ -140,7 +150,27 @@ def revise_case(repo: Repository, loaded: Loaded, doc: Any) -> Revision:
                 hint="The lifecycle commands (adopt, escalate, close) say what each step needs.",
             )
         _follow_status(doc, old.status, new)
-    return revise(repo, loaded, doc)
+    revision = revise(repo, loaded, doc)
+    _check_new_escalations(repo, loaded, old, revision.record)
+    return revision
+
+
+def _check_new_escalations(repo: Repository, loaded: Loaded, old: Issue, new: Issue) -> None:
+    """Escalations added (by any command, or in an editor) go one level at a time, or name
+    the levels the chair decided to skip."""
+    if new.escalations[: len(old.escalations)] != old.escalations:
+        return  # an old entry was corrected by hand: not a new step
+    levels = [e.id for e in repo.config.escalation]
+    current = old.escalated_to if old.status is Status.escalated else None
+    for n, step in enumerate(new.escalations[len(old.escalations) :], start=len(old.escalations)):
+        why = escalation_error(levels, current, step)
+        if why:
+            line, col = position(loaded.doc, ("escalations", n))
+            raise InvalidRecord(
+                [Problem(loaded.relpath, line, col, f"escalations.{n}", why)],
+                hint="`jatac escalate CASE --to LEVEL --reason ...` takes a case up a level.",
+            )
+        current = step.to
 
 
 def set_fields(

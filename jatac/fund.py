@@ -28,6 +28,12 @@ def fund_year(repo: Repository, day: date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
+def year_start(repo: Repository, year: str) -> date:
+    """The first day of a financial year (2026-27: 1 April 2026)."""
+    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    return date(int(year[:4]), month, dom)
+
+
 def parse_year(repo: Repository, text: str | None) -> str:
     if text is None:
         return fund_year(repo, today())
@@ -77,10 +83,19 @@ def _find(repo: Repository, request_id: str) -> tuple[Loaded, CommentedMap, Fund
 
 
 def _commit(
-    repo: Repository, loaded: Loaded, command: str, subject: str, meeting: str | None = None
+    repo: Repository,
+    loaded: Loaded,
+    command: str,
+    subject: str,
+    case: str | None,
+    meeting: str | None = None,
 ) -> Revision:
     revision = revise(repo, loaded, loaded.doc)
-    return commit_revision(repo, revision, command=command, subject=subject, meeting=meeting)
+    # a request for a case is part of the case's story: `jatac history CASE` finds it by this
+    trailers = {"Jatac-Case": case} if case else None
+    return commit_revision(
+        repo, revision, command=command, subject=subject, meeting=meeting, trailers=trailers
+    )
 
 
 def _pounds(amount: float) -> float:
@@ -119,6 +134,7 @@ def request(repo: Repository, case_id: str | None, *, amount: float, purpose: st
         loaded,
         "fund request",
         f"{new.id}: fund request £{amount:,.2f} by {by}" + (f" for {case_id}" if case_id else ""),
+        case_id,
     )
     return new
 
@@ -131,7 +147,7 @@ def consider(repo: Repository, request_id: str, *, support: bool, note: str | No
     set_field(item, "status", status.value, REQUEST_FIELDS)
     set_field(item, "considered_on", today(), REQUEST_FIELDS)
     set_field(item, "consideration", note, REQUEST_FIELDS)
-    _commit(repo, loaded, "fund consider", f"{request_id}: {status.value} by the support team")
+    _commit(repo, loaded, "fund consider", f"{request_id}: {status.value} by the support team", req.case)
     return _find(repo, request_id)[2]
 
 
@@ -159,7 +175,14 @@ def decide(
     set_field(item, "decided_on", today(), REQUEST_FIELDS)
     set_field(item, "meeting", meeting, REQUEST_FIELDS)
     set_field(item, "decision_note", note, REQUEST_FIELDS)
-    _commit(repo, loaded, "fund decide", f"{request_id}: {status.value}, £{req.amount:,.2f}", meeting=meeting)
+    _commit(
+        repo,
+        loaded,
+        "fund decide",
+        f"{request_id}: {status.value}, £{req.amount:,.2f}",
+        req.case,
+        meeting=meeting,
+    )
     return _find(repo, request_id)[2]
 
 
@@ -176,7 +199,7 @@ def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> Fun
     ensure(item, "spends", CommentedSeq(), REQUEST_FIELDS).append(
         to_yaml({"on": today(), "amount": amount, "note": note.strip()})
     )
-    _commit(repo, loaded, "fund spend", f"{request_id}: £{amount:,.2f} spent, {note.strip()}")
+    _commit(repo, loaded, "fund spend", f"{request_id}: £{amount:,.2f} spent, {note.strip()}", req.case)
     return _find(repo, request_id)[2]
 
 

@@ -33,6 +33,19 @@ class Planned:
     day: date
     record: Meeting | None = None
     moved_from: date | None = None
+    called_off: bool = False  # cancelled in the group's schedule
+
+    @property
+    def planned_on(self) -> date:
+        """The date the cadence gives this meeting (before any move)."""
+        return self.moved_from or self.day
+
+    @property
+    def why(self) -> str | None:
+        """Why the meeting was moved or cancelled, as the schedule records it."""
+        schedule = self.group.schedule
+        note = schedule.notes.get(self.planned_on) if schedule else None
+        return note.reason if note else None
 
     @property
     def id(self) -> str:
@@ -62,7 +75,7 @@ class Planned:
 
     @property
     def cancelled(self) -> bool:
-        return bool(self.record and self.record.status.value == "cancelled")
+        return self.called_off or bool(self.record and self.record.status.value == "cancelled")
 
     def as_meeting(self) -> Meeting:
         """The meeting record, or the one its file would hold."""
@@ -95,9 +108,16 @@ def upcoming(repo: Repository, start: date, count: int = 3) -> list[Planned]:
     for group in repo.config.groups:
         if group.schedule:
             horizon = start + timedelta(days=400 * max(1, count))
-            for occ in occurrences(group.schedule, start, horizon)[:count]:
+            shown = occurrences(group.schedule, start, horizon)[:count]
+            for occ in shown:
                 planned = Planned(group, occ.on, moved_from=occ.planned if occ.moved else None)
                 found[planned.id] = planned
+            # a meeting called off still shows, in its place, until the last one shown
+            last = shown[-1].on if shown else horizon
+            for day in group.schedule.cancelled:
+                if start <= day <= last:
+                    planned = Planned(group, day, called_off=True)
+                    found.setdefault(planned.id, planned)
     for meeting in files.values():
         if meeting.date >= start and meeting.group in repo.config.group_by_id:
             found.setdefault(meeting.id, Planned(repo.config.group_by_id[meeting.group], meeting.date))
@@ -119,10 +139,18 @@ def find(repo: Repository, when: str | None, group_id: str | None = None) -> Pla
     matches = []
     for group in groups:
         record = files.get(meeting_id(day, group.id))
-        scheduled = group.schedule is not None and bool(occurrences(group.schedule, day, day))
-        if record or scheduled:
-            matches.append(Planned(group, day, record))
+        held = occurrences(group.schedule, day, day) if group.schedule is not None else []
+        if record or held:
+            moved_from = held[0].planned if held and held[0].moved else None
+            matches.append(Planned(group, day, record, moved_from=moved_from))
     if not matches:
+        called_off = [g for g in groups if g.schedule and day in g.schedule.cancelled]
+        if called_off:
+            why = Planned(called_off[0], day, called_off=True).why
+            raise Refused(
+                f"the {called_off[0].name} meeting on {day} is cancelled" + (f" ({why})" if why else ""),
+                hint="`jatac meetings` shows the meetings to come.",
+            )
         hint = "`jatac meetings` shows the schedule; `jatac meeting new --group G --date D` adds a meeting."
         raise NotFound(f"no meeting on {day}", hint=hint)
     if len(matches) > 1:

@@ -14,8 +14,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.change import Change
-from jatac.clock import as_of
+from jatac.clock import as_of, today
 from jatac.errors import JatacError, NotFound, Problem, Refused
+from jatac.fs import inside
 from jatac.meetings import MEETING, Planned, find, following
 from jatac.models.case import Issue, Status
 from jatac.models.meeting import Decision, Do, MeetingStatus, Minutes
@@ -46,8 +47,11 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "the RESOLVED decisions as text, and `decisions` that `jatac minutes apply` carries out:\n"
         "  - {do: adopt, case: ID, lead: AGENCY, problem_manager: ROLE}\n"
         "  - {do: action, case: ID, what: ..., owner: AGENCY, due: YYYY-MM-DD}\n"
-        "  - {do: close, case: ID, outcome: resolved}   - {do: escalate, case: ID, to: rag, reason: ...}\n"
+        "  - {do: close, case: ID, outcome: resolved}\n"
+        "  - {do: escalate, case: ID, to: performance-group, reason: ...}   (one level at a time; the chair\n"
+        "    may decide on more: skip_level: true)\n"
         "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}\n"
+        "  - {do: review, case: ID, note: what it found}   (next: YYYY-MM-DD, if the group sets it)\n"
         "  - {do: fund, request: FR-2026-003, approve: true}"
     )
     doc["marking"] = agenda["marking"]
@@ -161,19 +165,46 @@ class Outcome:
     note: str
 
 
+def decided_cases(before: Any, after: Any) -> list[str]:
+    """The cases whose decisions differ between two versions of minutes (plain data): a
+    change to the minutes that decides about a case is part of that case's story."""
+
+    def by_case(data: Any) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {}
+        items = data.get("items") if isinstance(data, dict) else None
+        for item in items if isinstance(items, list) else []:
+            decisions = item.get("decisions") if isinstance(item, dict) else None
+            for d in decisions if isinstance(decisions, list) else []:
+                if isinstance(d, dict) and isinstance(d.get("case"), str):
+                    found.setdefault(d["case"], []).append((item.get("ref"), d))
+        return found
+
+    old, new = by_case(before), by_case(after)
+    return sorted(case for case in {*old, *new} if old.get(case) != new.get(case))
+
+
 def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
     """Minutes typed in an editor are committed (they are valid: they were just loaded) before
     the decisions they record are carried out, so the trail shows what was decided first.
     Like every commit, through the one change path: locked, checked for personal data."""
     from jatac.audit import Audit
+    from jatac.errors import GitError
+    from jatac.fastyaml import fast_load
 
     audit = Audit(repo.root)
     audit.require_repo()
     if audit.hand_edited([relpath]):
+        try:
+            # ./: from the case repository's folder, which may sit inside a larger git repository
+            committed = fast_load(audit.run("show", f"HEAD:./{relpath}", strip=False))
+        except GitError:  # not committed before
+            committed = None
+        now = fast_load(inside(repo.root, relpath).read_bytes().decode("utf-8"))
         with Change(
             repo,
             command="minutes apply",
             subject=f"{meeting_id}: minutes recorded",
+            cases=decided_cases(committed, now),
             trailers={"Jatac-Meeting": meeting_id},
         ) as change:
             change.take(relpath)
@@ -184,8 +215,14 @@ def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
 
     edited = parse_edit(repo.load(MINUTES, planned.id), text)
     revision = revise(repo, edited, edited.doc)
+    before = revision.loaded.record.model_dump(mode="json") if revision.loaded.record else None
+    cases = decided_cases(before, revision.record.model_dump(mode="json"))
     commit_revision(
-        repo, revision, command="minutes edit", subject=f"{planned.id}: minutes updated", meeting=None
+        repo,
+        revision,
+        command="minutes edit",
+        subject=f"{planned.id}: minutes updated" + (f", {revision.phrase}" if revision.phrase else ""),
+        trailers={"Jatac-Case": cases},
     )
     return revision.body if revision.changed else []
 
@@ -213,6 +250,8 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
 
 def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     """Why ``d`` is already in effect, or None."""
+    from jatac import reviews
+
     if d.do is Do.fund:
         from jatac.fund import _find
 
@@ -230,6 +269,8 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
         return f"{case.id} is already rejected"
     if d.do is Do.refer and case.status is Status.referred:
         return f"{case.id} is already referred"
+    if d.do is Do.review and reviews.already(case, d.note or "", today()):
+        return f"{case.id} already has this review"
     if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
         package: SaraPackage = repo.read(KINDS["sara"], case.id)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
@@ -238,7 +279,7 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
 
 
 def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
-    from jatac import cases, fund, sara
+    from jatac import cases, fund, reviews, sara
 
     if d.do is Do.fund:
         fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
@@ -266,9 +307,13 @@ def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
     elif d.do is Do.close:
         sara.close(repo, d.case, outcome=d.outcome or "", meeting=meeting_id)
     elif d.do is Do.escalate:
-        sara.escalate(repo, d.case, to=d.to or "", reason=d.reason or "", meeting=meeting_id)
+        sara.escalate(
+            repo, d.case, to=d.to or "", reason=d.reason or "", skip_level=d.skip_level, meeting=meeting_id
+        )
     elif d.do is Do.reject:
         cases.set_fields(repo, d.case, ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id)
+    elif d.do is Do.review:
+        reviews.record(repo, d.case, note=d.note or "", next_on=d.next, meeting=meeting_id)
     elif d.do is Do.refer:
         cases.set_fields(
             repo,

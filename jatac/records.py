@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from jatac.audit import field_changes
 from jatac.change import Change
 from jatac.errors import InvalidRecord
+from jatac.record_diff import diff
 from jatac.store import Kind, Loaded, Repository
 from jatac.yamlfile import YamlProblem, dump, parse
 
@@ -34,20 +34,12 @@ class Revision:
             change.write(self.loaded.relpath, self.text, expect=self.loaded.text or None)
 
 
-def _shown(value: Any) -> str:
-    return "(none)" if value is None else str(value)
-
-
 def describe(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, list[str]]:
-    """A short phrase for the commit subject and one body line per changed field."""
-    short, body = [], []
-    for name, before, after in field_changes(old, new):
-        if any(isinstance(v, str) and "\n" in v for v in (before, after)):
-            body.append(f"{name}: changed")
-            short.append(f"{name} changed")
-        else:
-            body.append(f"{name}: {_shown(before)} -> {_shown(after)}")
-            short.append(f"{name} {_shown(before)} -> {_shown(after)}")
+    """A short phrase for the commit subject and one body line per change: a field changed
+    (``status: proposed -> adopted``), or what was added to a list (``analysis.data: 2 added``)."""
+    changes = diff(old, new)
+    body = [c.text() for c in changes]
+    short = [c.short() for c in changes]
     # status first: it is what a reader of `git log --oneline` looks for
     short.sort(key=lambda text: not text.startswith("status "))
     phrase = ""

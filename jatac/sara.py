@@ -15,7 +15,7 @@ from jatac.cases import CASE, revise_case
 from jatac.change import Change
 from jatac.clock import today
 from jatac.errors import NotFound, Refused
-from jatac.models.case import Issue, Outcome, Status
+from jatac.models.case import Issue, Outcome, Status, passed_over
 from jatac.models.sara import Action, ActionStatus, Response, SaraPackage, split_action_ref
 from jatac.problems import check_new
 from jatac.records import Revision, commit_revision, revise
@@ -461,9 +461,12 @@ def escalate(
     *,
     to: str,
     reason: str,
+    skip_level: bool = False,
     no_commit: bool = False,
     meeting: str | None = None,
 ) -> Issue:
+    """Take a case up one level (JATAC -> Performance Group -> RAG); more than one only with
+    ``skip_level``, a chair's decision, recorded in the escalation and the commit."""
     levels = [e.id for e in repo.config.escalation]
     if to not in levels:
         raise Refused(f"unknown escalation level {to!r}", hint="Levels, in order: " + " -> ".join(levels))
@@ -476,25 +479,44 @@ def escalate(
     case: Issue = loaded.record
     if case.status not in {Status.adopted, Status.escalated}:
         raise Refused(f"{case_id} is {case.status.value}; only an adopted case is escalated")
-    current = case.escalated_to
+    # a case handed back to the partnership's own group goes up from the first level again
+    current = case.escalated_to if case.status is Status.escalated else None
     if current is not None and levels.index(to) <= levels.index(current):
         above = levels[levels.index(current) + 1 :]
         raise Refused(
             f"{case_id} is already escalated to {current}",
             hint=f"The next level is {above[0]}." if above else "It is at the highest level.",
         )
+    skipped = passed_over(levels, current, to)
+    if skipped and not skip_level:
+        name = repo.config.escalation_by_id[skipped[0]].name
+        raise Refused(
+            f"{case_id} goes up one level at a time: the next level is {skipped[0]} ({name})",
+            hint=f"Escalate to {skipped[0]} first; or, if the chair has decided it goes straight to "
+            f"{to}, add --skip-level (the --reason says why).",
+        )
+    if skip_level and not skipped:
+        raise Refused(
+            f"{to} is the next level for {case_id}: no level is skipped", hint="Leave out --skip-level."
+        )
     doc = loaded.doc
     set_field(doc, "status", Status.escalated.value, CASE.fields)
     escalations = ensure(doc, "escalations", CommentedSeq(), CASE.fields)
-    escalations.append(to_yaml({"to": to, "on": today(), "reason": reason.strip()}))
+    step = to_yaml({"to": to, "on": today(), "reason": reason.strip(), "skipped": skipped})
+    if skipped:
+        step["skipped"].fa.set_flow_style()  # skipped: [performance-group]
+    escalations.append(step)
     revision = revise_case(repo, loaded, doc)
+    if skipped:
+        revision.body.append(f"Skipped {', '.join(skipped)} by the chair's decision: {reason.strip()}")
     commit_revision(
         repo,
         revision,
         command="escalate",
         no_commit=no_commit,
         meeting=meeting,
-        subject=f"{case_id}: escalated to {to}",
+        subject=f"{case_id}: escalated to {to}"
+        + (f", skipping {', '.join(skipped)} (chair's decision)" if skipped else ""),
     )
     return revision.record
 

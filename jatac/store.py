@@ -85,7 +85,7 @@ KINDS: dict[str, Kind] = {
         # what `list` shows and filters on, and what validate cross-checks
         facts=(
             *("id", "title", "status", "priority", "risk", "marking", "category", "location"),
-            *("place", "raised_by", "raised_on", "lead", "adopted_on", "reviewed_on"),
+            *("place", "raised_by", "raised_on", "lead", "adopted_on", "reviewed_on", "reviews"),
             *("escalations", "closed_on"),
         ),
     ),

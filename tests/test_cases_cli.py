@@ -217,8 +217,10 @@ def test_history_shows_who_when_and_which_fields(jatac: Jatac) -> None:
     assert "priority: high -> low" in out
     assert "new case" in out
     rows = json.loads(jatac("history", case_id, "--format", "json").stdout)
-    assert rows[0]["changes"] == [{"field": "priority", "before": "high", "after": "low"}]
-    assert len(rows) == 2
+    assert len(rows) == 2  # oldest first: the new case, then the change
+    assert [(c["record"], c["field"], c["before"], c["after"]) for c in rows[1]["changes"]] == [
+        ("case", "priority", "high", "low")
+    ]
 
 
 def test_history_keeps_gits_commit_graph_current_so_it_stays_fast(jatac: Jatac) -> None:

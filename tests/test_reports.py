@@ -277,3 +277,16 @@ def test_the_wide_groups_trends_count_every_case_raised_in_their_quarters(jatac:
     text = path.read_text()
     assert "| Cases | 2026-Q1 | 2026-Q2 | 2026-Q3 | 2026-Q4 |" in text
     assert "| Raised | 1 | 0 | 1 | 0 |" in text
+
+
+def test_a_january_fund_request_is_numbered_by_its_financial_year_and_says_so(jatac: Jatac) -> None:
+    case = jatac.new()
+    result = jatac(
+        "fund", "request", case, "--amount", "300", "--purpose", "Signs", env={"JATAC_TODAY": "2027-01-15"}
+    )
+    assert result.stdout.strip() == "FR-2026-001"  # January 2027 is in the 2026-27 fund
+    assert (
+        "FR-2026-001 is in the 2026-27 fund (the year from 1 April 2026): requests are numbered by financial year."
+        in result.stderr
+    )
+    assert f"Jatac-Case: {case}" in jatac.git("log", "-1", "--format=%B")

@@ -212,14 +212,117 @@ def test_escalation_goes_up_one_level_at_a_time(jatac: Jatac, adopted: str) -> N
     assert jatac.commits()[0] == f"{adopted}: escalated to rag"
 
 
+def test_escalation_straight_to_rag_is_refused_unless_the_chair_skips_a_level(
+    jatac: Jatac, adopted: str
+) -> None:
+    before, head = jatac.snapshot(), jatac.git("rev-parse", "HEAD")
+    refused = jatac("escalate", adopted, "--to", "rag", "--reason", "Strategic", ok=False)
+    assert refused.exit_code == 1
+    assert "one level at a time: the next level is performance-group (Performance Group)" in refused.stderr
+    assert "--skip-level" in refused.stderr
+    assert jatac.snapshot() == before and jatac.git("rev-parse", "HEAD") == head
+
+    nothing_to_skip = jatac(
+        "escalate", adopted, "--to", "performance-group", "--reason", "x", "--skip-level", ok=False
+    )
+    assert "no level is skipped" in nothing_to_skip.stderr and jatac.snapshot() == before
+
+    out = jatac("escalate", adopted, "--to", "rag", "--reason", "Chair: city-wide risk", "--skip-level")
+    assert "skipping performance-group" in out.stdout
+    case = json.loads(jatac("show", adopted, "-f", "json").stdout)
+    assert case["escalations"] == [
+        {"to": "rag", "on": "2026-11-16", "reason": "Chair: city-wide risk", "skipped": ["performance-group"]}
+    ]
+    message = jatac.git("log", "-1", "--format=%B")
+    assert message.startswith(f"{adopted}: escalated to rag, skipping performance-group (chair's decision)")
+    assert "Skipped performance-group by the chair's decision: Chair: city-wide risk" in message
+
+
+def test_an_escalation_typed_in_the_editor_keeps_the_one_level_rule(
+    jatac: Jatac, adopted: str, tmp_path: Path
+) -> None:
+    code = (
+        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text().replace('status: adopted', 'status: escalated')"
+        " + 'escalations:\\n  - {to: rag, on: 2026-11-16, reason: Typed by hand}\\n')"
+    )
+    before = jatac.snapshot()
+    result = jatac("edit", adopted, env=editor(tmp_path, code), ok=False)
+    assert "escalations.0: escalation goes one level at a time: the next level is performance-group" in (
+        result.stderr
+    )
+    assert jatac.snapshot() == before
+
+
 def test_cases_past_review_are_flagged(jatac: Jatac) -> None:
     case = jatac.new()
     jatac.adopt(case, "asb-team", "ASB Team Leader", "--risk", "high")
     assert "2026-11-30" in jatac("list", env=on("2026-11-29")).stdout
     late = jatac("list", env=on("2026-12-01"))
     assert "2026-11-30 DUE" in late.stdout and "1 adopted case(s) past their review date" in late.stderr
-    jatac("set", case, "reviewed_on=2026-12-01", env=on("2026-12-01"))
+    jatac("review", case, "--note", "Calls down by a third", env=on("2026-12-01"))
     assert "DUE" not in jatac("list", env=on("2026-12-02")).stdout
+
+
+def test_a_review_is_a_dated_record_and_sets_the_next_review(jatac: Jatac, tmp_path: Path) -> None:
+    case = jatac.new()
+    jatac.adopt(case, "asb-team", "ASB Team Leader", "--risk", "high")  # review every 14 days
+    out = jatac("review", case, "--note", "Calls down by a third", env=on("2026-12-01")).stdout
+    assert "Next review by 2026-12-15" in out
+    assert jatac.commits()[0] == f"{case}: reviewed, next review by 2026-12-15"
+    jatac(
+        "review",
+        case,
+        "--note",
+        "Holding; review after the holidays",
+        "--next",
+        "2027-01-20",
+        env=on("2026-12-10"),
+    )
+    data = json.loads(jatac("show", case, "-f", "json").stdout)
+    assert data["reviews"] == [
+        {"on": "2026-12-01", "note": "Calls down by a third", "next": None},
+        {"on": "2026-12-10", "note": "Holding; review after the holidays", "next": "2027-01-20"},
+    ]
+    assert data["reviewed_on"] == "2026-12-10"
+    rows = json.loads(jatac("list", "-f", "json", env=on("2026-12-11")).stdout)
+    assert rows[0]["next_review"] == "2027-01-20"
+    assert "2027-01-20" in jatac("list", env=on("2026-12-11")).stdout
+    assert "Review: 2027-01-20" in jatac("sara", "show", case, env=on("2026-12-11")).stdout
+
+    before, head = jatac.snapshot(), jatac.git("rev-parse", "HEAD")
+    for args, said in (
+        (["review", case, "--note", " "], "say what the review found"),
+        (["review", case, "--note", "x", "--next", "2026-12-10"], "must be after this one"),
+        (["review", jatac.new("Not adopted yet"), "--note", "x"], "only an adopted or escalated case"),
+        (["set", case, "reviewed_on=2026-12-20"], "jatac review CASE --note"),
+    ):
+        head = jatac.git("rev-parse", "HEAD")
+        before = jatac.snapshot()
+        result = jatac(*args, env=on("2026-12-11"), ok=False)
+        assert result.exit_code == 1 and said in result.stderr, result.stderr
+        assert jatac.snapshot() == before and jatac.git("rev-parse", "HEAD") == head
+    # a hand edit that moves reviewed_on away from the latest review is caught
+    code = "import sys, pathlib\np = pathlib.Path(sys.argv[1])\np.write_text(p.read_text().replace('reviewed_on: 2026-12-10', 'reviewed_on: 2026-12-12'))"
+    assert (
+        "not the date of the latest review (2026-12-10)"
+        in jatac("edit", case, env={**editor(tmp_path, code), **on("2026-12-12")}, ok=False).stderr
+    )
+
+
+def test_a_review_decided_in_the_minutes_is_recorded_once(jatac: Jatac) -> None:
+    case = jatac.new()
+    jatac.adopt(case)
+    day = "2026-12-14"
+    jatac("minutes", "new", day, env=on(day))
+    path = jatac.root / "minutes/2026/2026-12-14-coordinating.yaml"
+    decision = f"{{do: review, case: {case}, note: Patrols working, next: 2027-02-01}}"
+    path.write_text(path.read_text().replace("decisions: []", f"decisions:\n      - {decision}", 1))
+    assert "1 decision(s) applied" in jatac("minutes", "apply", day, env=on("2026-12-15")).stdout
+    data = json.loads(jatac("show", case, "-f", "json").stdout)
+    assert data["reviews"] == [{"on": day, "note": "Patrols working", "next": "2027-02-01"}]
+    assert jatac.commits()[0] == f"{case}: reviewed, next review by 2027-02-01 (meeting {day}-coordinating)"
+    assert "1 already in effect" in jatac("minutes", "apply", day, env=on("2026-12-16")).stdout
 
 
 def test_sara_show_says_what_each_stage_lacks(jatac: Jatac, adopted: str) -> None:
@@ -252,3 +355,28 @@ def test_sara_edit_starts_a_package_for_a_case_adopted_by_hand(jatac: Jatac, tmp
     jatac("sara", "edit", case, env=editor(tmp_path, "pass"))
     assert (jatac.root / f"sara/2026/{case}.yaml").is_file()
     assert "All valid" in jatac("validate").stdout
+
+
+def test_a_minutes_decision_to_escalate_keeps_the_one_level_rule(jatac: Jatac, adopted: str) -> None:
+    day = "2026-12-14"
+    jatac("minutes", "new", day, env=on(day))
+    path = jatac.root / "minutes/2026/2026-12-14-coordinating.yaml"
+    decision = f"{{do: escalate, case: {adopted}, to: rag, reason: City-wide risk}}"
+    path.write_text(path.read_text().replace("decisions: []", f"decisions:\n      - {decision}", 1))
+    refused = jatac("minutes", "apply", day, env=on(day), ok=False)
+    assert "the next level is performance-group" in refused.stderr
+    assert json.loads(jatac("show", adopted, "-f", "json").stdout)["status"] == "adopted"
+
+    path.write_text(
+        path.read_text().replace("reason: City-wide risk}", "reason: City-wide risk, skip_level: true}")
+    )
+    assert "1 decision(s) applied" in jatac("minutes", "apply", day, env=on(day)).stdout
+    case = json.loads(jatac("show", adopted, "-f", "json").stdout)
+    assert case["escalations"][-1]["skipped"] == ["performance-group"]
+    assert (
+        "skipping performance-group (chair's decision) (meeting 2026-12-14-coordinating)"
+        in jatac.commits()[0]
+    )
+    # the minutes typed by hand were committed first, naming the case they decide about
+    named = jatac.git("log", f"--grep=^Jatac-Case: {adopted}$", "--format=%s").splitlines()
+    assert named.count("2026-12-14-coordinating: minutes recorded") == 2

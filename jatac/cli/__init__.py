@@ -85,11 +85,11 @@ def report_error(e: JatacError) -> None:
 # tests/test_docs_and_startup.py checks this table against what each module registers.
 COMMANDS = {
     "cases": ("new-issue", "list", "show", "edit", "set", "history"),
-    "sara": ("adopt", "evaluate", "escalate", "close", "sara", "action"),
-    "meetings": ("meetings", "agenda", "calendar", "meeting", "item", "minutes"),
+    "sara": ("adopt", "review", "evaluate", "escalate", "close", "sara", "action"),
+    "meetings": ("meetings", "agenda", "calendar", "meeting", "venue", "item", "minutes"),
     "reports": ("export", "import", "report", "fund"),
     "sync": ("sync", "conflicts", "resolve"),
-    "repository": ("init", "validate", "demo"),
+    "repository": ("init", "validate", "demo", "agency", "locality"),
     "governance": ("check", "install-hooks", "isp", "retention", "doctor", "person"),
 }
 

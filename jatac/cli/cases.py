@@ -243,47 +243,47 @@ def history(
     case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """Who changed a case, when, and which fields (from git)."""
+    """A case's whole story, oldest first: who changed what and when, in the case, its SARA
+    package and actions, and the minutes, agenda items and fund requests that name it."""
     from jatac.history import case_history
 
     check_format(fmt, ("text", "json"))
     repo = open_repo()
-    revisions = case_history(repo, case_id)
+    entries = case_history(repo, case_id)
     if fmt == "json":
-        print_json(
-            [
-                {
-                    "commit": r.sha,
-                    "author": r.author,
-                    "email": r.email,
-                    "date": r.when,
-                    "subject": r.subject,
-                    "changes": [{"field": f, "before": b, "after": a} for f, b, a in r.changes],
-                }
-                for r in revisions
-            ]
-        )
+        print_json([e.as_dict() for e in entries])
         return
-    if not revisions:
+    if not entries:
         typer.echo(f"{case_id} has no committed history yet.")
         return
     from jatac.inert import visible
 
-    for r in revisions:
-        when = datetime.fromisoformat(r.when).strftime("%Y-%m-%d %H:%M")
+    for entry in entries:
+        c = entry.commit
+        when = datetime.fromisoformat(c.when).strftime("%Y-%m-%d %H:%M")
         # commits arrive from every partner's push: their words are shown, never obeyed
-        typer.secho(visible(f"{when}  {r.author}  {r.subject}"), bold=True)
-        for name, before, after in r.changes:
-            if before is None:
-                typer.echo(f"    {visible(name)}: {_short(after)}")
-            elif after is None:
-                typer.echo(f"    {visible(name)}: {_short(before)} (removed)")
-            else:
-                typer.echo(f"    {visible(name)}: {_short(before)} -> {_short(after)}")
+        typer.secho(visible(f"{when}  {c.author}  {c.subject}"), bold=True)
+        for touched in entry.touched:
+            only_layout = "" if touched.changes else ": layout or comments only"
+            typer.echo(f"  {visible(touched.record)}{only_layout}")
+            for change in touched.changes:
+                typer.echo(f"    {_short(_line(change))}")
+
+
+def _line(change: Any) -> str:
+    """A change as history shows it: a field filled in shows its value alone."""
+    from jatac.record_diff import shown
+
+    if change.kind == "changed" and not change.multiline:
+        if change.before is None:
+            return f"{change.field}: {shown(change.after)}"
+        if change.after is None:
+            return f"{change.field}: {shown(change.before)} (removed)"
+    return str(change.text())
 
 
 def _short(value: Any) -> str:
     from jatac.inert import visible
 
     text = visible(str(value).strip().replace("\n", " "))
-    return text if len(text) <= 70 else text[:67] + "..."
+    return text if len(text) <= 100 else text[:97] + "..."

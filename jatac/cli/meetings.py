@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -11,7 +11,13 @@ from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import check_format, print_rows, success, warn
 from jatac.cli.state import open_repo
 
-meeting_app = typer.Typer(help="Create a meeting outside the schedule.", no_args_is_help=True)
+meeting_app = typer.Typer(
+    help="A meeting: add one outside the schedule, move one (off a bank holiday), cancel one.",
+    no_args_is_help=True,
+)
+venue_app = typer.Typer(
+    help="Where a group usually meets, or where one meeting is held.", no_args_is_help=True
+)
 item_app = typer.Typer(help="Partners' items for a meeting's agenda.", no_args_is_help=True)
 if TYPE_CHECKING:
     from jatac.store import Repository
@@ -29,6 +35,7 @@ def register(app: typer.Typer) -> None:
     app.command("agenda")(agenda)
     app.command("calendar")(calendar)
     app.add_typer(meeting_app, name="meeting")
+    app.add_typer(venue_app, name="venue")
     app.add_typer(item_app, name="item")
     app.add_typer(minutes_app, name="minutes")
 
@@ -57,9 +64,7 @@ def meetings(
                 "items_due": p.items_due.isoformat(),
                 "agenda_by": p.send_by.isoformat(),
                 "items": len(p.record.items) if p.record else 0,
-                "note": "cancelled"
-                if p.cancelled
-                else (f"moved from {p.moved_from}" if p.moved_from else ""),
+                "note": _note(p),
             }
         )
     columns = [
@@ -73,6 +78,17 @@ def meetings(
         ("note", "Note"),
     ]
     print_rows(rows, fmt, columns, title=f"{repo.config.name}: coming meetings")
+
+
+def _note(p: Any) -> str:
+    """Cancelled or moved, and why, as the schedule records it."""
+    if p.cancelled:
+        note = "cancelled"
+    elif p.moved_from:
+        note = f"moved from {p.moved_from}"
+    else:
+        return ""
+    return f"{note} ({p.why})" if p.why else note
 
 
 @meeting_app.command("new")
@@ -99,6 +115,69 @@ def meeting_new(
     success(f"Meeting {meeting.id} created.")
     if not on_schedule:
         warn(f"{date} is not on the {group} schedule in jatac.yaml: an extra meeting.")
+
+
+@meeting_app.command("move")
+def meeting_move(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date now, YYYY-MM-DD."),
+    to: str = typer.Option(..., "--to", help="The day it moves to, YYYY-MM-DD."),
+    reason: str = typer.Option(None, "--reason", help='Why, e.g. "Spring bank holiday".'),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Move a meeting to another day; its item deadline and agenda date move with it."""
+    from jatac.meetings import parse_day
+    from jatac.rescheduling import move
+
+    done = move(open_repo(), when, parse_day(to), reason=reason, group_id=group, no_commit=no_commit)
+    after = done.after
+    assert after is not None
+    success(f"{done.before.group.name}: the meeting of {done.before.day} moves to {after.day:%a %d %b %Y}.")
+    typer.echo(f"Items due by {after.items_due}; the agenda goes out by {after.send_by}.")
+
+
+@meeting_app.command("cancel")
+def meeting_cancel(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    reason: str = typer.Option(..., "--reason", help='Why, e.g. "Christmas".'),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Cancel a meeting, saying why; the meetings after it keep their dates."""
+    from jatac.rescheduling import cancel
+
+    done = cancel(open_repo(), when, reason=reason, group_id=group, no_commit=no_commit)
+    success(f"{done.before.group.name}: the meeting of {done.before.day} is cancelled.")
+
+
+@venue_app.command("set")
+def venue_set(
+    venue: str = typer.Argument(..., metavar="VENUE", help='Where, e.g. "Civic Offices, Committee Room 2".'),
+    group: str = typer.Option(None, "--group", "-g", help="The group (id from jatac.yaml)."),
+    meeting: str = typer.Option(
+        None,
+        "--meeting",
+        metavar="DATE",
+        help="Only this meeting (its date); without it, the group's usual venue.",
+    ),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Set where a group usually meets (--group), or where one meeting is held (--meeting DATE)."""
+    repo = open_repo()
+    if meeting is not None:
+        from jatac.rescheduling import set_meeting_venue
+
+        held = set_meeting_venue(repo, meeting, venue, group_id=group, no_commit=no_commit)
+        success(f"{held.id}: meets at {held.venue}.")
+        return
+    if group is None:
+        raise typer.BadParameter(
+            "say which: --group GROUP (its usual venue) or --meeting DATE", param_hint="--group"
+        )
+    from jatac.partnership_config import set_group_venue
+
+    changed = set_group_venue(repo, group, venue, no_commit=no_commit)
+    success(f"{changed.name} meets at {changed.venue}.")
 
 
 @item_app.command("add")

@@ -217,11 +217,19 @@ def fund_request(
     purpose: str = typer.Option(..., "--purpose", help="What it would pay for."),
     by: str = typer.Option("support-team", "--by", help="The agency asking (id from jatac.yaml)."),
 ) -> None:
-    """Ask the fund for money; prints the request id (FR-2026-003)."""
-    from jatac.fund import request
+    """Ask the fund for money; prints the request id, numbered by financial year (FR-2026-003)."""
+    from jatac.fund import fund_year, request, year_start
 
-    req = request(open_repo(), case_id, amount=amount, purpose=purpose, by=by)
+    repo = open_repo()
+    req = request(repo, case_id, amount=amount, purpose=purpose, by=by)
     typer.echo(req.id)
+    year = fund_year(repo, req.requested_on)
+    first = year_start(repo, year)
+    typer.echo(
+        f"{req.id} is in the {year} fund (the year from {first.day} {first:%B %Y}): "
+        "requests are numbered by financial year.",
+        err=True,
+    )
 
 
 @fund_app.command("consider")

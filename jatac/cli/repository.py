@@ -1,18 +1,49 @@
-"""Commands about the repository as a whole: init, validate."""
+"""Commands about the repository as a whole: init, validate, demo, and the partnership in
+jatac.yaml (agency, locality)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 
+from jatac.cli.cases import NO_COMMIT
+from jatac.cli.output import success
 from jatac.cli.state import open_repo
+
+agency_app = typer.Typer(
+    help="The partner agencies in jatac.yaml: add one; change its name, ISP dates or members.",
+    no_args_is_help=True,
+)
+locality_app = typer.Typer(help="The wards, parishes, estates and areas cases are recorded against.")
+
+AGENCY_ID = typer.Argument(..., metavar="ID", help="The agency's short id, used in case files (e.g. tvp).")
+GROUPS = typer.Option(
+    [],
+    "--groups",
+    help="The groups a member sits on, comma-separated (default: every group): "
+    "once for all the members, or once for each in the same order.",
+)
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("validate")(validate)
     app.command("demo")(demo)
+    app.add_typer(agency_app, name="agency")
+    app.add_typer(locality_app, name="locality")
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=option
+        ) from None
 
 
 def init(
@@ -68,3 +99,93 @@ def demo(
     example = shown.open_cases[0]["id"] if shown.open_cases else "JAT-2026-0001"
     typer.echo(f"\nTry: jatac --repo {repo.root} show {example}")
     typer.echo(f"     jatac --repo {repo.root} meetings")
+
+
+@agency_app.command("add")
+def agency_add(
+    agency_id: str = AGENCY_ID,
+    name: str = typer.Option(..., "--name", help='The agency\'s name, e.g. "Thames Valley Police".'),
+    isp_signed: str = typer.Option(
+        None, "--isp-signed", help="When it signed the Information Sharing Protocol, YYYY-MM-DD."
+    ),
+    members: list[str] = typer.Option(
+        [],
+        "--member",
+        help='A role that represents it at the table, e.g. "Neighbourhood Inspector" (repeat).',
+    ),
+    groups: list[str] = GROUPS,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Add a partner agency to jatac.yaml, with its members and the groups they sit on."""
+    from jatac.partnership_config import add_agency
+
+    agency = add_agency(
+        open_repo(),
+        agency_id,
+        name=name,
+        isp_signed=_date(isp_signed, "--isp-signed"),
+        roles=members,
+        groups=groups,
+        no_commit=no_commit,
+    )
+    success(f"Agency {agency.id} added: {agency.name}.")
+    if agency.isp_signed is None:
+        typer.echo(
+            f"It receives shared information once it signs: jatac agency edit {agency.id} --isp-signed DATE"
+        )
+
+
+@agency_app.command("edit")
+def agency_edit(
+    agency_id: str = AGENCY_ID,
+    name: str = typer.Option(None, "--name", help="A new name."),
+    isp_signed: str = typer.Option(
+        None, "--isp-signed", help="When it signed the Information Sharing Protocol, YYYY-MM-DD."
+    ),
+    isp_review: str = typer.Option(
+        None, "--isp-review", help="When its signature is next reviewed, YYYY-MM-DD (default: a year on)."
+    ),
+    add_members: list[str] = typer.Option([], "--add-member", help="A role to add (repeat for more)."),
+    groups: list[str] = GROUPS,
+    remove_members: list[str] = typer.Option(
+        [], "--remove-member", help="A role to remove (repeat for more)."
+    ),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Change an agency in jatac.yaml: its name, ISP dates, or who represents it."""
+    from jatac.partnership_config import edit_agency
+
+    agency = edit_agency(
+        open_repo(),
+        agency_id,
+        name=name,
+        isp_signed=_date(isp_signed, "--isp-signed"),
+        isp_review=_date(isp_review, "--isp-review"),
+        add_roles=add_members,
+        groups=groups,
+        remove_roles=remove_members,
+        no_commit=no_commit,
+    )
+    roles = ", ".join(m.role for m in agency.members) or "none"
+    success(f"Agency {agency.id} changed: {agency.name}; members: {roles}.")
+
+
+@locality_app.command("add")
+def locality_add(
+    locality_id: str = typer.Argument(
+        ..., metavar="ID", help="A short id for case files, e.g. lakes-estate."
+    ),
+    name: str = typer.Option(..., "--name", help='Its name, e.g. "Lakes Estate".'),
+    kind: str = typer.Option("ward", "--kind", help="ward, parish, estate or area."),
+    within: str = typer.Option(
+        None, "--within", help="The locality it is part of (an estate within a ward)."
+    ),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Add a locality to jatac.yaml: a ward, parish, estate or area."""
+    from jatac.partnership_config import add_locality
+
+    locality = add_locality(
+        open_repo(), locality_id, name=name, kind=kind, within=within, no_commit=no_commit
+    )
+    success(f"Locality {locality.id} added: {locality.name}.")

@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
     app.command("adopt")(adopt)
     app.command("evaluate")(evaluate)
     app.command("escalate")(escalate)
+    app.command("review")(review)
     app.command("close")(close)
     app.add_typer(sara_app, name="sara")
     app.add_typer(action_app, name="action")
@@ -239,13 +240,36 @@ def escalate(
     case_id: str = CASE_ARG,
     to: str = typer.Option(..., "--to", help="performance-group or rag (levels in jatac.yaml)."),
     reason: str = typer.Option(..., "--reason", help="Why it goes up a level."),
+    skip_level: bool = typer.Option(
+        False,
+        "--skip-level",
+        help="The chair has decided it goes up more than one level at once (the --reason says why).",
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Take a case up a level: JATAC -> Performance Group -> RAG."""
+    """Take a case up a level: JATAC -> Performance Group -> RAG, one level at a time."""
     from jatac.sara import escalate as do
 
-    case = do(open_repo(), case_id, to=to, reason=reason, no_commit=no_commit)
-    success(f"{case.id} escalated to {to}.")
+    case = do(open_repo(), case_id, to=to, reason=reason, skip_level=skip_level, no_commit=no_commit)
+    skipped = case.escalations[-1].skipped
+    success(f"{case.id} escalated to {to}" + (f", skipping {', '.join(skipped)}." if skipped else "."))
+
+
+def review(
+    case_id: str = CASE_ARG,
+    note: str = typer.Option(..., "--note", help="What the review found, in a line."),
+    next_on: str = typer.Option(
+        None, "--next", help="When the next review is due, YYYY-MM-DD (default: by the case's risk level)."
+    ),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Record a review of an adopted case: the date, what it found, and when the next is due."""
+    from jatac.reviews import record
+
+    repo = open_repo()
+    case = record(repo, case_id, note=note, next_on=_date(next_on, "--next"), no_commit=no_commit)
+    success(f"{case.id} reviewed on {case.reviewed_on}.")
+    typer.echo(f"Next review by {case.next_review(repo.config.review_days)}.")
 
 
 def close(

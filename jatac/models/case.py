@@ -76,11 +76,49 @@ class PersonLink(Record):
 
 
 class Escalation(Record):
-    """A case taken up a level: JATAC -> Performance Group -> RAG."""
+    """A case taken up a level: JATAC -> Performance Group -> RAG, one at a time; a level
+    passed over by the chair's decision is named in ``skipped``."""
 
     to: EscalationLevelId
     on: date
     reason: Line
+    skipped: list[EscalationLevelId] = Field(default_factory=list)
+
+
+class Review(Record):
+    """A review of an adopted case: when, what was found, and (if the group set one) when
+    it is next due, instead of the interval its risk level gives."""
+
+    on: date
+    note: Line
+    next: date | None = None
+
+    @model_validator(mode="after")
+    def _next_after(self) -> Review:
+        if self.next is not None and self.next <= self.on:
+            raise FieldError("next", f"the next review ({self.next}) is not after this one ({self.on})")
+        return self
+
+
+def passed_over(levels: list[str], current: str | None, to: str) -> list[str]:
+    """The levels between ``current`` (None: the partnership's own group) and ``to``."""
+    start = levels.index(current) + 1 if current in levels else 0
+    return levels[start : levels.index(to)] if to in levels else []
+
+
+def escalation_error(levels: list[str], current: str | None, step: Escalation) -> str | None:
+    """Why escalating from ``current`` as ``step`` says breaks the one-level rule, or None."""
+    if current in levels and step.to in levels and levels.index(step.to) <= levels.index(current):
+        return f"the case is already escalated to {current}"
+    between = passed_over(levels, current, step.to)
+    if between and step.skipped != between:
+        return (
+            f"escalation goes one level at a time: the next level is {between[0]}; going "
+            f"straight to {step.to} is a chair's decision, recorded as skipped: [{', '.join(between)}]"
+        )
+    if step.skipped and not between:
+        return f"{step.to} is the next level: no level is skipped"
+    return None
 
 
 class Issue(Record):
@@ -101,7 +139,8 @@ class Issue(Record):
     lead: AgencyId | None = None
     problem_manager: Line | None = None
     adopted_on: date | None = None
-    reviewed_on: date | None = None
+    reviewed_on: date | None = None  # the latest review's date
+    reviews: list[Review] = Field(default_factory=list)
     referred_to: Line | None = None
     decision_note: Text | None = None
     escalations: list[Escalation] = Field(default_factory=list)
@@ -121,9 +160,22 @@ class Issue(Record):
     def risk_level(self) -> Level:
         return self.risk or self.priority
 
+    @property
+    def latest_review(self) -> Review | None:
+        return max(self.reviews, key=lambda r: r.on) if self.reviews else None
+
     def next_review(self, review_days: dict[Level, int]) -> date | None:
-        """When an open adopted case is next due for review (from its risk level)."""
-        return review_date(self.status, self.adopted_on, self.reviewed_on, self.risk_level, review_days)
+        """When an open adopted case is next due for review: the date its latest review set,
+        else its last review (or adoption) and the interval of its risk level."""
+        latest = self.latest_review
+        return review_date(
+            self.status,
+            self.adopted_on,
+            self.reviewed_on,
+            self.risk_level,
+            review_days,
+            latest.next if latest else None,
+        )
 
     @property
     def escalated_to(self) -> str | None:
@@ -154,9 +206,17 @@ class Issue(Record):
             ("closed_on", self.closed_on),
         ]
         later += [(f"escalations {e.to}", e.on) for e in self.escalations]
+        later += [("reviews", r.on) for r in self.reviews]
         for name, when in later:
             if when is not None and when < self.raised_on:
                 raise FieldError(name.split()[0], f"{when} is before raised_on {self.raised_on}")
+        latest = self.latest_review
+        if latest is not None and self.reviewed_on != latest.on:
+            raise FieldError(
+                "reviewed_on",
+                f"is {self.reviewed_on or 'empty'}, not the date of the latest review ({latest.on}); "
+                "`jatac review CASE --note ...` records a review and keeps the two together",
+            )
         if self.adopted_on and self.closed_on and self.closed_on < self.adopted_on:
             raise FieldError("closed_on", f"{self.closed_on} is before adopted_on {self.adopted_on}")
         if self.status is Status.closed and (self.closed_on is None or self.outcome is None):

@@ -150,6 +150,13 @@ class PartnershipConfig(Record):
         for loc in self.localities:
             if loc.within is not None and loc.within not in self.locality_by_id:
                 raise ValueError(f"locality {loc.id!r} is within unknown locality {loc.within!r}")
+        for agency in self.agencies:
+            for member in agency.members:
+                unknown = [g for g in member.groups if g not in self.group_by_id]
+                if unknown:
+                    raise ValueError(
+                        f"agency {agency.id!r}: {member.role} sits on unknown group {unknown[0]!r}"
+                    )
         return self
 
     @cached_property

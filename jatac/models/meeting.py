@@ -103,6 +103,7 @@ class Do(StrEnum):
     reject = "reject"
     refer = "refer"
     fund = "fund"
+    review = "review"
 
 
 _NEEDS: dict[Do, tuple[str, ...]] = {
@@ -113,6 +114,7 @@ _NEEDS: dict[Do, tuple[str, ...]] = {
     Do.escalate: ("to", "reason"),
     Do.reject: ("reason",),
     Do.refer: ("to", "reason"),
+    Do.review: ("note",),
 }
 
 
@@ -133,6 +135,9 @@ class Decision(Record):
     outcome: Line | None = None
     to: Line | None = None
     reason: Line | None = None
+    skip_level: bool = False  # escalate: the chair decided it goes up more than one level
+    note: Line | None = None  # review: what it found
+    next: date | None = None  # review: when the next is due, if the group set it
 
     @model_validator(mode="after")
     def _has_what_it_needs(self) -> Decision:
@@ -141,6 +146,10 @@ class Decision(Record):
         for name in _NEEDS[self.do]:
             if getattr(self, name) in (None, ""):
                 raise FieldError(name, f"a '{self.do.value}' decision needs {', '.join(_NEEDS[self.do])}")
+        if self.skip_level and self.do is not Do.escalate:
+            raise FieldError("skip_level", "only an 'escalate' decision skips a level")
+        if self.next is not None and self.do is not Do.review:
+            raise FieldError("next", "only a 'review' decision sets the next review")
         return self
 
 

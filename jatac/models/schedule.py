@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import Field, field_validator, model_validator
 
-from jatac.models.common import FieldError, Record
+from jatac.models.common import FieldError, Line, Record
 
 EVERY_RE = re.compile(r"^(?P<n>[1-9][0-9]?) (?P<unit>week|month)s?$")
 ON_RE = re.compile(
@@ -16,6 +16,13 @@ ON_RE = re.compile(
 )
 DAYS_BEFORE_RE = re.compile(r"^(?P<n>[0-9]{1,2}) days? before$")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class ScheduleNote(Record):
+    """Why a planned meeting was moved or cancelled, and the day that was recorded."""
+
+    on: date
+    reason: Line | None = None
 
 
 class Schedule(Record):
@@ -27,6 +34,8 @@ class Schedule(Record):
     agenda_by: "monday before" (the terms of reference) or "N days before"
     items_by: days before the meeting that agenda items are due (7)
     moved: {planned date: actual date}; cancelled: [planned dates]
+    notes: {planned date: {on, reason}}: why a meeting was moved or cancelled, and when
+    (written by `jatac meeting move` and `jatac meeting cancel`)
     """
 
     every: str
@@ -37,6 +46,7 @@ class Schedule(Record):
     items_by: int = Field(default=7, ge=0, le=60)
     moved: dict[date, date] = Field(default_factory=dict)
     cancelled: list[date] = Field(default_factory=list)
+    notes: dict[date, ScheduleNote] = Field(default_factory=dict)
 
     model_config = Record.model_config | {"populate_by_name": True}
 
