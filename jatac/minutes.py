@@ -132,25 +132,31 @@ def load(repo: Repository, when: str | None, group: str | None = None) -> tuple[
 
 
 def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict[str, Any]:
+    """What the minutes template shows; marked, like the agenda, by the highest of what it holds
+    (minutes naming an OFFICIAL-SENSITIVE case are OFFICIAL-SENSITIVE, whatever they say)."""
+    from jatac.audience import decide
+
     cfg = repo.config
+    reader = decide(repo, planned.group, "core", repo.load_facts(CASE)[0])
     agency_name = {a.id: a.name for a in cfg.agencies}
     by_status: dict[str, list[Any]] = {"present": [], "apologies": [], "absent": [], "not recorded": []}
     for row in minutes.attendance:
         by_status[row.status.value if row.status else "not recorded"].append(row)
-    return {
-        "partnership": cfg.name,
-        "group": planned.group,
-        "meeting": planned.as_meeting(),
-        "date": planned.day,
-        "time": planned.time,
-        "venue": planned.venue,
-        "chair": minutes.chair or planned.chair,
-        "minutes": minutes,
-        "attendance": by_status,
-        "agency_name": agency_name,
-        "marking": minutes.marking.value,
-        "next_meeting": minutes.next_meeting or following(repo, planned),
-    }
+    return reader.prepare(
+        {
+            "partnership": cfg.name,
+            "group": planned.group,
+            "meeting": planned.as_meeting(),
+            "date": planned.day,
+            "time": planned.time,
+            "venue": planned.venue,
+            "chair": minutes.chair or planned.chair,
+            "minutes": minutes,
+            "attendance": by_status,
+            "agency_name": agency_name,
+            "next_meeting": minutes.next_meeting or following(repo, planned),
+        }
+    )
 
 
 @dataclass
