@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.change import Change
 from jatac.clock import as_of
+from jatac.consistency import require_marking
 from jatac.errors import JatacError, NotFound, Problem, Refused
 from jatac.meetings import MEETING, Planned, find, following
 from jatac.models.case import Issue, Status
@@ -104,14 +105,17 @@ def start(repo: Repository, when: str | None, group: str | None = None, no_commi
     if (repo.root / relpath).exists():
         raise Refused(f"the minutes of {planned.id} already exist", hint=f"Edit {relpath}.")
     doc = scaffold(repo, planned, build(repo, planned))
-    repo.validate_doc(MINUTES, doc, relpath, planned.id)
+    require_marking(repo, MINUTES, repo.validate_doc(MINUTES, doc, relpath, planned.id), relpath, doc)
     meeting = planned.as_meeting().model_copy(update={"status": MeetingStatus.held})
+    held = planned.record is not None and planned.record.status is MeetingStatus.held
+    if not held:  # the meeting's file is written too: it must be marked as high as it names
+        require_marking(repo, MEETING, meeting, repo.relpath(MEETING, planned.id))
     meeting_doc = to_yaml(meeting.model_dump())
     with Change(
         repo, command="minutes new", subject=f"{planned.id}: minutes started", meeting=planned.id
     ) as change:
         change.write(relpath, dump(doc))
-        if planned.record is None or planned.record.status is not MeetingStatus.held:
+        if not held:
             if planned.record is not None:
                 loaded = repo.load(MEETING, planned.id)
                 loaded.doc["status"] = MeetingStatus.held.value
