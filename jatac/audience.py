@@ -45,6 +45,7 @@ class CaseIds:
     def __init__(self, prefix: str) -> None:
         sep = r"[\W_]{0,3}"
         self.prefix = prefix
+        self._lower = prefix.lower()
         self._re = re.compile(rf"{re.escape(prefix)}{sep}(\d{{4}}){sep}(\d{{1,6}})(?!\d)", re.IGNORECASE)
 
     def _found(self, text: str) -> Iterator[tuple[re.Match[str], Key]]:
@@ -58,14 +59,14 @@ class CaseIds:
         return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
     def mentioned(self, text: str) -> set[Key]:
-        found = {key for _, key in self._found(text)}
-        if not text.isascii():
-            found |= {key for _, key in self._found(self._folded(text))}
-        return found
+        if text.isascii():
+            # most texts name no case at all: a substring test is far cheaper than the pattern
+            return {key for _, key in self._found(text)} if self._lower in text.lower() else set()
+        return {key for _, key in self._found(text)} | {key for _, key in self._found(self._folded(text))}
 
     def replace(self, text: str, keys: set[Key] | frozenset[Key], by: str = WITHHELD) -> str:
         """``text`` with every mention of a case in ``keys`` replaced by ``by``."""
-        if not keys:
+        if not keys or (text.isascii() and self._lower not in text.lower()):
             return text
 
         def swap(source: str) -> str:
@@ -116,17 +117,16 @@ class Audience:
 
     name: str
     ids: CaseIds
-    sensitive: frozenset[Key]  # every OFFICIAL-SENSITIVE case in the repository
+    sensitive: frozenset[Key]  # every OFFICIAL-SENSITIVE case in the repository, however written
+    sensitive_ids: frozenset[str]  # the same, as their files name them
 
     @property
     def wide(self) -> bool:
         return self.name == "wide"
 
     def withholds(self, case_id: Any) -> bool:
-        """Whether this audience may not see the case ``case_id``."""
-        if not (self.wide and isinstance(case_id, str)):
-            return False
-        return bool(self.ids.mentioned(case_id) & self.sensitive)
+        """Whether this audience may not see the case ``case_id`` (an id as a record holds it)."""
+        return self.wide and case_id in self.sensitive_ids
 
     def redact(self, text: str) -> str:
         return self.ids.replace(text, self.sensitive) if self.wide else text
@@ -139,31 +139,28 @@ class Audience:
 
     def marking_of(self, value: Any) -> Marking:
         """The highest marking ``value`` holds: of its records, and of every case its text names."""
-        for record in _records(value):
-            if getattr(record, "marking", None) == Marking.OFFICIAL_SENSITIVE:
-                return Marking.OFFICIAL_SENSITIVE
-        if self.sensitive:
-            for _, text in strings(value):
-                if self.ids.mentioned(text) & self.sensitive:
-                    return Marking.OFFICIAL_SENSITIVE
-        return Marking.OFFICIAL
+        return Marking.OFFICIAL_SENSITIVE if self._holds_sensitive(value, set()) else Marking.OFFICIAL
 
-
-def _records(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
-    seen = set() if seen is None else seen
-    if id(value) in seen or isinstance(value, str | int | float | date | Enum) or value is None:
-        return
-    seen.add(id(value))
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _records(v, seen)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for v in value:
-            yield from _records(v, seen)
-    elif _is_record(value) and not isinstance(value, type):
-        yield value
-        for name in _fields(value):
-            yield from _records(getattr(value, name), seen)
+    def _holds_sensitive(self, value: Any, seen: set[int]) -> bool:
+        # one pass; an object met twice (a case in two lists) is looked at once
+        if isinstance(value, str):
+            return not isinstance(value, Enum) and bool(
+                self.sensitive and self.ids.mentioned(value) & self.sensitive
+            )
+        if value is None or isinstance(value, int | float | date | Enum) or id(value) in seen:
+            return False
+        seen.add(id(value))
+        if isinstance(value, dict):
+            return any(
+                self._holds_sensitive(k, seen) or self._holds_sensitive(v, seen) for k, v in value.items()
+            )
+        if isinstance(value, list | tuple | set | frozenset):
+            return any(self._holds_sensitive(v, seen) for v in value)
+        if _is_record(value) and not isinstance(value, type):
+            if getattr(value, "marking", None) == Marking.OFFICIAL_SENSITIVE:
+                return True
+            return any(self._holds_sensitive(getattr(value, name), seen) for name in _fields(value))
+        return False
 
 
 class _Redaction:
@@ -232,7 +229,5 @@ def decide(repo: Repository, group: Group, requested: str | None, cases: list[di
     if name not in AUDIENCES:
         raise Refused(f"{name!r} is not an audience", hint="Audiences: core, wide.")
     ids = CaseIds(repo.config.prefix)
-    sensitive = frozenset().union(
-        *(ids.mentioned(d["id"]) for d in cases if d["marking"] == Marking.OFFICIAL_SENSITIVE.value)
-    )
-    return Audience(name, ids, sensitive)
+    exact = frozenset(d["id"] for d in cases if d["marking"] == Marking.OFFICIAL_SENSITIVE.value)
+    return Audience(name, ids, frozenset().union(*(ids.mentioned(i) for i in exact)), exact)
