@@ -295,6 +295,7 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
 
     planned, minutes = load(repo, when, group)
     relpath = repo.relpath(MINUTES, planned.id)
+    require_marking(repo, MINUTES, minutes, relpath)  # hand edits are committed before the decisions
     problems = _check(repo, minutes, relpath)
     if problems:
         raise InvalidRecord(problems, hint="Nothing was applied. Correct the minutes and apply again.")

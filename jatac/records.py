@@ -8,7 +8,6 @@ from typing import Any
 
 from jatac.audit import field_changes
 from jatac.change import Change
-from jatac.consistency import require_marking
 from jatac.errors import InvalidRecord
 from jatac.store import Kind, Loaded, Repository
 from jatac.yamlfile import YamlProblem, dump, parse
@@ -64,6 +63,8 @@ def revise(repo: Repository, loaded: Loaded, doc: Any, case: Any = None) -> Revi
     """Validate ``doc`` as the next state of ``loaded`` and describe the change."""
     kind: Kind = loaded.kind
     record_id = PurePosixPath(loaded.relpath).stem
+    from jatac.consistency import require_marking
+
     record = repo.validate_doc(kind, doc, loaded.relpath, expect_id=record_id, case=case)
     require_marking(repo, kind, record, loaded.relpath, doc)  # never marked below what it names
     before = loaded.record.model_dump(mode="json", exclude_none=True) if loaded.record else {}

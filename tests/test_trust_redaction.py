@@ -213,6 +213,10 @@ def test_pushed_official_records_naming_a_sensitive_case_fail_validate_and_rende
     out = " ".join(result.output.split())
     assert f"meetings/2027/{WIDE}-jatac.yaml items.0.case: names JAT-2026-0001" in out, out
     assert f"minutes/2027/{WIDE}-jatac.yaml items." in out and ".heard: names JAT-2026-0001" in out, out
+    before, head = shared.snapshot(), shared.git("rev-parse", "HEAD")
+    applying = shared("minutes", "apply", WIDE, ok=False)
+    assert applying.exit_code == 1 and ".heard: names JAT-2026-0001" in applying.stderr
+    assert shared.snapshot() == before and shared.git("rev-parse", "HEAD") == head
     # rendered all the same, the minutes carry the marking of what they name
     text, _ = document(shared, "minutes", "render", WIDE, "-f", "md")
     assert text.startswith("**OFFICIAL-SENSITIVE**") and text.rstrip().endswith("**OFFICIAL-SENSITIVE**")
