@@ -268,3 +268,15 @@ def test_out_outside_the_repository_is_the_persons_choice(jatac: Jatac, outside:
     inside = jatac.root / "notes" / "agenda.md"  # in the repository, not one of its own files
     jatac("agenda", DEC, "-f", "md", "--out", str(inside))
     assert inside.is_file()
+
+
+def test_out_named_through_another_spelling_of_the_repository_still_meets_its_links(
+    jatac: Jatac, outside: Path
+) -> None:
+    _build_link(jatac.root, outside, "")
+    push(jatac, "a build link")
+    elsewhere = jatac.root.parent / "the-same-repository"
+    elsewhere.symlink_to(jatac.root)
+    out = elsewhere / "build" / "agenda.md"
+    message = refused(jatac, outside, "agenda", DEC, "-f", "md", "--out", str(out))
+    assert "build is a symbolic link to" in message, message

@@ -67,16 +67,16 @@ def destination(repo: Repository, out: Path | None, name: str) -> Path:
     Refused, with the reason, if the path leads out of the repository through a link in it,
     or would replace a record, ``jatac.yaml``, a template, or anything under .git/ or .jatac/.
     """
-    root = os.path.abspath(repo.root)
+    real_root = os.path.realpath(repo.root)
     if out is None:
         build_dir(repo)
         path = inside(repo.root, f"{BUILD}/{name}", "rendered document")
     else:
         path = Path(os.path.abspath(out))
-        rel = _within(str(path), root)
-        if rel is not None:  # named in the repository: no link there may lead it out
-            path = inside(repo.root, rel, "document")
-    real_root = os.path.realpath(repo.root)
+        # named in the repository (however its folder is spelled): no link there may lead it out
+        above = next((p for p in path.parents if os.path.realpath(p) == real_root), None)
+        if above is not None:
+            path = inside(repo.root, path.relative_to(above), "document")
     # the file itself, and the file its folder would receive (a link to a folder in the repository)
     for real in (os.path.realpath(path), os.path.join(os.path.realpath(path.parent), path.name)):
         rel = _within(real, real_root)
