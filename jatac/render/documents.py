@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jatac.errors import Refused
-from jatac.fs import inside
+from jatac.fs import OutsideRepository, inside
 from jatac.render.engine import render
 from jatac.store import CONFIG_FILE, KINDS, Repository, atomic_write
 
@@ -29,7 +29,10 @@ def build_dir(repo: Repository) -> Path:
 
 
 def build_is_ignored(repo: Repository) -> bool:
-    ignore = repo.root / ".gitignore"
+    try:
+        ignore = inside(repo.root, ".gitignore")
+    except OutsideRepository:
+        return False  # not read: it is a link out of the repository
     if not ignore.is_file():
         return False
     lines = {line.strip() for line in ignore.read_text(encoding="utf-8").splitlines()}
