@@ -15,7 +15,7 @@ from typing import Any
 from jatac.clock import today
 from jatac.meetings import Planned, following, previous
 from jatac.models.case import Issue
-from jatac.models.common import LEVEL_ORDER, Marking
+from jatac.models.common import LEVEL_ORDER
 from jatac.models.meeting import ItemKind
 from jatac.models.sara import ActionStatus, Recommendation, SaraPackage
 from jatac.store import KINDS, Repository
@@ -54,30 +54,30 @@ def build(
 ) -> dict[str, Any]:
     """Everything an agenda template may show, for the meeting ``planned``.
 
-    For the wide audience, OFFICIAL-SENSITIVE cases and the people linked to cases
-    are left out, and counted; ``include_personal`` (core only) shows people's names
-    from the restricted store instead of their references.
+    For the wide audience, OFFICIAL-SENSITIVE cases (and partners' items about them) and
+    the people linked to cases are left out, and counted, and any other mention of a
+    withheld case reads "a withheld case"; ``include_personal`` (core only) shows people's
+    names from the restricted store instead of their references. The audience and the
+    marking are decided in jatac/audience.py, for both groups and both audiences alike.
     """
+    from jatac.audience import decide
+
     cfg = repo.config
     on = planned.day
-    audience = audience or planned.group.audience.value
-    if audience not in {"core", "wide"}:
-        from jatac.errors import Refused
-
-        raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
-    wide = audience == "wide"
-    if wide and include_personal:
+    # thousands of cases are read as their facts (the trends count those); models are built
+    # only for the cases the agenda can show: open ones, and those changed since the last meeting
+    facts, _ = repo.load_facts(KINDS["case"])
+    # who it is for, what they may not see, and (at the end) its marking: decided there only
+    reader = decide(repo, planned.group, audience, facts)
+    if reader.wide and include_personal:
         from jatac.errors import Refused
 
         raise Refused("personal details are never shown to the wide audience")
     last = previous(repo, planned)
     since = last.day if last else date.min
-    # thousands of cases are read as their facts (the trends count those); models are built
-    # only for the cases the agenda can show: open ones, and those changed since the last meeting
-    facts, _ = repo.load_facts(KINDS["case"])
     on_iso, since_iso = on.isoformat(), since.isoformat()
     in_time = [d for d in facts if d["raised_on"] <= on_iso]  # ISO dates sort as text
-    withheld_ids = {d["id"] for d in in_time if wide and d["marking"] != Marking.OFFICIAL.value}
+    withheld_ids = {d["id"] for d in in_time if reader.withholds(d["id"])}
     counted = [d for d in in_time if d["id"] not in withheld_ids]
     shown = {d["id"] for d in counted if _current(d, since_iso)}
     cases: list[Issue] = repo.load_all(KINDS["case"], only=shown)[0]
@@ -186,7 +186,7 @@ def build(
     deadline = planned.items_due
     # every case still awaiting the group's decision, on time or late
     proposed = [c for c in cases if c.status is Status.proposed]
-    items = [i for i in meeting.items if i.case not in withheld_ids]
+    items = [i for i in meeting.items if not reader.withholds(i.case)]
     withheld_items = len(meeting.items) - len(items)
     new_items = [i for i in items if i.kind is ItemKind.issue and not i.late]
     late_items = [i for i in items if i.kind is ItemKind.issue and i.late]
@@ -206,54 +206,51 @@ def build(
         if (p := packages.get(c.id)) and p.assessment is not None and c not in for_closure
     ]
 
-    # the document's marking is the highest of what it shows; the wide agenda shows only counts
-    shown_cases = [*open_cases, *picture["closed"]] if planned.group.audience.value == "core" else []
-    marking = Marking.highest([meeting.marking, *(c.marking for c in shown_cases)])
     now = today()
-    return {
-        "partnership": cfg.name,
-        "group": planned.group,
-        "meeting": meeting,
-        "planned": planned,
-        "date": on,
-        "time": planned.time,
-        "venue": planned.venue,
-        "chair": planned.chair,
-        "send_by": planned.send_by,
-        "items_due": deadline,
-        "generated_on": now,
-        "sent_late": now > planned.send_by,
-        "marking": marking.value,
-        "expected": expected,
-        "last": last,
-        "arising": arising,
-        "actions_by_owner": by_owner,
-        "overdue_count": sum(1 for a in actions if a["overdue"]),
-        "action_count": len(actions),
-        "picture": picture,
-        "adopted": adopted,
-        "proposed_on_time": [c for c in proposed if c.raised_on <= deadline],
-        "proposed_late": [c for c in proposed if c.raised_on > deadline],
-        "new_items": new_items,
-        "late_items": late_items,
-        "fund_items": [i for i in items if i.kind is ItemKind.fund],
-        "aob_items": [i for i in items if i.kind is ItemKind.aob],
-        "escalated": [c for c in open_cases if c.status is Status.escalated],
-        "for_closure": for_closure,
-        "being_evaluated": being_evaluated,
-        "next_meeting": following(repo, planned),
-        "agency_name": agency_name,
-        "locality_name": {loc.id: loc.name for loc in cfg.localities},
-        "category_name": {cat.id: cat.name for cat in cfg.categories},
-        "level_name": {e.id: e.name for e in cfg.escalation},
-        "trends": trends(counted, on, cfg),
-        "audience": audience,
-        "withheld": sum(1 for d in in_time if d["id"] in withheld_ids and d["status"] in OPEN_VALUES)
-        + withheld_items,
-        "people": {c.id: [f"{names.get(p.ref, p.ref)} ({p.role.value})" for p in c.people] for c in cases}
-        if not wide
-        else {},
-    }
+    return reader.prepare(
+        {
+            "partnership": cfg.name,
+            "group": planned.group,
+            "meeting": meeting,
+            "planned": planned,
+            "date": on,
+            "time": planned.time,
+            "venue": planned.venue,
+            "chair": planned.chair,
+            "send_by": planned.send_by,
+            "items_due": deadline,
+            "generated_on": now,
+            "sent_late": now > planned.send_by,
+            "expected": expected,
+            "last": last,
+            "arising": arising,
+            "actions_by_owner": by_owner,
+            "overdue_count": sum(1 for a in actions if a["overdue"]),
+            "action_count": len(actions),
+            "picture": picture,
+            "adopted": adopted,
+            "proposed_on_time": [c for c in proposed if c.raised_on <= deadline],
+            "proposed_late": [c for c in proposed if c.raised_on > deadline],
+            "new_items": new_items,
+            "late_items": late_items,
+            "fund_items": [i for i in items if i.kind is ItemKind.fund],
+            "aob_items": [i for i in items if i.kind is ItemKind.aob],
+            "escalated": [c for c in open_cases if c.status is Status.escalated],
+            "for_closure": for_closure,
+            "being_evaluated": being_evaluated,
+            "next_meeting": following(repo, planned),
+            "agency_name": agency_name,
+            "locality_name": {loc.id: loc.name for loc in cfg.localities},
+            "category_name": {cat.id: cat.name for cat in cfg.categories},
+            "level_name": {e.id: e.name for e in cfg.escalation},
+            "trends": trends(counted, on, cfg),
+            "withheld": sum(1 for d in in_time if d["id"] in withheld_ids and d["status"] in OPEN_VALUES)
+            + withheld_items,
+            "people": {c.id: [f"{names.get(p.ref, p.ref)} ({p.role.value})" for p in c.people] for c in cases}
+            if not reader.wide
+            else {},
+        }
+    )
 
 
 def _people_names(repo: Repository) -> dict[str, str]:

@@ -57,6 +57,9 @@ def build(repo: Repository, months: int = 12) -> tuple[bytes, int]:
 
 
 def write_calendar(repo: Repository, out: Path, months: int = 12) -> int:
+    from jatac.render.documents import destination
+
+    path = destination(repo, out, "meetings.ics")  # never over a record, nor out through a link
     data, count = build(repo, months)
-    atomic_write(out, data)
+    atomic_write(path, data)
     return count

@@ -10,11 +10,13 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.clock import today
+from jatac.consistency import required_marking
 from jatac.errors import NotFound, Refused
 from jatac.models.fund import REQUEST_ID_RE, FundLedger, FundRequest, FundStatus
 from jatac.problems import check_new
 from jatac.records import Revision, commit_revision, revise
 from jatac.store import KINDS, Loaded, Repository
+from jatac.vocab import Marking
 from jatac.yamlfile import ensure, set_field, to_yaml
 
 FUND = KINDS["fund"]
@@ -126,6 +128,8 @@ def request(repo: Repository, case_id: str | None, *, amount: float, purpose: st
         repo.config,
         "new fund request",
     )
+    if required_marking(repo, new.model_dump(mode="json")) is Marking.OFFICIAL_SENSITIVE:
+        new = new.model_copy(update={"marking": Marking.OFFICIAL_SENSITIVE})  # as its case is
     ensure(loaded.doc, "requests", CommentedSeq(), list(FundLedger.model_fields)).append(
         to_yaml(new.model_dump())
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from jatac.change import Change
 from jatac.clock import today
+from jatac.consistency import require_marking, required_marking
 from jatac.errors import NotFound, Refused
 from jatac.models.config import Group
 from jatac.models.meeting import AgendaItem, ItemKind, Meeting, meeting_id
@@ -20,7 +21,8 @@ from jatac.schedule import (
     previous_occurrence,
 )
 from jatac.store import KINDS, Repository
-from jatac.yamlfile import dump, ensure, to_yaml
+from jatac.vocab import Marking
+from jatac.yamlfile import dump, ensure, set_field, to_yaml
 
 MEETING = KINDS["meeting"]
 
@@ -180,8 +182,10 @@ def following(repo: Repository, planned: Planned) -> date | None:
 
 
 def _write_meeting(repo: Repository, change: Change, meeting: Meeting) -> None:
-    repo.validate_doc(MEETING, to_yaml(meeting.model_dump()), repo.relpath(MEETING, meeting.id), meeting.id)
-    change.write(repo.relpath(MEETING, meeting.id), dump(to_yaml(meeting.model_dump())))
+    relpath = repo.relpath(MEETING, meeting.id)
+    doc = to_yaml(meeting.model_dump())
+    require_marking(repo, MEETING, repo.validate_doc(MEETING, doc, relpath, meeting.id), relpath, doc)
+    change.write(relpath, dump(doc))
 
 
 def new_meeting(
@@ -271,6 +275,11 @@ def add_item(
         "new agenda item",
     )
     relpath = repo.relpath(MEETING, planned.id)
+    # an item about an OFFICIAL-SENSITIVE case makes the meeting so (its wide agenda leaves it out)
+    raise_marking = (
+        meeting.marking is Marking.OFFICIAL
+        and required_marking(repo, item.model_dump(mode="json")) is Marking.OFFICIAL_SENSITIVE
+    )
     subject = f"{planned.id}: agenda item {item.id}" + (" (late)" if is_late else "") + f", {title}"
     trailers: dict[str, Any] = {"Jatac-Meeting": planned.id}
     with Change(
@@ -284,14 +293,20 @@ def add_item(
         change.body.append(f"Proposed by {by}" + (f" for {case}" if case else "") + ".")
         if is_late:
             change.body.append(f"After the item deadline ({planned.items_due}); the Chair was told.")
+        if raise_marking:
+            change.body.append("marking: OFFICIAL -> OFFICIAL-SENSITIVE (the item names such a case)")
+        marking = Marking.OFFICIAL_SENSITIVE if raise_marking else meeting.marking
         if planned.record is None:
             change.body.append("Meeting file created from the schedule.")
-            _write_meeting(repo, change, meeting.model_copy(update={"items": [item]}))
+            _write_meeting(repo, change, meeting.model_copy(update={"items": [item], "marking": marking}))
         else:
             loaded = repo.load(MEETING, planned.id)
             items = ensure(loaded.doc, "items", _seq(), list(Meeting.model_fields))
             items.append(to_yaml(item.model_dump()))
-            repo.validate_doc(MEETING, loaded.doc, relpath, planned.id)
+            if raise_marking:
+                set_field(loaded.doc, "marking", marking, list(Meeting.model_fields))
+            record = repo.validate_doc(MEETING, loaded.doc, relpath, planned.id)
+            require_marking(repo, MEETING, record, relpath, loaded.doc)
             change.write(relpath, dump(loaded.doc))
     return planned, item
 

@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.change import Change
 from jatac.clock import as_of, today
+from jatac.consistency import require_marking
 from jatac.errors import JatacError, NotFound, Problem, Refused
 from jatac.fs import inside
 from jatac.meetings import MEETING, Planned, find, following
@@ -108,14 +109,17 @@ def start(repo: Repository, when: str | None, group: str | None = None, no_commi
     if (repo.root / relpath).exists():
         raise Refused(f"the minutes of {planned.id} already exist", hint=f"Edit {relpath}.")
     doc = scaffold(repo, planned, build(repo, planned))
-    repo.validate_doc(MINUTES, doc, relpath, planned.id)
+    require_marking(repo, MINUTES, repo.validate_doc(MINUTES, doc, relpath, planned.id), relpath, doc)
     meeting = planned.as_meeting().model_copy(update={"status": MeetingStatus.held})
+    held = planned.record is not None and planned.record.status is MeetingStatus.held
+    if not held:  # the meeting's file is written too: it must be marked as high as it names
+        require_marking(repo, MEETING, meeting, repo.relpath(MEETING, planned.id))
     meeting_doc = to_yaml(meeting.model_dump())
     with Change(
         repo, command="minutes new", subject=f"{planned.id}: minutes started", meeting=planned.id
     ) as change:
         change.write(relpath, dump(doc))
-        if planned.record is None or planned.record.status is not MeetingStatus.held:
+        if not held:
             if planned.record is not None:
                 loaded = repo.load(MEETING, planned.id)
                 loaded.doc["status"] = MeetingStatus.held.value
@@ -136,25 +140,31 @@ def load(repo: Repository, when: str | None, group: str | None = None) -> tuple[
 
 
 def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict[str, Any]:
+    """What the minutes template shows; marked, like the agenda, by the highest of what it holds
+    (minutes naming an OFFICIAL-SENSITIVE case are OFFICIAL-SENSITIVE, whatever they say)."""
+    from jatac.audience import decide
+
     cfg = repo.config
+    reader = decide(repo, planned.group, "core", repo.load_facts(CASE)[0])
     agency_name = {a.id: a.name for a in cfg.agencies}
     by_status: dict[str, list[Any]] = {"present": [], "apologies": [], "absent": [], "not recorded": []}
     for row in minutes.attendance:
         by_status[row.status.value if row.status else "not recorded"].append(row)
-    return {
-        "partnership": cfg.name,
-        "group": planned.group,
-        "meeting": planned.as_meeting(),
-        "date": planned.day,
-        "time": planned.time,
-        "venue": planned.venue,
-        "chair": minutes.chair or planned.chair,
-        "minutes": minutes,
-        "attendance": by_status,
-        "agency_name": agency_name,
-        "marking": minutes.marking.value,
-        "next_meeting": minutes.next_meeting or following(repo, planned),
-    }
+    return reader.prepare(
+        {
+            "partnership": cfg.name,
+            "group": planned.group,
+            "meeting": planned.as_meeting(),
+            "date": planned.day,
+            "time": planned.time,
+            "venue": planned.venue,
+            "chair": minutes.chair or planned.chair,
+            "minutes": minutes,
+            "attendance": by_status,
+            "agency_name": agency_name,
+            "next_meeting": minutes.next_meeting or following(repo, planned),
+        }
+    )
 
 
 @dataclass
@@ -329,6 +339,7 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
 
     planned, minutes = load(repo, when, group)
     relpath = repo.relpath(MINUTES, planned.id)
+    require_marking(repo, MINUTES, minutes, relpath)  # hand edits are committed before the decisions
     problems = _check(repo, minutes, relpath)
     if problems:
         raise InvalidRecord(problems, hint="Nothing was applied. Correct the minutes and apply again.")

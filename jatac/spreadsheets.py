@@ -98,10 +98,12 @@ def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
     """
     from jatac.fs import atomic_write
     from jatac.inert import csv_bytes
+    from jatac.render.documents import destination
 
     suffix = out.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
         raise Refused(f"{out.name}: export writes .csv or .xlsx")
+    out = destination(repo, out, out.name)  # never over a record, jatac.yaml, .git/ ...
     data, withheld = rows(repo, audience)
     names = [n for n in columns() if audience == "core" or n != "people"]
     marking = Marking.highest([repo.config.marking, *(Marking(r["marking"]) for r in data)])

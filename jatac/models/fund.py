@@ -19,6 +19,7 @@ from jatac.models.common import (
     CaseId,
     FieldError,
     Line,
+    Marking,
     NotPersonal,
     Record,
 )
@@ -46,6 +47,8 @@ class FundRequest(Record):
     amount: float = Field(gt=0, le=10_000_000)
     purpose: Line
     by: AgencyId
+    # OFFICIAL-SENSITIVE when it names such a case: see jatac/consistency.py
+    marking: Marking = Marking.OFFICIAL
     requested_on: date
     status: FundStatus = FundStatus.requested
     considered_on: date | None = None
