@@ -13,10 +13,11 @@ from jatac.errors import Refused
 from jatac.store import CONFIG_FILE, Repository
 
 GITIGNORE = """# Rendered agendas, minutes and reports: made again from the case files.
-build/
+# (no trailing slash: a link named build, pushed by mistake, is ignored too)
+/build
 # jatac's local state: the lock, an interrupted change's journal, and the
 # restricted people store (encrypted; it must never be committed).
-.jatac/
+/.jatac
 """
 
 

@@ -31,6 +31,7 @@ def edit_until_valid(
     """
     from jatac.cli import report_error
     from jatac.errors import InvalidRecord
+    from jatac.privacy import PersonalData
 
     original = None if new else text  # a new file is saved even if the form is left as it is
     with tempfile.TemporaryDirectory(prefix="jatac-edit-") as tmp:
@@ -53,7 +54,7 @@ def edit_until_valid(
                     return
                 body = apply(text)
                 break
-            except InvalidRecord as e:
+            except (InvalidRecord, PersonalData) as e:  # the person can mend either and save again
                 report_error(e)
                 text = scratch.read_bytes().decode("utf-8", errors="replace")
                 if not sys.stdin.isatty() or not typer.confirm("Edit again?", default=True):
