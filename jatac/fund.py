@@ -182,10 +182,17 @@ def amend(
         raise Refused("say what to amend", hint="Give --amount, --purpose or --case.")
     if amount is not None:
         _pounds(amount)
+    given = {k: v for k, v in {"amount": amount, "purpose": purpose, "case": case}.items() if v is not None}
+    # the new values checked as the request will hold them, and said of the command, not the file
+    checked = check_new(
+        FundRequest,
+        {**req.model_dump(exclude={"amendments"}), **given},
+        repo.config,
+        f"amended {request_id}",
+    )
     if case is not None:
         repo.read(KINDS["case"], case)  # it must exist
-    purpose = purpose.strip() if purpose is not None else None
-    wanted: dict[Amended, Any] = {Amended.amount: amount, Amended.purpose: purpose, Amended.case: case}
+    wanted: dict[Amended, Any] = {Amended(k): getattr(checked, k) for k in given}
     changes = [
         (what, getattr(req, what.value), value)
         for what, value in wanted.items()
