@@ -41,7 +41,9 @@ def register(app: typer.Typer) -> None:
 
 
 def meetings(
-    count: int = typer.Option(3, "--count", "-n", help="How many meetings of each group to show."),
+    count: int = typer.Option(
+        3, "--count", "-n", min=1, max=100, help="How many meetings of each group to show (1 to 100)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The coming meetings of each group, with the agenda send-by date and the item deadline."""
