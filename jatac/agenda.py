@@ -243,7 +243,7 @@ def build(
         from jatac.fund import awaiting_decision
 
         awaiting = awaiting_decision(repo, on)
-        fund_requests = [r for r in awaiting if not reader.withholds(r.case)]
+        fund_requests = [r for r in awaiting if not reader.withholds_record(r)]
         withheld_items += len(awaiting) - len(fund_requests)
     new_items = [i for i in items if i.kind is ItemKind.issue and not i.late]
     late_items = [i for i in items if i.kind is ItemKind.issue and i.late]

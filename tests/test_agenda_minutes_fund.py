@@ -347,12 +347,11 @@ def test_an_amended_request_about_a_sensitive_case_is_not_in_a_wide_agenda(
     text = rendered(sensitive, *command, "-f", fmt)
     flat = " ".join(text.split())
     assert "JAT-2026-0001" not in flat and SECRET_TITLE not in flat
-    for withheld in ("FR-2026-001", "Signs at the parade", "FR-2026-002", "Target hardening", "650"):
+    for withheld in ("FR-2026-00", "Signs at the parade", "Target hardening", "650", "Leaflets"):
         assert withheld not in flat
     if command[1] == CORE:
-        # a request about an OFFICIAL case is shown, the mention of the withheld one redacted
-        assert "Leaflets, as for a withheld case" in flat and "FR-2026-003" in flat
-        assert "3 items withheld from this version" in flat  # the case and the two requests
+        # every request marked OFFICIAL-SENSITIVE is withheld whole, as the case is, and counted
+        assert "4 items withheld from this version" in flat
     # an OFFICIAL document: the only OFFICIAL-SENSITIVE in it is the note of what was withheld
     assert "OFFICIAL-SENSITIVE" not in flat.replace("(OFFICIAL-SENSITIVE: for the core group only)", "")
 
@@ -376,3 +375,19 @@ def test_the_wide_group_minutes_name_no_fund_request(sensitive: Jatac) -> None:
     text = text[text.index("meeting:") :]  # after the header's examples
     for named in ("FR-2026-001", "FR-2026-002", "FR-2026-003", "JAT-2026-0001"):
         assert named not in text
+
+
+def test_a_request_marked_sensitive_by_hand_is_withheld_from_the_wide_audience(jatac: Jatac) -> None:
+    jatac("fund", "request", "--amount", "90", "--purpose", "Covert camera", "--by", "police")
+    jatac("fund", "request", "--amount", "40", "--purpose", "Litter picks", "--by", "wardens")
+    ledger = jatac.root / "fund/2026/2026-27.yaml"
+    ledger.write_text(ledger.read_text().replace("marking: OFFICIAL", "marking: OFFICIAL-SENSITIVE", 1))
+    jatac.git("commit", "-qam", "The covert camera is OFFICIAL-SENSITIVE")
+    jatac("fund", "consider", "FR-2026-001", "--support")
+    jatac("fund", "consider", "FR-2026-002", "--support")
+    core = rendered(jatac, "agenda", CORE, "-f", "md")
+    assert "Covert camera" in core and core.startswith("**OFFICIAL-SENSITIVE**")
+    wide = rendered(jatac, "agenda", CORE, "--audience", "wide", "-f", "md")
+    assert "Covert camera" not in wide and "FR-2026-001" not in wide
+    assert "**FR-2026-002** £40.00: Litter picks" in wide
+    assert wide.startswith("**OFFICIAL**") and "1 item withheld from this version" in wide
