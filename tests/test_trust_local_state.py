@@ -41,7 +41,7 @@ def one_case(jatac: Jatac) -> Jatac:
 
 
 def _force_commit(jatac: Jatac, *paths: str) -> None:
-    jatac.git("add", "-f", "--", *paths)
+    jatac.git("add", "-A", "-f", "--", *paths)
     jatac.git("commit", "--quiet", "--no-verify", "-m", "A partner's push")
 
 
@@ -165,8 +165,7 @@ def test_a_link_out_of_the_repository_is_refused(
         else:
             path.unlink()
     _link(path, tmp_path / points_to)
-    jatac.git("add", "-A")
-    jatac.git("commit", "--quiet", "--no-verify", "-m", "A partner's push")
+    _force_commit(jatac, link)  # as pushed: git-ignored (.jatac) or not, the link is committed
     before, before_outside = jatac.snapshot(), outside_snapshot(tmp_path, jatac.root)
     head = jatac.git("rev-parse", "HEAD")
     for command in commands:
