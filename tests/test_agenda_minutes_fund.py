@@ -391,3 +391,10 @@ def test_a_request_marked_sensitive_by_hand_is_withheld_from_the_wide_audience(j
     assert "Covert camera" not in wide and "FR-2026-001" not in wide
     assert "**FR-2026-002** £40.00: Litter picks" in wide
     assert wide.startswith("**OFFICIAL**") and "1 item withheld from this version" in wide
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_meeting_date_at_the_calendars_end_is_refused(jatac: Jatac, day: str) -> None:
+    # found by the fuzz test over every command: the schedule ran past the year 9999 (exit 70)
+    for args in (["agenda", day], ["minutes", "new", day], ["item", "add", day, "x", "--by", "fire"]):
+        unchanged(jatac, args, "is not a date jatac can plan for")
