@@ -141,8 +141,12 @@ def report_triggers(fmt: str = FORMAT) -> None:
 
 @report_app.command("hotspots")
 def report_hotspots(
-    recurring: int = typer.Option(3, "--recurring", help="Quarters with cases that make a place recurring."),
-    quarters: int = typer.Option(8, "--quarters", help="How many quarters to look back."),
+    recurring: int = typer.Option(
+        3, "--recurring", min=1, max=40, help="Quarters with cases that make a place recurring (1 to 40)."
+    ),
+    quarters: int = typer.Option(
+        8, "--quarters", min=1, max=40, help="How many quarters to look back (1 to 40)."
+    ),
     fmt: str = FORMAT,
 ) -> None:
     """Localities that keep coming back, and estates whose cases are rising: the early warning."""
