@@ -3,12 +3,15 @@
 1 welcome and attendance; 2 last minutes and matters arising; 3 the action
 log; 4 the current picture; 5 adopted cases; 6 new issues; 7 late items;
 8 fund requests; 9 escalations and closures; 10 any other business; 11 the
-next meeting. The wide group gets trends, not case detail.
+next meeting. The wide group gets trends, not case detail. ``sections`` is
+that list for each kind of group: the agenda's headings and the minutes'
+numbered items both come from it, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -38,6 +41,50 @@ def _counts(values: list[str], names: dict[str, Any]) -> list[dict[str, Any]]:
 def template_for(planned: Planned) -> str:
     """The wide group's agenda shows trends; the core group's shows the cases."""
     return "agenda-wide" if planned.group.audience.value == "wide" else "agenda"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered item of a group's agenda; its minutes hold an item of the same number and title."""
+
+    number: int
+    key: str  # what the templates show under it
+    title: str
+    resolved: str = ""  # what the minutes usually resolve under it, to start from
+
+
+_CORE_SECTIONS = [
+    ("attendance", "Welcome, attendance and apologies", "That the apologies be noted."),
+    (
+        "last_minutes",
+        "Minutes of the last meeting and matters arising",
+        "That the minutes be agreed as a correct record.",
+    ),
+    ("action_log", "Action log", "That the action log be noted."),
+    ("picture", "Current picture", "That the report be noted."),
+    ("adopted", "Adopted cases", ""),
+    ("new_issues", "New issues", ""),
+    ("late_items", "Late items", ""),
+    ("fund", "Fund requests", ""),
+    ("closure", "Escalations and evaluations for closure", ""),
+    ("aob", "Any other business", ""),
+    ("next_meeting", "Date of the next meeting", ""),
+]
+_WIDE_SECTIONS = [
+    ("attendance", "Welcome, introductions and apologies", "That the apologies be noted."),
+    ("last_minutes", "Minutes of the last meeting", "That the minutes be agreed as a correct record."),
+    ("trends", "Trends: cases raised by quarter", "That the trends be noted."),
+    ("coordinating", "Work of the Coordinating Group", "That the report be noted."),
+    ("partners_items", "Partners' items", ""),
+    ("aob", "Any other business", ""),
+    ("next_meeting", "Date of the next meeting", ""),
+]
+
+
+def sections(planned: Planned) -> list[Section]:
+    """The numbered items of the meeting's agenda, in order: the same for its minutes."""
+    rows = _WIDE_SECTIONS if template_for(planned) == "agenda-wide" else _CORE_SECTIONS
+    return [Section(number, *row) for number, row in enumerate(rows, start=1)]
 
 
 def _current(case: dict[str, Any], since: str) -> bool:
@@ -188,6 +235,16 @@ def build(
     proposed = [c for c in cases if c.status is Status.proposed]
     items = [i for i in meeting.items if not reader.withholds(i.case)]
     withheld_items = len(meeting.items) - len(items)
+
+    # 8 fund requests the support team has considered, awaiting the group's decision: on every
+    # core agenda until decided, without anyone adding an item for them
+    fund_requests: list[Any] = []
+    if template_for(planned) == "agenda":
+        from jatac.fund import awaiting_decision
+
+        awaiting = awaiting_decision(repo, on)
+        fund_requests = [r for r in awaiting if not reader.withholds_record(r)]
+        withheld_items += len(awaiting) - len(fund_requests)
     new_items = [i for i in items if i.kind is ItemKind.issue and not i.late]
     late_items = [i for i in items if i.kind is ItemKind.issue and i.late]
 
@@ -234,6 +291,8 @@ def build(
             "new_items": new_items,
             "late_items": late_items,
             "fund_items": [i for i in items if i.kind is ItemKind.fund],
+            "fund_requests": fund_requests,
+            "sections": sections(planned),
             "aob_items": [i for i in items if i.kind is ItemKind.aob],
             "escalated": [c for c in open_cases if c.status is Status.escalated],
             "for_closure": for_closure,

@@ -5,6 +5,8 @@ one. A wide document is built from the cases left after withholding, and then it
 whole context passes through one redaction step: wherever an OFFICIAL record's
 text names a withheld case (an item's title, another case's description, an
 action ...), it reads "a withheld case". No template has to remember to do it.
+A fund request marked OFFICIAL-SENSITIVE (about such a case, or naming one) is
+withheld whole, as a sensitive case is.
 
 A document's marking is the highest of what its context holds, whichever group
 the meeting is of and whichever audience was asked for: a record marked
@@ -128,6 +130,14 @@ class Audience:
         """Whether this audience may not see the case ``case_id`` (an id as a record holds it)."""
         return self.wide and case_id in self.sensitive_ids
 
+    def withholds_record(self, record: Any) -> bool:
+        """Whether this audience may not see ``record`` (a fund request) at all: it is about a
+        withheld case, or marked OFFICIAL-SENSITIVE in its own right, whatever made it so."""
+        return self.wide and (
+            self.withholds(getattr(record, "case", None))
+            or getattr(record, "marking", None) == Marking.OFFICIAL_SENSITIVE
+        )
+
     def redact(self, text: str) -> str:
         return self.ids.replace(text, self.sensitive) if self.wide else text
 
@@ -200,9 +210,12 @@ class _Redaction:
 
     def _record(self, value: Any) -> Any:
         from jatac.models.case import Issue
+        from jatac.models.fund import FundRequest
 
         if isinstance(value, Issue) and self.audience.withholds(value.id):
             # fail closed: better no document than one naming a withheld case
+            raise LeakError(f"{value.id} is withheld from the wide group but reached its document")
+        if isinstance(value, FundRequest) and self.audience.withholds_record(value):
             raise LeakError(f"{value.id} is withheld from the wide group but reached its document")
         changes = {}
         for name in _fields(value):

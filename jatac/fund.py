@@ -1,4 +1,4 @@
-"""The JATAC fund: request, consider (support team), decide (JATAC), spend; one commit each."""
+"""The JATAC fund: request, consider (support team), amend, decide (JATAC), spend; one commit each."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from jatac.clock import today
 from jatac.consistency import required_marking
 from jatac.errors import NotFound, Refused
-from jatac.models.fund import REQUEST_ID_RE, FundLedger, FundRequest, FundStatus
+from jatac.models.fund import REQUEST_ID_RE, Amended, FundLedger, FundRequest, FundStatus
 from jatac.problems import check_new
 from jatac.records import Revision, commit_revision, revise
 from jatac.store import KINDS, Loaded, Repository
@@ -89,7 +89,7 @@ def _commit(
     loaded: Loaded,
     command: str,
     subject: str,
-    case: str | None,
+    case: str | list[str] | None,
     meeting: str | None = None,
 ) -> Revision:
     revision = revise(repo, loaded, loaded.doc)
@@ -153,6 +153,101 @@ def consider(repo: Repository, request_id: str, *, support: bool, note: str | No
     set_field(item, "consideration", note, REQUEST_FIELDS)
     _commit(repo, loaded, "fund consider", f"{request_id}: {status.value} by the support team", req.case)
     return _find(repo, request_id)[2]
+
+
+UNDECIDED = frozenset({FundStatus.requested, FundStatus.supported, FundStatus.not_supported})
+
+
+def _money(amount: float) -> str:
+    return f"£{amount:,.2f}"
+
+
+def amend(
+    repo: Repository,
+    request_id: str,
+    *,
+    amount: float | None = None,
+    purpose: str | None = None,
+    case: str | None = None,
+) -> tuple[FundRequest, list[str]]:
+    """Change an undecided request's amount, purpose or case, keeping its number; each change
+    is recorded in the request (dated, with what it replaced). Returns it and what changed."""
+    loaded, item, req = _find(repo, request_id)
+    if req.status not in UNDECIDED:
+        raise Refused(
+            f"{request_id} was {req.status.value} on {req.decided_on}: a decided request is not amended",
+            hint="Make a new request with `jatac fund request` for a different sum or purpose.",
+        )
+    if amount is None and purpose is None and case is None:
+        raise Refused("say what to amend", hint="Give --amount, --purpose or --case.")
+    if amount is not None:
+        _pounds(amount)
+    given = {k: v for k, v in {"amount": amount, "purpose": purpose, "case": case}.items() if v is not None}
+    # the new values checked as the request will hold them, and said of the command, not the file
+    checked = check_new(
+        FundRequest,
+        {**req.model_dump(exclude={"amendments"}), **given},
+        repo.config,
+        f"amended {request_id}",
+    )
+    if case is not None:
+        repo.read(KINDS["case"], case)  # it must exist
+    wanted: dict[Amended, Any] = {Amended(k): getattr(checked, k) for k in given}
+    changes = [
+        (what, getattr(req, what.value), value)
+        for what, value in wanted.items()
+        if value is not None and not _same(what, getattr(req, what.value), value)
+    ]
+    if not changes:
+        raise Refused(f"{request_id} already says so: nothing to amend")
+    on = today()
+    amendments = ensure(item, "amendments", CommentedSeq(), REQUEST_FIELDS)
+    for what, before, after in changes:
+        set_field(item, what.value, after, REQUEST_FIELDS)
+        amendments.append(to_yaml({"on": on, "what": what.value, "before": before, "after": after}))
+    said = []
+    for what, before, after in changes:
+        if what is Amended.amount:
+            said.append(f"amount {_money(before)} -> {_money(after)}")
+        elif what is Amended.case:
+            said.append(f"case {before or '(none)'} -> {after}")
+        else:
+            said.append(f"purpose now {_shortened(after)!r}")
+    # an amendment naming an OFFICIAL-SENSITIVE case makes the request so; it is never lowered,
+    # as its amendments still name the case it was about
+    if req.marking is Marking.OFFICIAL and required_marking(repo, item) is Marking.OFFICIAL_SENSITIVE:
+        set_field(item, "marking", Marking.OFFICIAL_SENSITIVE.value, REQUEST_FIELDS)
+    named = [req.case, *(after for what, _, after in changes if what is Amended.case)]
+    cases = [c for c in dict.fromkeys(named) if c]
+    _commit(repo, loaded, "fund amend", f"{request_id}: amended, " + ", ".join(said), cases or None)
+    return _find(repo, request_id)[2], said
+
+
+def awaiting_decision(repo: Repository, day: date) -> list[FundRequest]:
+    """The requests awaiting the group's decision on ``day``: considered by the support team by
+    then and not decided before it, each as it stood that day (later amendments undone)."""
+    ledgers: list[FundLedger] = repo.load_all(FUND)[0]
+    found = [
+        r.as_at(day)
+        for ledger in ledgers
+        for r in ledger.requests
+        if r.considered_on is not None
+        and r.considered_on <= day
+        and (r.decided_on is None or r.decided_on >= day)
+    ]
+    return sorted(found, key=lambda r: (r.considered_on or day, r.id))
+
+
+def _shortened(text: str, most: int = 50) -> str:
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
+
+
+def _same(what: Amended, before: Any, after: Any) -> bool:
+    if what is Amended.amount:
+        return abs(float(before) - float(after)) < 0.005
+    if what is Amended.purpose:
+        return str(before).strip() == str(after).strip()
+    return bool(before == after)
 
 
 def decide(

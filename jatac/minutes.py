@@ -28,17 +28,50 @@ from jatac.yamlfile import dump, form, to_yaml
 MINUTES = KINDS["minutes"]
 CASE = KINDS["case"]
 
-STANDARD_ITEMS = [
-    ("Welcome, attendance and apologies", "That the apologies be noted."),
-    ("Minutes of the last meeting and matters arising", "That the minutes be agreed as a correct record."),
-    ("Action log", "That the action log be noted."),
-    ("Current picture", "That the report be noted."),
-    ("Adopted cases", ""),
-]
+
+def _points(key: str, agenda: dict[str, Any]) -> list[str]:
+    """What the agenda lists under a section, for a note above the minute item (the agenda's
+    context is already redacted for its audience: nothing withheld reaches the minutes)."""
+    if key == "new_issues":
+        return [f"{c.id} {c.title}" for c in agenda["proposed_on_time"]] + [
+            f"{i.title} (proposed by {i.by})" for i in agenda["new_items"]
+        ]
+    if key == "late_items":
+        return [f"{i.title} (proposed by {i.by})" for i in agenda["late_items"]] + [
+            f"{c.id} {c.title}" for c in agenda["proposed_late"]
+        ]
+    if key == "partners_items":
+        return [f"{i.title} (proposed by {i.by})" for i in agenda["new_items"] + agenda["late_items"]]
+    if key == "fund":
+        return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in agenda["fund_requests"]] + [
+            f"{i.title} (proposed by {i.by})" for i in agenda["fund_items"]
+        ]
+    if key == "closure":
+        return [c.id for c in agenda["escalated"] + agenda["for_closure"] + agenda["being_evaluated"]]
+    if key == "aob":
+        return [f"{i.title} (proposed by {i.by})" for i in agenda["aob_items"]]
+    return []
+
+
+def _ready_decisions(key: str, agenda: dict[str, Any]) -> CommentedSeq:
+    """Decisions the group is there to make, ready to fill in: approve each fund request or not."""
+    decisions = CommentedSeq()
+    if key == "fund":
+        from jatac.fund import UNDECIDED
+
+        for r in agenda["fund_requests"]:
+            if r.status in UNDECIDED:
+                ready = CommentedMap([("do", "fund"), ("request", r.id), ("approve", None)])
+                ready.fa.set_flow_style()
+                decisions.append(ready)
+                decisions.yaml_add_eol_comment("approve: true or false", len(decisions) - 1)
+    if not decisions:
+        decisions.fa.set_flow_style()
+    return decisions
 
 
 def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> CommentedMap:
-    """The minutes to fill in: attendance by agency, one numbered item per agenda item."""
+    """The minutes to fill in: attendance by agency, then the agenda's items, numbered as it numbers them."""
     prefix = repo.config.prefix
     doc = CommentedMap()
     doc["meeting"] = planned.id
@@ -53,7 +86,8 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "    may decide on more: skip_level: true)\n"
         "  - {do: reject, case: ID, reason: ...}         - {do: refer, case: ID, to: ..., reason: ...}\n"
         "  - {do: review, case: ID, note: what it found}   (next: YYYY-MM-DD, if the group sets it)\n"
-        "  - {do: fund, request: FR-2026-003, approve: true}"
+        "  - {do: fund, request: FR-2026-003, approve: true}   (true: approved, false: refused; a request\n"
+        "    the meeting did not decide: remove its line, and it comes back on the next agenda)"
     )
     doc["marking"] = agenda["marking"]
     doc["chair"] = planned.chair or ""
@@ -63,38 +97,24 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
             attendance.append(CommentedMap([("agency", agency.id), ("role", member.role), ("status", None)]))
     doc["attendance"] = attendance
 
-    titles: list[tuple[str, str]] = list(STANDARD_ITEMS)
-    for case in agenda["proposed_on_time"]:
-        titles.append((f"New issue {case.id}: {case.title}", ""))
-    for item in agenda["new_items"]:
-        titles.append((f"{item.title} (proposed by {item.by})", ""))
-    for item in agenda["late_items"]:
-        titles.append((f"Late item: {item.title} (proposed by {item.by})", ""))
-    for case in agenda["proposed_late"]:
-        titles.append((f"Late item: {case.id}: {case.title}", ""))
-    for item in agenda["fund_items"]:
-        titles.append((f"Fund request: {item.title}", ""))
-    titles.append(("Escalations and evaluations for closure", ""))
-    for item in agenda["aob_items"]:
-        titles.append((f"Any other business: {item.title}", ""))
-    titles.append(("Date of the next meeting", ""))
-
     items = CommentedSeq()
-    for number, (title, resolved) in enumerate(titles, start=1):
-        items.append(
-            form(
-                [
-                    ("ref", f"{prefix}{number:02d}", ""),
-                    ("title", title, ""),
-                    ("heard", "", ""),
-                    ("resolved", CommentedSeq([resolved] if resolved else []), ""),
-                    ("decisions", CommentedSeq(), ""),
-                ]
-            )
+    for section in agenda["sections"]:
+        item = form(
+            [
+                ("ref", f"{prefix}{section.number:02d}", ""),
+                ("title", section.title, ""),
+                ("heard", "", ""),
+                ("resolved", CommentedSeq([section.resolved] if section.resolved else []), ""),
+            ]
         )
-        for key in ("resolved", "decisions"):
-            if not items[-1][key]:
-                items[-1][key].fa.set_flow_style()
+        if not item["resolved"]:
+            item["resolved"].fa.set_flow_style()
+        item["decisions"] = _ready_decisions(section.key, agenda)
+        points = _points(section.key, agenda)
+        if points:
+            note = "On the agenda:\n" + "\n".join(f"  {p}" for p in points)
+            item.yaml_set_comment_before_after_key("heard", before=note, indent=4)
+        items.append(item)
     doc["items"] = items
     if agenda["next_meeting"]:
         doc["next_meeting"] = agenda["next_meeting"]
@@ -245,6 +265,17 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
             where = f"items {item.ref} decisions {n}"
             if d.case and not (repo.root / repo.relpath(CASE, d.case)).exists():
                 problems.append(Problem(relpath, None, None, where, f"there is no case {d.case}"))
+            if d.do is Do.fund and d.approve is None:
+                problems.append(
+                    Problem(
+                        relpath,
+                        None,
+                        None,
+                        where,
+                        f"the decision on {d.request} is not filled in: approve: true (approved) or "
+                        "false (refused); if the meeting did not decide it, remove the line",
+                    )
+                )
             if d.do is Do.fund:
                 from jatac.errors import NotFound as Missing
                 from jatac.fund import _find

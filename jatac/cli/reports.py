@@ -13,7 +13,7 @@ from jatac.cli.state import open_repo
 report_app = typer.Typer(
     help="What the partnership monitors: actions, attendance, performance ...", no_args_is_help=True
 )
-fund_app = typer.Typer(help="The JATAC fund: request, consider, decide, spend.", no_args_is_help=True)
+fund_app = typer.Typer(help="The JATAC fund: request, consider, amend, decide, spend.", no_args_is_help=True)
 FORMAT = typer.Option("table", "--format", "-f", help="table, json or csv.")
 
 
@@ -247,6 +247,24 @@ def fund_consider(
 
     req = consider(open_repo(), request_id, support=support, note=note)
     success(f"{req.id}: {req.status.value}")
+
+
+@fund_app.command("amend")
+def fund_amend(
+    request_id: str = typer.Argument(..., metavar="REQUEST", help="e.g. FR-2026-003"),
+    amount: float = typer.Option(None, "--amount", help="The new amount, in pounds."),
+    purpose: str = typer.Option(None, "--purpose", help="What it would pay for, reworded."),
+    case: str = typer.Option(None, "--case", help="The case it is for."),
+) -> None:
+    """Change a request before it is decided, keeping its number; the change is recorded in it."""
+    from jatac.fund import amend
+
+    req, said = amend(open_repo(), request_id, amount=amount, purpose=purpose, case=case)
+    success(f"{req.id} amended: " + ", ".join(said))
+    if req.status.value == "requested":
+        typer.echo(f"It asks for £{req.amount:,.2f}; the support team considers it next.")
+    else:
+        typer.echo(f"It asks for £{req.amount:,.2f}; the next Coordinating Group agenda shows it, amended.")
 
 
 @fund_app.command("decide")

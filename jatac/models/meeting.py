@@ -107,7 +107,8 @@ class Do(StrEnum):
 
 
 _NEEDS: dict[Do, tuple[str, ...]] = {
-    Do.fund: ("request", "approve"),
+    # approve is filled in at the meeting: the scaffold leaves it blank (`minutes apply` needs it)
+    Do.fund: ("request",),
     Do.adopt: ("lead", "problem_manager"),
     Do.action: ("what", "owner", "due"),
     Do.close: ("outcome",),

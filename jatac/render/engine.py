@@ -103,6 +103,10 @@ def shortdate(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else ""
 
 
+def pounds(value: float | None) -> str:
+    return f"£{value:,.2f}" if value is not None else ""
+
+
 def environment(repo_root: Path, fmt: str) -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
@@ -120,6 +124,7 @@ def environment(repo_root: Path, fmt: str) -> Any:
     )
     env.filters["longdate"] = longdate
     env.filters["shortdate"] = shortdate
+    env.filters["pounds"] = pounds
     env.filters["raw"] = escape.Raw
     return env
 
