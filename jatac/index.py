@@ -36,7 +36,7 @@ from jatac.lock import local_dir
 if TYPE_CHECKING:
     from jatac.store import Kind, Repository
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000  # a file changed this recently is read, whatever its signature says
 TRUST_STAT = os.name == "posix"
 
