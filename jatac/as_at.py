@@ -24,10 +24,13 @@ the first time jatac changes one of its dated fields):
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from jatac.models.case import CaseChange, Issue, Outcome
-from jatac.models.sara import Action, ActionStatus, SaraPackage
 from jatac.vocab import Level, Status
+
+if TYPE_CHECKING:  # a case's changes need no SARA models (`set` does not import them)
+    from jatac.models.sara import Action, SaraPackage
 
 
 def inferred(case: Issue) -> list[CaseChange]:
@@ -113,6 +116,8 @@ def entered(
 
 def cancelled_on(action: Action) -> date | None:
     """When a cancelled action was cancelled: its date, or for an old file, its last update's."""
+    from jatac.models.sara import ActionStatus
+
     if action.status is not ActionStatus.cancelled:
         return None
     if action.cancelled_on is not None:
@@ -122,6 +127,8 @@ def cancelled_on(action: Action) -> date | None:
 
 def action_at(action: Action, day: date) -> Action | None:
     """The action as it stood at the end of ``day`` (None if it was not set yet)."""
+    from jatac.models.sara import ActionStatus
+
     if action.set_on > day:
         return None
     status, done_on, cancelled = ActionStatus.open, None, None

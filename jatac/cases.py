@@ -203,10 +203,16 @@ def set_fields(
     for a in assignments:
         set_field(doc, a.field, _value(a), CASE.fields)
     revision = revise_case(repo, loaded, doc)
-    # write back the checked values (dates as dates, names normalised), the rest as typed
+    # write back the checked values (dates as dates, names normalised), the rest as typed;
+    # checked again only if that changed what was typed (priority=low is already as checked)
+    typed = [doc.get(a.field) for a in assignments]
     for a in assignments:
         set_field(doc, a.field, getattr(revision.record, a.field), CASE.fields)
-    revision = revise_case(repo, loaded, doc)
+    if any(
+        type(doc.get(a.field)) is not type(was) or doc.get(a.field) != was
+        for a, was in zip(assignments, typed, strict=True)
+    ):
+        revision = revise_case(repo, loaded, doc)
     commit_revision(repo, revision, command="set", no_commit=no_commit, meeting=meeting)
     return revision.body if revision.changed else []
 

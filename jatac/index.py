@@ -50,9 +50,11 @@ def _path(repo: Repository, kind: Kind, shard: str) -> Path:
     return local_dir(repo.root) / "index" / f"{kind.folder}-{shard}.json"
 
 
-def stamp(repo: Repository) -> str:
-    """What the index and the settings cache are valid for: this jatac and this jatac.yaml."""
-    config = inside(repo.root, "jatac.yaml", "settings file").read_bytes()
+def stamp(repo: Repository, config: bytes | None = None) -> str:
+    """What the index and the settings cache are valid for: this jatac and this jatac.yaml
+    (``config``: its bytes, if the caller has read them)."""
+    if config is None:
+        config = inside(repo.root, "jatac.yaml", "settings file").read_bytes()
     return f"{FORMAT}:{__version__}:{_digest(config)}"
 
 

@@ -25,6 +25,7 @@ class Revision:
     text: str
     phrase: str
     body: list[str]
+    data: Any = None  # the text's content as plain data (what reading it back gives)
 
     @property
     def changed(self) -> bool:
@@ -34,7 +35,7 @@ class Revision:
     def write(self, change: Change) -> None:
         if self.changed:
             change.body.extend(self.body)
-            change.write(self.loaded.relpath, self.text, expect=self.loaded.text or None)
+            change.write(self.loaded.relpath, self.text, expect=self.loaded.text or None, data=self.data)
 
 
 def describe(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, list[str]]:
@@ -70,7 +71,9 @@ def revise(repo: Repository, loaded: Loaded, doc: Any, case: Any = None) -> Revi
     text = dump(doc)
     if text != loaded.text.replace("\r\n", "\n") and not body:
         phrase, body = "layout changed", ["layout or comments changed; no field changed"]
-    return Revision(loaded, record, text, phrase, body)
+    from jatac.yamlfile import plain
+
+    return Revision(loaded, record, text, phrase, body, plain(doc))
 
 
 def date_changes(

@@ -44,10 +44,10 @@ def read_package(repo: Repository, case_id: str) -> SaraPackage:
     return package
 
 
-def load_package(repo: Repository, case_id: str) -> Loaded:
-    """The package, to change it."""
+def load_package(repo: Repository, case_id: str, case: Issue | None = None) -> Loaded:
+    """The package, to change it (``case``: its case, if read already: not read twice)."""
     _require_package(repo, case_id)
-    return repo.load(SARA, case_id)
+    return repo.load(SARA, case_id, case)
 
 
 def _require_package(repo: Repository, case_id: str) -> None:
@@ -271,7 +271,7 @@ def add_action(
     _check_agency(repo, owner, "owner agency")
     if due < case.raised_on:
         raise Refused(f"due {due} is before the case was raised ({case.raised_on})")
-    loaded = load_package(repo, case_id)
+    loaded = load_package(repo, case_id, case)
     package: SaraPackage = loaded.record
     action = check_new(
         Action,
@@ -307,7 +307,7 @@ def _find_action(repo: Repository, ref: str) -> tuple[Loaded, CommentedMap, Acti
         raise Refused(f"{ref!r} is not an action", hint="Actions are named CASE/An, e.g. JAT-2026-0001/A2.")
     case_id, action_id = parts
     case = _open_case(repo, case_id, "changing actions")
-    loaded = load_package(repo, case_id)
+    loaded = load_package(repo, case_id, case)
     action = loaded.record.action(action_id)
     if action is None:
         have = ", ".join(a.id for a in loaded.record.response.actions) or "none yet"
@@ -478,7 +478,7 @@ def assessment_form(package: SaraPackage) -> CommentedMap:
 
 def evaluate(repo: Repository, case_id: str, *, no_commit: bool = False) -> Revision:
     case = _open_case(repo, case_id, "an evaluation")
-    loaded = load_package(repo, case_id)
+    loaded = load_package(repo, case_id, case)
     package: SaraPackage = loaded.record
     if package.assessment is not None:
         raise Refused(
