@@ -119,17 +119,20 @@ class Change:
     def _path(self, relpath: str) -> Path:
         return inside(self.repo.root, relpath, "record")
 
-    def _remember(self, relpath: str, as_found: bool = False) -> dict[str, Any]:
+    def _remember(self, relpath: str, as_found: bool = False, journal: bool = True) -> dict[str, Any]:
         """Note the file's original content in the journal before anything touches it.
 
-        ``as_found``: the file is taken as a person left it (their edit is the change)."""
+        ``as_found``: the file is taken as a person left it (their edit is the change);
+        ``journal``: False when the caller writes the journal itself before touching the file
+        (with what it is about to write: one write of the journal, not two)."""
         if relpath not in self._entries:
             if not as_found and not (self.settling and self._unmerged(relpath)):
                 self.audit.require_clean([relpath])
             path = self._path(relpath)
             before = path.read_bytes() if path.is_file() else None
             self._entries[relpath] = {"before": before, "after": digest(before) if as_found else None}
-            write_journal(self.repo.root, self._entries)
+            if journal:
+                write_journal(self.repo.root, self._entries)
         return self._entries[relpath]
 
     def _checkout_style(self) -> bytes:
@@ -161,14 +164,14 @@ class Change:
                 hint="Nothing was written. Run the command again.",
             )
         self._check(relpath, text, data)
-        entry = self._remember(relpath)
+        entry = self._remember(relpath, journal=False)
         data = _with_endings(text, entry["before"] if entry["before"] is not None else self._checkout_style())
         entry["after"] = digest(data)
         write_journal(self.repo.root, self._entries)  # what is about to be written, before it is
         atomic_write(path, data)
 
     def remove(self, relpath: str) -> None:
-        entry = self._remember(relpath)
+        entry = self._remember(relpath, journal=False)
         entry["after"] = digest(None)
         write_journal(self.repo.root, self._entries)
         self._path(relpath).unlink(missing_ok=True)

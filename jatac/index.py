@@ -77,7 +77,7 @@ def read_stamped(root: Path, path: Path, stamp: str) -> dict[str, Any]:
 def write_stamped(root: Path, path: Path, stamp: str, entries: dict[str, Any]) -> None:
     payload = json.dumps({"stamp": stamp, "entries": entries}, separators=(",", ":")).encode()
     with contextlib.suppress(OSError):  # a read-only checkout still works, only slower
-        local_state.write(root, path, payload)
+        local_state.write(root, path, payload, durable=False)  # a cache: made again if lost
 
 
 def load_all(
