@@ -96,6 +96,8 @@ class Audit:
         if done.returncode != 0:
             out = done.stdout.decode("utf-8", errors="replace")
             detail = done.stderr.decode("utf-8", errors="replace").strip() or out.strip()
+            if "not a git repository" in detail:  # any command's first git call says so
+                raise self._not_a_repo()
             raise GitError(f"git {args[0]} failed: {detail or f'exit status {done.returncode}'}")
         return done.stdout
 
@@ -120,11 +122,13 @@ class Audit:
 
     def require_repo(self) -> None:
         if not self.is_repo():
-            raise GitError(
-                f"{self.root} is not in a git repository, so changes cannot be recorded",
-                hint="Run `git init` there (or create the repository with `jatac init`), "
-                "or pass --no-commit.",
-            )
+            raise self._not_a_repo()
+
+    def _not_a_repo(self) -> GitError:
+        return GitError(
+            f"{self.root} is not in a git repository, so changes cannot be recorded",
+            hint="Run `git init` there (or create the repository with `jatac init`), or pass --no-commit.",
+        )
 
     def identity(self) -> tuple[str, str]:
         """(name, email) git will author commits with; GitError if not set."""
@@ -135,11 +139,7 @@ class Audit:
         found = dict(line.partition(" ")[::2] for line in out.splitlines())
         name, email = found.get("user.name", "").strip(), found.get("user.email", "").strip()
         if not (name and email):
-            raise GitError(
-                "git does not know who you are, and every change is recorded under a name",
-                hint='Run: git config --global user.name "Your Name" && '
-                'git config --global user.email "you@example.org"',
-            )
+            raise _unknown_person()
         return name, email
 
     def hand_edited(self, relpaths: Sequence[str]) -> list[str]:
@@ -184,17 +184,48 @@ class Audit:
     def stage(self, relpaths: Iterable[str]) -> None:
         self.run("add", "-A", "--", *relpaths)
 
-    def commit(self, relpaths: Sequence[str] | None, message: str, keep_fds: Sequence[int] = ()) -> None:
+    def commit(
+        self,
+        relpaths: Sequence[str] | None,
+        message: str,
+        keep_fds: Sequence[int] = (),
+        new: Sequence[str] | None = None,
+    ) -> None:
         """Commit exactly ``relpaths`` (other staged work stays staged); None: everything staged
-        (the end of a merge). Only ``jatac.change.Change`` calls this: one way to commit."""
-        if relpaths is not None:
-            self.stage(relpaths)
-        # jatac checked these files for personal data already: its own hook need not again
-        env = {"JATAC_COMMITTING": "1"}
+        (the end of a merge). Only ``jatac.change.Change`` calls this: one way to commit.
+
+        ``new``: those of ``relpaths`` git does not know yet, which must be added first
+        (None: add them all); `git commit -- PATHS` takes the others as they are in the
+        work tree, changed or deleted, so one git process does the work of two.
+        """
+        if relpaths is not None and (new is None or new):
+            self.stage(relpaths if new is None else new)
+        # jatac checked these files for personal data already: its own hook need not again;
+        # the author is the one in git's config, never one git guesses from the computer's name
+        n = os.environ.get("GIT_CONFIG_COUNT", "0")  # after any settings the person passes so
+        n = n if n.isdigit() else "0"
+        env = {
+            "JATAC_COMMITTING": "1",
+            "GIT_CONFIG_COUNT": str(int(n) + 1),
+            f"GIT_CONFIG_KEY_{n}": "user.useConfigOnly",
+            f"GIT_CONFIG_VALUE_{n}": "true",
+        }
         paths = ["--", *relpaths] if relpaths is not None else []
-        self.run(
-            "commit", "--quiet", "-F", "-", *paths, input=message.encode("utf-8"), env=env, keep_fds=keep_fds
-        )
+        try:
+            self.run(
+                "commit",
+                "--quiet",
+                "-F",
+                "-",
+                *paths,
+                input=message.encode("utf-8"),
+                env=env,
+                keep_fds=keep_fds,
+            )
+        except GitError as e:
+            if any(s in str(e) for s in ("tell me who you are", "auto-detection is disabled", "empty ident")):
+                raise _unknown_person() from None
+            raise
 
     def unstage(self, relpaths: Sequence[str]) -> None:
         """Put the index back as HEAD has these paths (jatac wrote them, then rolled back)."""
@@ -202,6 +233,14 @@ class Audit:
             self.run("reset", "--quiet", "HEAD", "--", *relpaths)
         except GitError:  # no HEAD yet: the first commit never landed
             self.run("rm", "--cached", "--quiet", "--ignore-unmatch", "-r", "--", *relpaths)
+
+
+def _unknown_person() -> GitError:
+    return GitError(
+        "git does not know who you are, and every change is recorded under a name",
+        hint='Run: git config --global user.name "Your Name" && '
+        'git config --global user.email "you@example.org"',
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")

@@ -11,7 +11,7 @@ from jatac.change import Change
 from jatac.clock import today
 from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.models.case import Issue, Status, escalation_error, transition_error
-from jatac.records import Revision, commit_revision, parse_edit, revise
+from jatac.records import Revision, commit_revision, date_changes, parse_edit, revise
 from jatac.store import KINDS, Loaded, Repository
 from jatac.yamlfile import dump, position, set_field, to_yaml
 
@@ -22,6 +22,7 @@ IMMUTABLE = {"id"}
 STRUCTURED = {
     "escalations": "jatac escalate",
     "reviews": "jatac review",
+    "changes": "jatac edit",
     "people": "jatac edit",
     "not_personal": "jatac edit",
 }
@@ -150,9 +151,22 @@ def revise_case(repo: Repository, loaded: Loaded, doc: Any) -> Revision:
                 hint="The lifecycle commands (adopt, escalate, close) say what each step needs.",
             )
         _follow_status(doc, old.status, new)
+    _date_changes(doc, old)
     revision = revise(repo, loaded, doc)
     _check_new_escalations(repo, loaded, old, revision.record)
     return revision
+
+
+def _date_changes(doc: Any, old: Issue) -> None:
+    """Date today, in the case's ``changes``, every change of a tracked field (whatever made
+    it: a lifecycle command, `set`, a minutes decision or an edit by hand). A case written
+    before jatac kept them gets its inferred history first (jatac/as_at.py), so what a report
+    said of a past period stays true."""
+    from jatac.as_at import inferred
+    from jatac.models.case import CaseChange
+
+    earlier = [] if old.changes else [c.model_dump(mode="json") for c in inferred(old)]
+    date_changes(doc, old.tracked(), CaseChange, CASE.fields, earlier)
 
 
 def _check_new_escalations(repo: Repository, loaded: Loaded, old: Issue, new: Issue) -> None:
@@ -189,10 +203,16 @@ def set_fields(
     for a in assignments:
         set_field(doc, a.field, _value(a), CASE.fields)
     revision = revise_case(repo, loaded, doc)
-    # write back the checked values (dates as dates, names normalised), the rest as typed
+    # write back the checked values (dates as dates, names normalised), the rest as typed;
+    # checked again only if that changed what was typed (priority=low is already as checked)
+    typed = [doc.get(a.field) for a in assignments]
     for a in assignments:
         set_field(doc, a.field, getattr(revision.record, a.field), CASE.fields)
-    revision = revise_case(repo, loaded, doc)
+    if any(
+        type(doc.get(a.field)) is not type(was) or doc.get(a.field) != was
+        for a, was in zip(assignments, typed, strict=True)
+    ):
+        revision = revise_case(repo, loaded, doc)
     commit_revision(repo, revision, command="set", no_commit=no_commit, meeting=meeting)
     return revision.body if revision.changed else []
 

@@ -85,11 +85,11 @@ class Change:
         self._names: list[str] | None = None
         self._started = 0.0
         self._style: bytes | None = None
+        self._taken: set[str] = set()
 
     def __enter__(self) -> Change:
-        self.audit.require_repo()
-        if not self.no_commit:
-            self.audit.identity()
+        # no git here: the first git command (the check for hand edits, or the commit) says
+        # when this is not a git repository, and the commit when git does not know the author
         self._lock.acquire()
         self._started = time.time()
         try:
@@ -106,7 +106,7 @@ class Change:
             self._names = names(self.repo)
         return self._names
 
-    def _check(self, relpath: str, text: str) -> None:
+    def _check(self, relpath: str, text: str, data: Any = None) -> None:
         """The personal-data check, on the record files (cases, packages, meetings, minutes, the
         fund) as `jatac check` and the hook read them. jatac.yaml is the partnership's own
         settings: it holds agencies' functional mailboxes and members' roles by design."""
@@ -114,22 +114,25 @@ class Change:
         from jatac.store import KINDS
 
         if relpath.split("/", 1)[0] in {kind.folder for kind in KINDS.values()}:
-            check_text(relpath, text, self._people_names())
+            check_text(relpath, text, self._people_names(), data)
 
     def _path(self, relpath: str) -> Path:
         return inside(self.repo.root, relpath, "record")
 
-    def _remember(self, relpath: str, as_found: bool = False) -> dict[str, Any]:
+    def _remember(self, relpath: str, as_found: bool = False, journal: bool = True) -> dict[str, Any]:
         """Note the file's original content in the journal before anything touches it.
 
-        ``as_found``: the file is taken as a person left it (their edit is the change)."""
+        ``as_found``: the file is taken as a person left it (their edit is the change);
+        ``journal``: False when the caller writes the journal itself before touching the file
+        (with what it is about to write: one write of the journal, not two)."""
         if relpath not in self._entries:
             if not as_found and not (self.settling and self._unmerged(relpath)):
                 self.audit.require_clean([relpath])
             path = self._path(relpath)
             before = path.read_bytes() if path.is_file() else None
             self._entries[relpath] = {"before": before, "after": digest(before) if as_found else None}
-            write_journal(self.repo.root, self._entries)
+            if journal:
+                write_journal(self.repo.root, self._entries)
         return self._entries[relpath]
 
     def _checkout_style(self) -> bytes:
@@ -146,11 +149,13 @@ class Change:
         out = self.audit.run("diff", "--name-only", "--diff-filter=U", "--relative", "--", relpath)
         return bool(out.strip())
 
-    def write(self, relpath: str, text: str, expect: object = UNREAD) -> None:
+    def write(self, relpath: str, text: str, expect: object = UNREAD, data: Any = None) -> None:
         """Write one file atomically.
 
         ``expect`` is the file's text as the caller read it (None: it must not exist yet);
-        if another process changed it since, nothing is written.
+        if another process changed it since, nothing is written. ``data``: the text's content
+        as plain data, when the caller has it (the round-trip document it dumped): the
+        personal-data check then need not parse the text again.
         """
         path = self._path(relpath)
         if expect is not UNREAD and relpath not in self._entries and _text_now(path) != expect:
@@ -158,15 +163,15 @@ class Change:
                 f"{relpath} was changed by someone else while this command ran",
                 hint="Nothing was written. Run the command again.",
             )
-        self._check(relpath, text)
-        entry = self._remember(relpath)
+        self._check(relpath, text, data)
+        entry = self._remember(relpath, journal=False)
         data = _with_endings(text, entry["before"] if entry["before"] is not None else self._checkout_style())
         entry["after"] = digest(data)
         write_journal(self.repo.root, self._entries)  # what is about to be written, before it is
         atomic_write(path, data)
 
     def remove(self, relpath: str) -> None:
-        entry = self._remember(relpath)
+        entry = self._remember(relpath, journal=False)
         entry["after"] = digest(None)
         write_journal(self.repo.root, self._entries)
         self._path(relpath).unlink(missing_ok=True)
@@ -179,6 +184,7 @@ class Change:
             raise Refused(f"{relpath} does not exist")
         self._check(relpath, text)
         self._remember(relpath, as_found=True)
+        self._taken.add(relpath)
 
     @property
     def paths(self) -> list[str]:
@@ -220,7 +226,9 @@ class Change:
             self._check_staged()
             self.audit.commit(None, text, keep_fds=keep)
         else:
-            self.audit.commit(self.paths, text, keep_fds=keep)
+            # files git may not know yet: new ones, and those a person saved (minutes typed by hand)
+            new = [p for p, entry in self._entries.items() if entry["before"] is None or p in self._taken]
+            self.audit.commit(self.paths, text, keep_fds=keep, new=new)
 
     def _check_staged(self) -> None:
         """What a merge brings in meets the same personal-data check as a file jatac writes."""

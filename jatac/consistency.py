@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from jatac.audience import CaseIds, Key, strings
 from jatac.errors import InvalidRecord, NotFound, Problem
 from jatac.models.case import Status
-from jatac.models.sara import Assessment
 from jatac.vocab import Marking
 
 if TYPE_CHECKING:
@@ -33,6 +32,7 @@ def cross_check(
     """``cases`` and ``loaded`` (the valid SARA packages; an invalid one is reported on its own):
     checked data by id, as the index holds it. ``package_ids``: every package file's id, if
     the caller has listed them."""
+    from jatac.models.sara import Assessment
     from jatac.store import KINDS
 
     case_kind, sara_kind = KINDS["case"], KINDS["sara"]

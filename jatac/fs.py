@@ -51,8 +51,11 @@ def inside(root: Path, relpath: str | os.PathLike[str], what: str = "file") -> P
     )
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write ``text`` so that the file is either wholly old or wholly new, never half."""
+def atomic_write(path: Path, text: str | bytes, durable: bool = True) -> None:
+    """Write ``text`` so that the file is either wholly old or wholly new, never half.
+
+    ``durable``: on disk before the file is replaced (a power cut cannot leave it empty);
+    False for what jatac can always make again (its caches), which need not wait for the disk."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
@@ -61,7 +64,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

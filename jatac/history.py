@@ -17,7 +17,7 @@ from typing import Any
 
 from jatac.audit import Audit, Commit, commits_touching, log, read_blobs
 from jatac.history_index import up_to_date
-from jatac.record_diff import FieldChange, diff
+from jatac.record_diff import FieldChange, diff, told
 from jatac.store import KINDS, Repository
 
 KINDS_BY_FOLDER = {kind.folder: kind.name for kind in KINDS.values()}
@@ -163,6 +163,6 @@ def case_history(repo: Repository, case_id: str) -> list[Entry]:
                 before, after = part(before), part(after)
                 if before == after:
                     continue  # the commit changed other parts of a shared record
-            touched.append(Touched(record, path, diff(before, after)))
+            touched.append(Touched(record, path, told(diff(before, after))))
         entries.append(Entry(commit, touched))
     return entries

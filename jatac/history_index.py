@@ -101,5 +101,7 @@ def up_to_date(audit: Audit) -> HistoryIndex:
     if index.enabled():
         with contextlib.suppress(OSError):  # a read-only clone still answers, only slower
             data = {"format": FORMAT, "head": head, "commits": current.commits, "cases": current.cases}
-            local_state.write(audit.root, path, json.dumps(data, separators=(",", ":")).encode())
+            local_state.write(
+                audit.root, path, json.dumps(data, separators=(",", ":")).encode(), durable=False
+            )
     return current

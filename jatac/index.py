@@ -36,7 +36,7 @@ from jatac.lock import local_dir
 if TYPE_CHECKING:
     from jatac.store import Kind, Repository
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000  # a file changed this recently is read, whatever its signature says
 TRUST_STAT = os.name == "posix"
 
@@ -50,9 +50,11 @@ def _path(repo: Repository, kind: Kind, shard: str) -> Path:
     return local_dir(repo.root) / "index" / f"{kind.folder}-{shard}.json"
 
 
-def stamp(repo: Repository) -> str:
-    """What the index and the settings cache are valid for: this jatac and this jatac.yaml."""
-    config = inside(repo.root, "jatac.yaml", "settings file").read_bytes()
+def stamp(repo: Repository, config: bytes | None = None) -> str:
+    """What the index and the settings cache are valid for: this jatac and this jatac.yaml
+    (``config``: its bytes, if the caller has read them)."""
+    if config is None:
+        config = inside(repo.root, "jatac.yaml", "settings file").read_bytes()
     return f"{FORMAT}:{__version__}:{_digest(config)}"
 
 
@@ -75,7 +77,7 @@ def read_stamped(root: Path, path: Path, stamp: str) -> dict[str, Any]:
 def write_stamped(root: Path, path: Path, stamp: str, entries: dict[str, Any]) -> None:
     payload = json.dumps({"stamp": stamp, "entries": entries}, separators=(",", ":")).encode()
     with contextlib.suppress(OSError):  # a read-only checkout still works, only slower
-        local_state.write(root, path, payload)
+        local_state.write(root, path, payload, durable=False)  # a cache: made again if lost
 
 
 def load_all(

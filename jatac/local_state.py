@@ -110,12 +110,13 @@ def read(root: Path, path: Path) -> bytes | None:
     return unseal(root, data)
 
 
-def write(root: Path, path: Path, payload: bytes) -> bool:
-    """Seal and write ``payload`` atomically; False if no key can be kept on this computer."""
+def write(root: Path, path: Path, payload: bytes, durable: bool = True) -> bool:
+    """Seal and write ``payload`` atomically; False if no key can be kept on this computer.
+    ``durable``: False for a cache (see jatac.fs.atomic_write)."""
     from jatac.fs import atomic_write
 
     sealed = seal(root, payload)
     if sealed is None:
         return False
-    atomic_write(path, sealed)
+    atomic_write(path, sealed, durable)
     return True

@@ -420,9 +420,10 @@ def _parsed(text: str, relpath: str) -> Any:
     return data
 
 
-def check_text(relpath: str, text: str, names: Iterable[str] = ()) -> None:
-    """Raise PersonalData if the text of a record file holds personal data."""
-    findings = scan_file(text, names, _parsed(text, relpath))
+def check_text(relpath: str, text: str, names: Iterable[str] = (), data: Any = None) -> None:
+    """Raise PersonalData if the text of a record file holds personal data. ``data``: the text
+    parsed, if the caller has it (the document it was written from)."""
+    findings = scan_file(text, names, data if isinstance(data, dict) else _parsed(text, relpath))
     if findings:
         raise PersonalData(relpath, findings)
 

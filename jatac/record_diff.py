@@ -71,6 +71,18 @@ class FieldChange:
         }
 
 
+def told(changes: list[FieldChange]) -> list[FieldChange]:
+    """The changes a person reads: a record's log of dated changes (``changes``, of a case or
+    an action) repeats the field changes beside it, so it is left out unless nothing else
+    changed (an entry mended by hand)."""
+    rest = [c for c in changes if not _is_log(c.field)]
+    return rest or changes
+
+
+def _is_log(field: str) -> bool:
+    return field == "changes" or field.startswith("changes[") or ".changes" in field
+
+
 def shown(value: Any) -> str:
     """A value in a line of text: (none) for nothing, a list as its items."""
     if _empty(value):

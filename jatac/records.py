@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
 from jatac.change import Change
+from jatac.clock import today
 from jatac.errors import InvalidRecord
-from jatac.record_diff import diff
+from jatac.record_diff import diff, told
 from jatac.store import Kind, Loaded, Repository
-from jatac.yamlfile import YamlProblem, dump, parse
+from jatac.yamlfile import YamlProblem, dump, insert, parse
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Revision:
     text: str
     phrase: str
     body: list[str]
+    data: Any = None  # the text's content as plain data (what reading it back gives)
 
     @property
     def changed(self) -> bool:
@@ -31,13 +35,13 @@ class Revision:
     def write(self, change: Change) -> None:
         if self.changed:
             change.body.extend(self.body)
-            change.write(self.loaded.relpath, self.text, expect=self.loaded.text or None)
+            change.write(self.loaded.relpath, self.text, expect=self.loaded.text or None, data=self.data)
 
 
 def describe(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, list[str]]:
     """A short phrase for the commit subject and one body line per change: a field changed
     (``status: proposed -> adopted``), or what was added to a list (``analysis.data: 2 added``)."""
-    changes = diff(old, new)
+    changes = told(diff(old, new))
     body = [c.text() for c in changes]
     short = [c.short() for c in changes]
     # status first: it is what a reader of `git log --oneline` looks for
@@ -67,7 +71,69 @@ def revise(repo: Repository, loaded: Loaded, doc: Any, case: Any = None) -> Revi
     text = dump(doc)
     if text != loaded.text.replace("\r\n", "\n") and not body:
         phrase, body = "layout changed", ["layout or comments changed; no field changed"]
-    return Revision(loaded, record, text, phrase, body)
+    from jatac.yamlfile import plain
+
+    return Revision(loaded, record, text, phrase, body, plain(doc))
+
+
+def date_changes(
+    node: Any,
+    before: dict[str, str | None],
+    model: Any,
+    order: Sequence[str],
+    earlier: Sequence[dict[str, Any]] = (),
+) -> None:
+    """Date today, in ``node``'s ``changes``, each field of ``before`` (its values as last
+    saved) whose value in ``node`` (the record's next state, a round-trip document) differs
+    from where its log leaves it. The one way a record's log of dated changes is written.
+
+    An entry the person wrote themselves (a change dated in the past) is kept as written;
+    a value the field cannot take is left to the field's own check. ``earlier``: entries
+    to write first into a record that has none (its inferred history)."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    log = node.get("changes")
+    log = log if isinstance(log, CommentedSeq) and log else None
+    left: dict[str, str | None] = {}  # each field's value as the log leaves it
+    for entry in log or []:
+        if isinstance(entry, dict) and isinstance(entry.get("field"), str):
+            left[entry["field"]] = _text(entry.get("to"))
+    fresh = []
+    for name, was in before.items():
+        now, known = _text(node.get(name)), left.get(name, was)
+        if now != known and (now is None or model.model_construct(field=name).value_error(now) is None):
+            fresh.append({"on": today(), "field": name, "from": known, "to": now})
+    if not fresh:
+        return
+    if log is None:
+        log = CommentedSeq()
+        for entry in earlier:
+            log.append(log_entry(entry))
+        node.pop("changes", None)
+        insert(node, "changes", log, order)
+    for entry in fresh:
+        log.append(log_entry(entry))
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value).strip()
+
+
+def log_entry(entry: dict[str, Any]) -> Any:
+    """A log entry on one line: ``- {on: 2026-03-02, field: priority, from: high, to: medium}``."""
+    from ruamel.yaml.comments import CommentedMap
+
+    item = CommentedMap()
+    for key in ("on", "field", "from", "to"):
+        value = entry.get(key)
+        if isinstance(value, str) and (key == "on" or (key != "field" and entry["field"] == "due")):
+            value = date.fromisoformat(value)  # written as a date, as the field itself is
+        if value is not None:
+            item[key] = value
+    item.fa.set_flow_style()
+    return item
 
 
 def parse_edit(loaded: Loaded, text: str) -> Loaded:

@@ -1,7 +1,10 @@
 """What the partnership monitors: actions by agency, attendance, performance, triggers, hot-spots.
 
 Every figure here is computed from the records as they are, so a report
-can always be made again and checked against the case files.
+can always be made again and checked against the case files. A report about
+a period counts each case and action as it stood at the period's end (from
+their dated records: jatac/as_at.py), so it gives the same figures whenever
+it is made.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from jatac.models.case import Issue
 from jatac.models.config import LocalityKind
 from jatac.models.sara import ActionStatus, SaraPackage
 from jatac.store import KINDS, Repository
+from jatac.vocab import Status
 
 
 def quarter_of(day: date) -> str:
@@ -192,36 +196,53 @@ def _trend(cases: list[Issue], quarters: list[str], attr: str, names: dict[str, 
 
 
 def performance(repo: Repository, data: Data, period: str) -> Performance:
+    """The Performance Group's figures for ``period``, each case and action as it stood at
+    the period's end: made again later, the report says the same."""
+    from jatac.as_at import case_at, entered, package_at
+
     label, start, end = parse_period(period, repo)
     cfg = repo.config
-    cases = [c for c in data.cases if c.raised_on <= end]
-    outcomes = Counter(c.outcome.value for c in cases if c.outcome and _within(c.closed_on, start, end))
+    then = {c.id: at for c in data.cases if (at := case_at(c, end)) is not None}
+    cases = list(then.values())
+    originals = [c for c in data.cases if c.id in then]
+    quarters = last_quarters(end, 4)
+
+    def closed_within(first: date, last: date) -> dict[str, date]:
+        """Cases closed between the two days, and the last day each was closed on."""
+        found = {c.id: entered(c, Status.closed, first, last) for c in originals}
+        return {case_id: days[-1] for case_id, days in found.items() if days}
+
+    closed = closed_within(start, end)
+    by_id = {c.id: c for c in originals}
+    outcomes: Counter[str] = Counter()
+    for case_id, day in closed.items():
+        when = case_at(by_id[case_id], day)
+        if when is not None and when.outcome is not None:
+            outcomes[when.outcome.value] += 1
     objectives: Counter[str] = Counter()
-    completed = 0
-    for p in data.packages.values():
-        a = p.assessment
+    completed = overdue = open_actions = 0
+    for case_id, package in data.packages.items():
+        if case_id not in then:
+            continue
+        as_at = package_at(package, end)
+        a = as_at.assessment
         if a is not None and not a.missing() and _within(a.completed_on, start, end):
             completed += 1
             if a.objective_met:
                 objectives[a.objective_met.value] += 1
-    overdue = open_actions = 0
-    for p in data.packages.values():
-        for action in p.response.actions:
-            if action.set_on > end or action.status is ActionStatus.cancelled:
-                continue
-            # open at the end of the period: not done yet, or done after it ended
-            if action.status is ActionStatus.open or (action.done_on is not None and action.done_on > end):
+        for action in as_at.response.actions:
+            if action.status is ActionStatus.open:  # open at the end of the period
                 open_actions += 1
                 overdue += action.due < end
     escalations = Counter(e.to for c in cases for e in c.escalations if _within(e.on, start, end))
-    quarters = last_quarters(end, 4)
+    per_quarter = [closed_within(*quarter_range(q)) for q in quarters]
     return Performance(
         period=label,
         start=start,
         end=end,
         opened=sum(1 for c in cases if _within(c.raised_on, start, end)),
-        adopted=sum(1 for c in cases if _within(c.adopted_on, start, end)),
-        closed=sum(1 for c in cases if _within(c.closed_on, start, end)),
+        adopted=sum(1 for c in originals if entered(c, Status.adopted, start, end, Status.proposed)),
+        closed=len(closed),
         outcomes=dict(outcomes),
         packages_completed=completed,
         objectives=dict(objectives),
@@ -232,9 +253,7 @@ def performance(repo: Repository, data: Data, period: str) -> Performance:
         by_locality=_trend(cases, quarters, "location", cfg.locality_by_id),
         by_category=_trend(cases, quarters, "category", cfg.category_by_id),
         raised_by_quarter=[sum(1 for c in cases if quarter_of(c.raised_on) == q) for q in quarters],
-        closed_by_quarter=[
-            sum(1 for c in cases if c.closed_on and quarter_of(c.closed_on) == q) for q in quarters
-        ],
+        closed_by_quarter=[len(found) for found in per_quarter],
     )
 
 

@@ -14,16 +14,17 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from jatac.cases import CASE, revise_case
 from jatac.change import Change
 from jatac.clock import today
-from jatac.errors import NotFound, Refused
+from jatac.errors import InvalidRecord, NotFound, Problem, Refused
 from jatac.models.case import Issue, Outcome, Status, passed_over
-from jatac.models.sara import Action, ActionStatus, Response, SaraPackage, split_action_ref
+from jatac.models.sara import Action, ActionChange, ActionStatus, Response, SaraPackage, split_action_ref
 from jatac.problems import check_new
-from jatac.records import Revision, commit_revision, revise
+from jatac.records import Revision, commit_revision, date_changes, revise
 from jatac.store import KINDS, Loaded, Repository
-from jatac.yamlfile import dump, ensure, form, set_field, to_yaml
+from jatac.yamlfile import dump, ensure, form, position, set_field, to_yaml
 
 SARA = KINDS["sara"]
 PACKAGE_FIELDS = list(SaraPackage.model_fields)
+ACTION_FIELDS = list(Action.model_fields)
 
 
 def _check_agency(repo: Repository, agency: str, what: str = "agency") -> None:
@@ -43,10 +44,10 @@ def read_package(repo: Repository, case_id: str) -> SaraPackage:
     return package
 
 
-def load_package(repo: Repository, case_id: str) -> Loaded:
-    """The package, to change it."""
+def load_package(repo: Repository, case_id: str, case: Issue | None = None) -> Loaded:
+    """The package, to change it (``case``: its case, if read already: not read twice)."""
     _require_package(repo, case_id)
-    return repo.load(SARA, case_id)
+    return repo.load(SARA, case_id, case)
 
 
 def _require_package(repo: Repository, case_id: str) -> None:
@@ -190,9 +191,54 @@ def apply_package_edit(repo: Repository, case_id: str, text: str, *, no_commit: 
     from jatac.records import parse_edit
 
     edited = parse_edit(package_for_edit(repo, case_id), text)
-    revision = revise(repo, edited, edited.doc, case=repo.read(CASE, case_id))
+    revision = revise_package(repo, edited, edited.doc, case=repo.read(CASE, case_id))
     commit_revision(repo, revision, command="sara edit", no_commit=no_commit)
     return revision.body if revision.changed else []
+
+
+def revise_package(repo: Repository, loaded: Loaded, doc: CommentedMap, case: Issue) -> Revision:
+    """The package's next state, whatever changed it (a command or an edit by hand): a change
+    of an action's due date or owner is dated in the action's ``changes``; an action is never
+    removed, and a finished one stays finished, or the figures already reported for the
+    periods it was open in would change."""
+    old: SaraPackage | None = loaded.record
+    actions = (doc.get("response") or {}).get("actions") if isinstance(doc.get("response"), dict) else None
+    if old is not None and isinstance(actions, list):
+        items = {item.get("id"): (n, item) for n, item in enumerate(actions) if isinstance(item, dict)}
+        for action in old.response.actions:
+            n, item = items.get(action.id, (0, None))
+            if item is None:
+                raise _kept(
+                    loaded,
+                    doc,
+                    ("response", "actions"),
+                    f"action {action.id} is gone: an action is "
+                    f"never removed; cancel it: jatac action cancel {old.case}/{action.id} --note ...",
+                )
+            finished = action.status is not ActionStatus.open
+            if finished and str(item.get("status", "")).strip() != action.status.value:
+                on = action.done_on or action.cancelled_on
+                raise _kept(
+                    loaded,
+                    doc,
+                    ("response", "actions", n, "status"),
+                    f"action {action.id} was "
+                    f"{action.status.value}{f' on {on}' if on else ''} and stays so; add a new "
+                    f"action: jatac action add {old.case} ...",
+                )
+            date_changes(
+                item, {"due": action.due.isoformat(), "owner": action.owner}, ActionChange, ACTION_FIELDS
+            )
+    return revise(repo, loaded, doc, case=case)
+
+
+def _kept(loaded: Loaded, doc: CommentedMap, where: tuple[str | int, ...], message: str) -> InvalidRecord:
+    line, col = position(doc, where)
+    field = ".".join(str(p) for p in where)
+    return InvalidRecord(
+        [Problem(loaded.relpath, line, col, field, message)],
+        hint="The Performance Group's figures for a past period count every action as it was then.",
+    )
 
 
 def _open_case(repo: Repository, case_id: str, doing: str) -> Issue:
@@ -225,7 +271,7 @@ def add_action(
     _check_agency(repo, owner, "owner agency")
     if due < case.raised_on:
         raise Refused(f"due {due} is before the case was raised ({case.raised_on})")
-    loaded = load_package(repo, case_id)
+    loaded = load_package(repo, case_id, case)
     package: SaraPackage = loaded.record
     action = check_new(
         Action,
@@ -243,7 +289,7 @@ def add_action(
     )
     doc = loaded.doc
     _actions_doc(doc).append(to_yaml(action.model_dump()))
-    revision = revise(repo, loaded, doc, case=case)
+    revision = revise_package(repo, loaded, doc, case=case)
     commit_revision(
         repo,
         revision,
@@ -261,7 +307,7 @@ def _find_action(repo: Repository, ref: str) -> tuple[Loaded, CommentedMap, Acti
         raise Refused(f"{ref!r} is not an action", hint="Actions are named CASE/An, e.g. JAT-2026-0001/A2.")
     case_id, action_id = parts
     case = _open_case(repo, case_id, "changing actions")
-    loaded = load_package(repo, case_id)
+    loaded = load_package(repo, case_id, case)
     action = loaded.record.action(action_id)
     if action is None:
         have = ", ".join(a.id for a in loaded.record.response.actions) or "none yet"
@@ -300,7 +346,7 @@ def update_action(
         words.append(f"owner {action.owner} -> {owner}")
     if note:
         _add_update(item, note)
-    revision = revise(repo, loaded, loaded.doc, case=case)
+    revision = revise_package(repo, loaded, loaded.doc, case=case)
     commit_revision(
         repo,
         revision,
@@ -325,10 +371,9 @@ def finish_action(
     order = list(Action.model_fields)
     status = ActionStatus.cancelled if cancel else ActionStatus.done
     set_field(item, "status", status.value, order)
-    if not cancel:
-        set_field(item, "done_on", today(), order)
+    set_field(item, "cancelled_on" if cancel else "done_on", today(), order)
     _add_update(item, note.strip())
-    revision = revise(repo, loaded, loaded.doc, case=case)
+    revision = revise_package(repo, loaded, loaded.doc, case=case)
     commit_revision(
         repo,
         revision,
@@ -433,7 +478,7 @@ def assessment_form(package: SaraPackage) -> CommentedMap:
 
 def evaluate(repo: Repository, case_id: str, *, no_commit: bool = False) -> Revision:
     case = _open_case(repo, case_id, "an evaluation")
-    loaded = load_package(repo, case_id)
+    loaded = load_package(repo, case_id, case)
     package: SaraPackage = loaded.record
     if package.assessment is not None:
         raise Refused(
@@ -444,7 +489,7 @@ def evaluate(repo: Repository, case_id: str, *, no_commit: bool = False) -> Revi
     doc["assessment"] = assessment_form(package)
     results = doc["assessment"]["results"]
     results.fa.set_flow_style()
-    revision = revise(repo, loaded, doc, case=case)
+    revision = revise_package(repo, loaded, doc, case=case)
     revision.body = ["evaluation form started (assessment stage)"]
     return commit_revision(
         repo,

@@ -22,7 +22,14 @@ from jatac.vocab import Marking
 from jatac.yamlfile import dump, fast_load, to_yaml
 
 CASE = KINDS["case"]
-LIST_COLUMNS = {"escalations", "tags", "people", "not_personal"}  # written as JSON in one cell
+LIST_COLUMNS = {
+    "escalations",
+    "reviews",
+    "changes",
+    "tags",
+    "people",
+    "not_personal",
+}  # written as JSON in one cell
 
 
 def columns() -> list[str]:

@@ -7,6 +7,7 @@ line in ``KINDS``, not a new store.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
@@ -198,18 +199,37 @@ class Repository:
 
     @cached_property
     def config(self) -> PartnershipConfig:
-        from jatac.fastyaml import fast_load
+        from jatac import index
+        from jatac.lock import local_dir
         from jatac.models.config import PartnershipConfig
 
-        text = read_text(inside(self.root, CONFIG_FILE, "settings file"), CONFIG_FILE)
-        data = fast_load(text)
-        if data is not None:
+        raw = inside(self.root, CONFIG_FILE, "settings file").read_bytes()
+        # jatac.yaml as last read, kept as JSON while it is unchanged: a command that reads no
+        # other file through libyaml then never imports it (a fortieth of a second)
+        cache, stamp = local_dir(self.root) / "index" / "config.json", index.stamp(self, raw)
+        saved = index.read_stamped(self.root, cache, stamp).get("data") if index.enabled() else None
+        if isinstance(saved, dict):
             try:
-                return PartnershipConfig.model_validate(data)
+                return PartnershipConfig.model_validate(saved)
             except ValueError:
-                pass  # the careful path names the line
-        doc = self._parse(text, CONFIG_FILE)
-        return self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
+                pass  # not as it was saved: read the file
+        from jatac.fastyaml import fast_load
+
+        text = read_text(self.root / CONFIG_FILE, CONFIG_FILE, raw)
+        data = fast_load(text)
+        config = None
+        if data is not None:
+            with contextlib.suppress(ValueError):  # the careful path names the line
+                config = PartnershipConfig.model_validate(data)
+        if config is None:
+            from jatac.yamlfile import plain
+
+            doc = self._parse(text, CONFIG_FILE)
+            config = self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
+            data = plain(doc)
+        if index.enabled():
+            index.write_stamped(self.root, cache, stamp, {"data": _as_json(data)})
+        return config
 
     @cached_property
     def settings(self) -> Settings:
@@ -313,7 +333,9 @@ class Repository:
         except (NotFound, InvalidRecord):
             return None  # a package without a readable case: validate() reports that
 
-    def load(self, kind: Kind, record_id: str) -> Loaded:
+    def load(self, kind: Kind, record_id: str, case: Any = None) -> Loaded:
+        """A record to change: its text, its round-trip document and its model. ``case``: for a
+        kind checked with its case (a package), the case, if the caller has read it already."""
         relpath = self.relpath(kind, record_id)
         path = inside(self.root, relpath, kind.name)
         if not path.exists():
@@ -321,7 +343,7 @@ class Repository:
                 f"there is no {kind.name} {record_id}",
                 hint=f"`jatac list --all` shows every {kind.name}.",
             )
-        return self._load_file(kind, relpath, record_id)
+        return self._load_file(kind, relpath, record_id, case)
 
     def _load_file(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Loaded:
         text = read_text(inside(self.root, relpath, kind.name), relpath)
@@ -519,6 +541,17 @@ class Repository:
             int(i.rsplit("-", 1)[1]) for i in stems if i.startswith(prefix) and kind.id_re.fullmatch(i)
         ]
         return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _as_json(value: Any) -> Any:
+    """YAML data as JSON can hold it: dates (as keys too) in their ISO form."""
+    from datetime import date
+
+    if isinstance(value, dict):
+        return {str(_as_json(k)): _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
 
 
 class _CaseModels(Mapping[str, Any]):

@@ -226,8 +226,44 @@ def conflicts(repo: Repository) -> list[FieldConflict]:
         for name in sorted(set(mine or {}) | set(theirs or {})):
             a, b = (mine or {}).get(name), (theirs or {}).get(name)
             if a != b and a != base.get(name) and b != base.get(name):
+                if name == "changes":  # dated changes on both sides: resolve keeps each side's own
+                    a, b = (f"{len(_new(x, base))} dated change(s), kept" for x in (a, b))
                 found.append(FieldConflict(path, Path(path).stem, name, a, b))
     return found
+
+
+def _new(log: Any, base: dict[str, Any]) -> list[Any]:
+    """The entries of a case's log of dated changes added since ``base``."""
+    old = base.get("changes") or []
+    entries = log if isinstance(log, list) else []
+    return entries[len(old) :] if entries[: len(old)] == old else entries
+
+
+def _merged_log(
+    mine: dict[str, Any], theirs: dict[str, Any], base: dict[str, Any], took: dict[str, str]
+) -> Any:
+    """The log of dated changes after a field-by-field settlement: the common entries, then each
+    tracked field's new entries from the side whose value was kept (``took``: field -> side)."""
+    from jatac.models.case import TRACKED
+
+    common = mine.get("changes") or []
+    common = [e for e, t in zip(common, theirs.get("changes") or [], strict=False) if e == t]
+    sides = {"mine": mine, "theirs": theirs}
+    kept: dict[str, list[Any]] = {}
+    for side in ("mine", "theirs"):
+        kept[side] = []
+        for entry in (sides[side].get("changes") or [])[len(common) :]:
+            name = entry.get("field") if isinstance(entry, dict) else None
+            if took.get(str(name), "mine") == side or (name not in TRACKED and side == "mine"):
+                kept[side].append(entry)
+    merged = list(common)
+    ours, other = kept["mine"], kept["theirs"]
+    while ours or other:  # by date, each side's entries in their own order
+        if not other or (ours and str(ours[0].get("on")) <= str(other[0].get("on"))):
+            merged.append(ours.pop(0))
+        else:
+            merged.append(other.pop(0))
+    return merged or None
 
 
 def _rebasing(audit: Audit) -> bool:
@@ -257,26 +293,31 @@ def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -
         raise Refused(f"{case_id} was deleted on one side", hint="Settle it by hand with git, then sync.")
     merged = dict(base)
     decided = []
+    took: dict[str, str] = {}  # which side each field's value came from
     order = list(kind.model.model_fields)
     for name in sorted(
         set(mine) | set(theirs) | set(base), key=lambda n: order.index(n) if n in order else 99
     ):
         a, b = mine.get(name), theirs.get(name)
-        if a == b:
-            value = a
+        if name == "changes":
+            value = _merged_log(mine, theirs, base, took)  # after the fields it dates (model order)
+        elif a == b or b == base.get(name):
+            value, took[name] = a, "mine"
         elif a == base.get(name):
-            value = b
-        elif b == base.get(name):
-            value = a
+            value, took[name] = b, "theirs"
         else:
             choice = fields.get(name, take)
-            value = a if choice == "mine" else b
+            value, took[name] = (a if choice == "mine" else b), choice
             decided.append(f"{name}: {choice}")
         if value is None:
             merged.pop(name, None)
         else:
             merged[name] = value
     doc = to_yaml({k: merged[k] for k in order if k in merged})
+    if "changes" in doc:
+        from jatac.records import log_entry
+
+        doc["changes"] = type(doc["changes"])(log_entry(dict(e)) for e in doc["changes"])
     repo.validate_doc(kind, doc, path, case_id)
     set_field(doc, "id", case_id, order)
     # staged, not committed: the merge (or the rebase) that stopped on it commits it

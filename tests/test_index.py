@@ -75,7 +75,8 @@ def test_a_package_is_checked_again_when_its_case_changes(jatac: Jatac) -> None:
     assert "All valid" in jatac("validate").stdout
     path = jatac.root / f"issues/2026/{case}.yaml"
     text = path.read_text().replace("raised_on: 2026-11-16", "raised_on: 2026-11-25")
-    path.write_text(text.replace("adopted_on: 2026-11-16", "adopted_on: 2026-11-25"))
+    text = text.replace("adopted_on: 2026-11-16", "adopted_on: 2026-11-25")
+    path.write_text(text.replace("{on: 2026-11-16,", "{on: 2026-11-25,"))  # its dated changes too
     err = jatac("validate", ok=False).stderr
     assert "action A1 is due 2026-11-20, before the case was raised (2026-11-25)" in err
 

@@ -39,9 +39,13 @@ def test_set_keeps_comments_quotes_and_layout(jatac: Jatac) -> None:
     jatac.git("commit", "-qm", "hand-written case")
     jatac("set", "JAT-2026-0001", "priority=medium", "lead=asb-team")
     after = path.read_text()
-    # exactly two lines differ: the changed field, and the new one in its model position
+    # the changed field, the new one in its model position, and both changes dated at the end
     assert after == HAND_WRITTEN.replace("priority: high", "priority: medium").replace(
         "tags: [shops, youths]\n", "lead: asb-team\ntags: [shops, youths]\n"
+    ) + (
+        "changes:\n"
+        "  - {on: 2026-11-16, field: priority, from: high, to: medium}\n"
+        "  - {on: 2026-11-16, field: lead, to: asb-team}\n"
     )
     assert "# Raised at the October JATAC" in after
     assert "title: 'ASB at Melrose Avenue shops'   # the parade, not the car park" in after

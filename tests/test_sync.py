@@ -113,3 +113,28 @@ def test_sync_without_a_remote_or_with_uncommitted_work(tmp_path: Path) -> None:
     assert "no shared remote" in lone("sync", ok=False).stderr
     (lone.root / "jatac.yaml").write_text((lone.root / "jatac.yaml").read_text() + "\n")
     assert "not yet committed" in lone("sync", ok=False).stderr
+
+
+def test_changes_dated_on_both_clones_are_all_kept(pair: tuple[Jatac, Jatac]) -> None:
+    """Each coordinator's dated change goes into the case's log; settling keeps both entries."""
+    alice, bob = pair
+    case = alice.new()
+    alice("sync")
+    bob("sync")
+    alice("set", case, "priority=low", env={"JATAC_TODAY": "2026-11-17"})
+    bob("set", case, "lead=asb-team", env={"JATAC_TODAY": "2026-11-18"})
+    alice("sync")
+    stuck = bob("sync", ok=False)
+    assert stuck.exit_code == 4
+    shown = bob("conflicts").stdout
+    assert "changes:\n    mine:   1 dated change(s), kept\n    theirs: 1 dated change(s), kept" in shown
+    assert "priority" not in shown and "lead" not in shown  # each changed on one side only
+    bob("resolve", case, "--take", "mine")
+    bob("sync")
+    alice("sync")
+    for who in (alice, bob):
+        data = json.loads(who("show", case, "-f", "json").stdout)
+        assert (data["priority"], data["lead"]) == ("low", "asb-team")
+        assert "All valid" in who("validate").stdout
+    text = (bob.root / f"issues/2026/{case}.yaml").read_text()
+    assert "field: priority, from: high, to: low" in text and "field: lead, to: asb-team" in text

@@ -187,6 +187,16 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
             continue
         if key == "escalations":
             value = "; ".join(f"{e['on']} to {e['to']}: {e['reason']}" for e in value)
+        elif key == "changes":  # the dated changes of status, priority ...
+            value = "; ".join(
+                f"{c['on']} {c['field']} {c.get('from') or '(none)'} -> {c.get('to') or '(none)'}"
+                for c in value
+            )
+        elif key == "reviews":
+            value = "; ".join(
+                f"{r['on']}: {r['note']}" + (f" (next by {r['next']})" if r.get("next") else "")
+                for r in value
+            )
         elif key == "people":
             value = ", ".join(f"{p['ref']} ({p['role']})" for p in value)
         elif key == "not_personal":

@@ -7,6 +7,9 @@ Lifecycle (terms of reference and the Common Tasking Framework):
     escalated -> adopted (back from the higher group) | closed | referred
     rejected, referred -> proposed (raised again)
     closed   -> adopted (reopened)
+
+Every change of a field a report counts (``TRACKED``) is dated in the case's
+``changes``, so the case can be seen as it stood on any day (jatac/as_at.py).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from jatac.case_facts import review_date
 from jatac.models.common import (
     PERSON_REF_RE,
+    SLUG_RE,
     AgencyId,
     CaseId,
     CategoryId,
@@ -31,8 +35,11 @@ from jatac.models.common import (
     NotPersonal,
     Record,
     Slug,
+    StateChange,
     Text,
+    as_text,
     config_from,
+    log_error,
 )
 from jatac.vocab import OPEN_STATUSES, Status
 
@@ -100,6 +107,24 @@ class Review(Record):
         return self
 
 
+# The fields a report counts, whose every change is dated in ``changes``: what a case was
+# on a past day is worked out from them, never from git (a clone without history agrees).
+TRACKED = ("status", "priority", "risk", "lead", "outcome", "category", "location")
+_WORDS: dict[str, type[StrEnum]] = {"status": Status, "priority": Level, "risk": Level, "outcome": Outcome}
+
+
+class CaseChange(StateChange):
+    """A dated change of a case's status, priority, risk, lead, outcome, category or location."""
+
+    FIELDS = TRACKED
+
+    def value_error(self, value: str) -> str | None:
+        if self.field in _WORDS:
+            allowed = [w.value for w in _WORDS[self.field]]
+            return None if value in allowed else f"{value!r} is not one of {', '.join(allowed)}"
+        return None if SLUG_RE.fullmatch(value) else f"{value!r} is not an id"
+
+
 def passed_over(levels: list[str], current: str | None, to: str) -> list[str]:
     """The levels between ``current`` (None: the partnership's own group) and ``to``."""
     start = levels.index(current) + 1 if current in levels else 0
@@ -151,6 +176,8 @@ class Issue(Record):
     # restricted store, never in git. Personal: left out of wide-audience documents.
     people: list[PersonLink] = Field(default_factory=list)
     not_personal: list[NotPersonal] = Field(default_factory=list)
+    # every change of a TRACKED field, dated (jatac writes them; see jatac/as_at.py)
+    changes: list[CaseChange] = Field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -176,6 +203,10 @@ class Issue(Record):
             review_days,
             latest.next if latest else None,
         )
+
+    def tracked(self) -> dict[str, str | None]:
+        """The TRACKED fields' values as the log writes them."""
+        return {name: as_text(getattr(self, name)) for name in TRACKED}
 
     @property
     def escalated_to(self) -> str | None:
@@ -236,4 +267,7 @@ class Issue(Record):
             raise FieldError("referred_to", "a referred case says who it was referred to")
         if self.status is not Status.closed and self.outcome is not None:
             raise FieldError("outcome", f"a {self.status.value} case has no outcome yet; remove it")
+        why = log_error(self.changes, self.tracked(), self.raised_on, "`jatac set` or `jatac edit`")
+        if why:
+            raise FieldError("changes", why)
         return self

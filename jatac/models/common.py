@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Sequence
+from datetime import date
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 # re-exported: the models' modules take every shared word from here
 from jatac.ids import CASE_ID_RE as CASE_ID_RE
@@ -75,6 +86,79 @@ class FieldError(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StateChange(Record):
+    """One dated change of a field a report counts: ``{on: 2026-03-02, field: priority,
+    from: high, to: medium}`` (no ``from``: the field was empty; no ``to``: it was emptied).
+    A record keeps them in ``changes``, so it can be seen as it stood on any day."""
+
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+    FIELDS: ClassVar[tuple[str, ...]] = ()  # the fields whose changes are dated
+
+    on: date
+    field: str
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+
+    @field_validator("from_", "to", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> object:
+        return value.isoformat() if isinstance(value, date) else value  # a date is kept as its text
+
+    @model_validator(mode="after")
+    def _known_field(self) -> StateChange:
+        if self.field not in self.FIELDS:
+            raise FieldError("field", f"{self.field!r} is not one of {', '.join(self.FIELDS)}")
+        if self.from_ == self.to:
+            raise FieldError("to", f"{self.field} does not change ({self.to!r})")
+        for name, value in (("from", self.from_), ("to", self.to)):
+            why = None if value is None else self.value_error(value)
+            if why:
+                raise FieldError(name, f"{self.field}: {why}")
+        return self
+
+    def value_error(self, value: str) -> str | None:
+        """Why ``value`` cannot be a value of this change's field, or None."""
+        return None
+
+
+def log_error(
+    changes: Sequence[StateChange], now: dict[str, str | None], since: date | None, how: str
+) -> str | None:
+    """Why a record's log of dated changes does not lead to its values ``now``, or None.
+
+    Each entry of a field starts where the one before it left off, and the last one leaves
+    the field as it is: a change made without its entry (by hand) is caught here. ``how``:
+    the command that would have dated it."""
+    left: dict[str, str | None] = {}
+    for n, change in enumerate(changes, start=1):
+        if since is not None and change.on < since:
+            return f"entry {n} ({change.field}) is dated {change.on}, before {since}"
+        if change.field in left and left[change.field] != change.from_:
+            return (
+                f"entry {n} changes {change.field} from {change.from_ or '(none)'}, but the entry "
+                f"before it left it {left[change.field] or '(none)'}"
+            )
+        left[change.field] = change.to
+    for name, value in left.items():
+        if value != now.get(name):
+            return (
+                f"{name} is {now.get(name) or '(none)'}, but its last dated change leaves it "
+                f"{value or '(none)'}: add when it changed ({{on: YYYY-MM-DD, field: {name}, "
+                f"from: {value or ''}, to: {now.get(name) or ''}}}), or make the change with {how}, "
+                "which dates it"
+            )
+    return None
+
+
+def as_text(value: object) -> str | None:
+    """A field's value as a change log writes it: an enum's word, a date's ISO form."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
 
 
 def config_from(info: ValidationInfo) -> Any:

@@ -15,13 +15,17 @@ from typing import Annotated
 from pydantic import Field, StringConstraints, ValidationInfo, model_validator
 
 from jatac.models.common import (
+    SLUG_RE,
     AgencyId,
     CaseId,
     FieldError,
     Line,
     NotPersonal,
     Record,
+    StateChange,
     Text,
+    as_text,
+    log_error,
 )
 
 ACTION_ID_RE = re.compile(r"^A(?P<n>[1-9][0-9]{0,3})$")
@@ -110,7 +114,26 @@ class Update(Record):
     note: Line
 
 
+class ActionChange(StateChange):
+    """A dated change of an action's due date or owner (``action update``): an action
+    overdue at the end of a quarter stays overdue in that quarter's figures."""
+
+    FIELDS = ("due", "owner")
+
+    def value_error(self, value: str) -> str | None:
+        if self.field == "due":
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                return f"{value!r} is not a date"
+            return None
+        return None if SLUG_RE.fullmatch(value) else f"{value!r} is not an id"
+
+
 class Action(Record):
+    """One action of the plan. Finished means done (``done_on``) or cancelled
+    (``cancelled_on``), and a finished action stays finished."""
+
     id: ActionId
     what: Line
     owner: AgencyId
@@ -120,7 +143,9 @@ class Action(Record):
     set_on: date
     meeting: Line | None = None
     done_on: date | None = None
+    cancelled_on: date | None = None  # an action cancelled before jatac dated it has none
     updates: list[Update] = Field(default_factory=list)
+    changes: list[ActionChange] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _done_has_a_note(self) -> Action:
@@ -133,6 +158,17 @@ class Action(Record):
                 raise FieldError("updates", "a done action needs a note saying what was done")
         elif self.done_on is not None:
             raise FieldError("done_on", f"an {self.status.value} action has no done_on")
+        if self.cancelled_on is not None:
+            if self.status is not ActionStatus.cancelled:
+                raise FieldError("cancelled_on", f"a {self.status.value} action has no cancelled_on")
+            if self.cancelled_on < self.set_on:
+                raise FieldError(
+                    "cancelled_on", f"{self.cancelled_on} is before the action was set ({self.set_on})"
+                )
+        now = {"due": as_text(self.due), "owner": self.owner}
+        why = log_error(self.changes, now, self.set_on, "`jatac action update`")
+        if why:
+            raise FieldError("changes", why)
         return self
 
     def overdue(self, today: date) -> bool:
