@@ -89,7 +89,18 @@ def where(d):
         if item["title"].startswith(want):
             return item
     return items[max(0, len(items) - 2)]
+# a fund request awaiting a decision comes with its decision ready: the group decides it
+# as the plan says (approved unless the plan says otherwise)
+planned = {d["request"]: d for d in plan["decisions"] if d["do"] == "fund"}
+ready = set()
+for item in items:
+    for d in item["decisions"]:
+        if d.get("do") == "fund" and d.get("approve") is None:
+            d["approve"] = planned.get(d["request"], {}).get("approve", True)
+            ready.add(d["request"])
 for d in plan["decisions"]:
+    if d["do"] == "fund" and d["request"] in ready:
+        continue
     item = where(d)
     item["decisions"].append(d)
     item["resolved"].append("That the decision be recorded: " + d["do"] + ".")
