@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from jatac.store import Repository  # noqa: E402
-from jatac.yamlfile import dump, to_yaml  # noqa: E402
+from jatac.storage.repository import Repository  # noqa: E402
+from jatac.storage.yaml_roundtrip import dump, to_yaml  # noqa: E402
 
 PLACES = [
     "the shopping parade",

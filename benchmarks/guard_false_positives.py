@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jatac.privacy import DETECTORS, find, scan_file  # noqa: E402
-from jatac.store import KINDS  # noqa: E402
+from jatac.guard.privacy import DETECTORS, find, scan_file  # noqa: E402
+from jatac.storage.repository import KINDS  # noqa: E402
 
 
 def _line(text: str, start: int) -> int:
@@ -46,7 +46,7 @@ def prose(folder: Path) -> tuple[int, list[tuple[str, int, str, str]]]:
 def example(root: Path) -> tuple[int, list[tuple[str, int, str, str]]]:
     """Lines read and findings in the record files of the example repository, as `jatac check`
     reads them (parsed fields and raw text, with the record's own not_personal entries)."""
-    from jatac.privacy import _parsed
+    from jatac.guard.privacy import _parsed
 
     lines, found = 0, []
     for folder in sorted({k.folder for k in KINDS.values()}):

@@ -109,10 +109,10 @@ def line(
 def agenda_source(repo: Path) -> str:
     """The Typst source of the benchmark meeting's agenda, as jatac renders it."""
     os.environ["JATAC_TODAY"] = "2026-11-23"
-    from jatac.agenda import build, template_for
-    from jatac.meetings import find
+    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.files import find
     from jatac.render.engine import render_source
-    from jatac.store import Repository
+    from jatac.storage.repository import Repository
 
     cases = Repository(repo)
     planned = find(cases, MEETING_DAY.isoformat(), None)

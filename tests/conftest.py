@@ -103,7 +103,7 @@ def new_issue_args(title: str = "ASB at Melrose Avenue shops", **options: str) -
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    from jatac.repo_init import init
+    from jatac.setup.init import init
 
     return init(tmp_path / "csp", name="Test CSP", prefix="JAT").root
 
@@ -191,7 +191,7 @@ def read_state(root: Path, relpath: str) -> Any:
     """A file of jatac's local state (.jatac/), opened with this user's key."""
     import json
 
-    from jatac import local_state
+    from jatac.storage import local_state
 
     payload = local_state.read(root, root / relpath)
     assert payload is not None, f"{relpath} does not open with this user's key"
@@ -202,6 +202,6 @@ def write_state(root: Path, relpath: str, data: Any) -> None:
     """Write a file of jatac's local state as jatac on this computer would (sealed)."""
     import json
 
-    from jatac import local_state
+    from jatac.storage import local_state
 
     assert local_state.write(root, root / relpath, json.dumps(data).encode())

@@ -165,7 +165,7 @@ def test_history_follows_a_past_that_was_rewritten(jatac: Jatac) -> None:
 def test_history_of_a_case_repository_inside_a_larger_git_repository(tmp_path: Path) -> None:
     import subprocess
 
-    from jatac.repo_init import init
+    from jatac.setup.init import init
 
     outer = tmp_path / "outer"
     outer.mkdir()

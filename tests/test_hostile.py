@@ -43,12 +43,12 @@ def test_two_new_issues_at_once_never_share_a_number(jatac: Jatac) -> None:
 
 
 def test_a_file_changed_since_it_was_read_is_not_overwritten(one_case: Jatac) -> None:
-    from jatac.cases import CASE as KIND
-    from jatac.cases import revise_case
+    from jatac.cases.lifecycle import CASE as KIND
+    from jatac.cases.lifecycle import revise_case
     from jatac.errors import Refused
-    from jatac.records import commit_revision
-    from jatac.store import Repository
-    from jatac.yamlfile import set_field
+    from jatac.git.revision import commit_revision
+    from jatac.storage.repository import Repository
+    from jatac.storage.yaml_roundtrip import set_field
 
     jatac = one_case
     repo = Repository(jatac.root)

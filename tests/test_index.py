@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jatac import index
+from jatac.storage import index
 from tests.conftest import Jatac, read_state, write_state
 
 
@@ -101,7 +101,7 @@ def test_a_damaged_index_is_read_past_not_trusted(jatac: Jatac) -> None:
 def test_whole_records_come_from_the_index_body_only_if_it_matches_its_head(jatac: Jatac) -> None:
     """list reads the small head; whole records (agenda, reports) come from the body, which
     another run may have written: an entry of another version of the file is not used."""
-    from jatac.store import KINDS, Repository
+    from jatac.storage.repository import KINDS, Repository
 
     case = jatac.new("Graffiti at the bridge")
     titles(jatac)

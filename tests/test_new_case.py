@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from jatac.background import Background
+from jatac.storage.background import Background
 from tests.conftest import Jatac, new_issue_args
 
 
@@ -32,7 +32,7 @@ def test_new_issue_warns_of_each_open_case_at_the_same_place_in_the_same_categor
 
 
 def test_a_child_that_fails_costs_time_not_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("jatac.background._can_fork", lambda: hasattr(os, "fork"))
+    monkeypatch.setattr("jatac.storage.background._can_fork", lambda: hasattr(os, "fork"))
     parent = os.getpid()
 
     def answer() -> list[str]:
@@ -46,7 +46,7 @@ def test_a_child_that_fails_costs_time_not_the_answer(monkeypatch: pytest.Monkey
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a second process needs fork")
 def test_the_answer_comes_from_a_second_process_where_there_is_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("jatac.background._can_fork", lambda: True)
+    monkeypatch.setattr("jatac.storage.background._can_fork", lambda: True)
     with Background(os.getpid) as work:
         assert work.result() != os.getpid()
     monkeypatch.undo()
@@ -57,7 +57,7 @@ def test_the_answer_comes_from_a_second_process_where_there_is_one(monkeypatch: 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a second process needs fork")
 def test_a_command_that_fails_leaves_no_process_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("jatac.background._can_fork", lambda: True)
+    monkeypatch.setattr("jatac.storage.background._can_fork", lambda: True)
     with pytest.raises(ValueError), Background(time.sleep, 0.2) as work:
         child = work._pid
         assert child is not None
@@ -68,7 +68,7 @@ def test_a_command_that_fails_leaves_no_process_behind(monkeypatch: pytest.Monke
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a second process needs fork")
 def test_no_process_to_spare_costs_time_not_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("jatac.background._can_fork", lambda: True)
+    monkeypatch.setattr("jatac.storage.background._can_fork", lambda: True)
 
     def refused() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")

@@ -104,7 +104,7 @@ def test_the_pdf_report_holds_its_charts_and_tables(big: Jatac) -> None:
 def test_export_imports_back_to_the_same_cases(big: Jatac, tmp_path: Path) -> None:
     sheet = tmp_path / "cases.csv"
     big("export", str(sheet))
-    from jatac.repo_init import init
+    from jatac.setup.init import init
 
     fresh = Jatac(init(tmp_path / "fresh", name="Fresh", prefix="JAT").root)
     shutil.copy(big.root / "jatac.yaml", fresh.root / "jatac.yaml")
@@ -252,7 +252,7 @@ def test_the_agenda_reads_only_current_cases_yet_says_the_same(
 ) -> None:
     """The agenda builds models only for open cases and those changed lately (speed at 10,000
     cases); built from every case instead, each document must come out the same."""
-    from jatac import agenda
+    from jatac.meetings import agenda
 
     def render(name: str) -> str:
         path = big.root / f"{name}.md"

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from jatac.models.case import Issue
 from jatac.models.common import Level, Marking
-from jatac.store import KINDS, Repository
-from jatac.yamlfile import dump, parse, plain, to_yaml
+from jatac.storage.repository import KINDS, Repository
+from jatac.storage.yaml_roundtrip import dump, parse, plain, to_yaml
 from tests.conftest import Jatac
 
 HAND_WRITTEN = """\

@@ -103,7 +103,7 @@ def test_a_failed_commit_of_a_new_case_leaves_no_file(jatac: Jatac) -> None:
 
 
 def test_not_a_git_repository(tmp_path: Path) -> None:
-    from jatac.repo_init import starter_config
+    from jatac.setup.init import starter_config
 
     root = tmp_path / "plain"
     root.mkdir()

@@ -6,8 +6,14 @@ from datetime import date
 
 import pytest
 
+from jatac.meetings.schedule import (
+    agenda_send_by,
+    items_due,
+    next_occurrence,
+    occurrences,
+    previous_occurrence,
+)
 from jatac.models.schedule import Schedule
-from jatac.schedule import agenda_send_by, items_due, next_occurrence, occurrences, previous_occurrence
 
 
 def sched(**fields: object) -> Schedule:

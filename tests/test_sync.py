@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jatac.repo_init import init
+from jatac.setup.init import init
 from tests.conftest import Jatac
 
 

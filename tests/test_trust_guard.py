@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jatac.privacy import PersonalData, check_text
+from jatac.guard.privacy import PersonalData, check_text
 from tests.conftest import Jatac, editor, new_issue_args
 
 
@@ -310,6 +310,6 @@ def test_generated_dates_of_birth_are_caught(text: str) -> None:
     ["2026-05-25: 2026-05-26", "dates 2026-05-25, 2026-05-26 and 2026-06-01", "2026-11-05, 2026-11-12"],
 )
 def test_lists_of_dates_are_not_phone_numbers(text: str) -> None:
-    from jatac.privacy import scan_file
+    from jatac.guard.privacy import scan_file
 
     assert scan_file(f"note: {text}\n", [], None) == []

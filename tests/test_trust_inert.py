@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from jatac.inert import csv_bytes, from_spreadsheet_text, spreadsheet_text, visible
+from jatac.guard.inert import csv_bytes, from_spreadsheet_text, spreadsheet_text, visible
 from tests.conftest import Jatac, new_issue_args
 
 
@@ -75,7 +75,7 @@ def test_no_export_cell_runs_as_a_formula(jatac: Jatac, tmp_path: Path) -> None:
     assert listed[1][1] == "'" + FORMULAS["title"]
 
     # and an export imported again gives the text back as it was
-    from jatac.repo_init import init
+    from jatac.setup.init import init
 
     fresh = Jatac(init(tmp_path / "fresh", name="Fresh", prefix="JAT").root)
     fresh("import", str(tmp_path / "cases.csv"))
@@ -265,7 +265,7 @@ def test_an_unknown_audience_is_refused(marked: tuple[Jatac, str, str], tmp_path
 def test_a_partners_push_is_shown_not_obeyed_by_sync(tmp_path: Path) -> None:
     import subprocess
 
-    from jatac.repo_init import init
+    from jatac.setup.init import init
 
     def git(cwd: Path, *args: str) -> None:
         subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)

@@ -90,7 +90,7 @@ def test_a_forged_index_cannot_show_a_sensitive_case_to_the_wide_group(jatac: Ja
     entry[1]["marking"] = "OFFICIAL"  # the right digest, a lowered marking
     forged = json.dumps(head).encode()
     # as a partner would push it: unsealed, and sealed under another user's key
-    from jatac import local_state
+    from jatac.storage import local_state
 
     for payload in (forged, b"jatac-local-state-1 " + b"00" * 32 + b"\n" + forged):
         (jatac.root / shard).write_bytes(payload)

@@ -78,7 +78,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from jatac.demo import make_demo
+    from jatac.setup.demo import make_demo
 
     where = tmp_path_factory.mktemp("fuzz")
     (where / "good.csv").write_text(

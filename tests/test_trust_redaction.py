@@ -276,10 +276,10 @@ def _yaml(value: str) -> str:
 def test_whatever_an_official_record_says_the_wide_agenda_names_no_withheld_case(
     shared: Jatac, title: str, description: str, place: str, item: str, action: str
 ) -> None:
-    from jatac.agenda import build, template_for
-    from jatac.meetings import find
+    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.files import find
     from jatac.render.engine import render_source
-    from jatac.store import Repository
+    from jatac.storage.repository import Repository
 
     def committed(relpath: str) -> str:  # each example starts from the fixture's files
         return shared.git("show", f"HEAD:{relpath}")

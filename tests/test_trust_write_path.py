@@ -1,6 +1,6 @@
 """Issue 12, section 3: one write path, one read dialect.
 
-Every commit jatac makes goes through `jatac.change.Change` (the lock, the personal-data
+Every commit jatac makes goes through `jatac.git.change.Change` (the lock, the personal-data
 check, roll-back); and the fast bulk YAML reader agrees with the careful round-trip one
 on every file, or declines it.
 """
@@ -58,8 +58,8 @@ def test_one_place_runs_git_commit_and_one_path_calls_it() -> None:
 def test_hand_typed_minutes_are_committed_through_the_guard(jatac: Jatac, tmp_path: Path) -> None:
     """`minutes apply` used to commit minutes typed in an editor straight through git, with the
     pre-commit hook silenced: now they meet the same personal-data check as any change."""
-    from jatac.people import add
-    from jatac.store import Repository
+    from jatac.guard.people import add
+    from jatac.storage.repository import Repository
 
     case = jatac.new()
     jatac("minutes", "new", "2026-11-16")
@@ -176,8 +176,8 @@ def documents(draw: st.DrawFn) -> str:
 @settings(max_examples=1500, deadline=None)
 @given(text=documents())
 def test_the_fast_reader_agrees_with_the_careful_one_or_declines(text: str) -> None:
-    from jatac.fastyaml import YamlProblem, fast_load
-    from jatac.yamlfile import parse, plain
+    from jatac.storage.yaml_fast import YamlProblem, fast_load
+    from jatac.storage.yaml_roundtrip import parse, plain
 
     fast = fast_load(text)
     if fast is None:

@@ -59,14 +59,14 @@ def _say_notices() -> None:
     """What the core noticed on the way (an interrupted change undone ...)."""
     import sys
 
-    lock = sys.modules.get("jatac.lock")
+    lock = sys.modules.get("jatac.storage.lock")
     if lock is not None:
         while lock.NOTICES:
             typer.secho(f"note: {lock.NOTICES.pop(0)}", fg="yellow", err=True)
 
 
 def report_error(e: JatacError) -> None:
-    from jatac.inert import visible  # a message may quote a file: shown, never obeyed
+    from jatac.guard.inert import visible  # a message may quote a file: shown, never obeyed
 
     if isinstance(e, InvalidRecord):
         count = len(e.problems)

@@ -45,7 +45,7 @@ def new_issue(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Raise a new case. Prompts for what is missing when run in a terminal."""
-    from jatac.new_case import raise_case
+    from jatac.cases.new_case import raise_case
 
     repo = open_repo()
     interactive = sys.stdin.isatty()
@@ -117,10 +117,10 @@ def list_cases(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """List open cases (or all with --all); adopted cases past review are flagged DUE."""
-    from jatac.case_facts import summary
+    from jatac.cases.listing import CaseFilter
+    from jatac.cases.listing import list_cases as find
     from jatac.clock import today
-    from jatac.listing import CaseFilter
-    from jatac.listing import list_cases as find
+    from jatac.models.facts import summary
 
     check_format(fmt)
     repo = open_repo()
@@ -154,14 +154,14 @@ def show(
     fmt: str = typer.Option("text", "--format", "-f", help="text, json or yaml."),
 ) -> None:
     """Show one case."""
-    from jatac.store import KINDS
+    from jatac.storage.repository import KINDS
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
     checked = repo.read_data(KINDS["case"], case_id)
     if fmt == "yaml":
-        from jatac.inert import visible
-        from jatac.store import read_text
+        from jatac.guard.inert import visible
+        from jatac.storage.repository import read_text
 
         text = read_text(repo.path(KINDS["case"], case_id), repo.relpath(KINDS["case"], case_id))
         typer.echo(visible(text, lines=True), nl=False)
@@ -176,7 +176,7 @@ def show(
 def _print_case(repo: Any, data: dict[str, Any]) -> None:
     """One case as labelled lines (plain echo: `show` is the command people run most); what
     the file holds is shown, never obeyed (a control character prints escaped)."""
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     sensitive = data.get("marking", "OFFICIAL") != "OFFICIAL"
     if sensitive:
@@ -216,7 +216,7 @@ def edit(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Open a case in your editor ($EDITOR); on save it is checked, then committed."""
-    from jatac.cases import CASE, apply_edit
+    from jatac.cases.lifecycle import CASE, apply_edit
     from jatac.cli.editing import edit_until_valid
 
     repo = open_repo()
@@ -237,7 +237,7 @@ def set_fields(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Change fields of a case from a script: jatac set JAT-2026-0001 priority=high."""
-    from jatac.cases import set_fields as change
+    from jatac.cases.lifecycle import set_fields as change
 
     repo = open_repo()
     body = change(repo, case_id, assignments, no_commit=no_commit)
@@ -255,7 +255,7 @@ def history(
 ) -> None:
     """A case's whole story, oldest first: who changed what and when, in the case, its SARA
     package and actions, and the minutes, agenda items and fund requests that name it."""
-    from jatac.history import case_history
+    from jatac.git.history import case_history
 
     check_format(fmt, ("text", "json"))
     repo = open_repo()
@@ -266,7 +266,7 @@ def history(
     if not entries:
         typer.echo(f"{case_id} has no committed history yet.")
         return
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     for entry in entries:
         c = entry.commit
@@ -282,7 +282,7 @@ def history(
 
 def _line(change: Any) -> str:
     """A change as history shows it: a field filled in shows its value alone."""
-    from jatac.record_diff import shown
+    from jatac.storage.diff import shown
 
     if change.kind == "changed" and not change.multiline:
         if change.before is None:
@@ -293,7 +293,7 @@ def _line(change: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     text = visible(str(value).strip().replace("\n", " "))
     return text if len(text) <= 100 else text[:97] + "..."

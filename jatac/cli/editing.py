@@ -31,7 +31,7 @@ def edit_until_valid(
     """
     from jatac.cli import report_error
     from jatac.errors import InvalidRecord
-    from jatac.privacy import PersonalData
+    from jatac.guard.privacy import PersonalData
 
     original = None if new else text  # a new file is saved even if the form is left as it is
     with tempfile.TemporaryDirectory(prefix="jatac-edit-") as tmp:
@@ -46,7 +46,7 @@ def edit_until_valid(
                 typer.secho("The editor failed; nothing was changed.", fg="yellow", err=True)
                 raise typer.Exit(1)
             try:
-                from jatac.store import read_text
+                from jatac.storage.repository import read_text
 
                 text = read_text(scratch, name)  # an editor may save in another encoding
                 if text == original:

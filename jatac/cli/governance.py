@@ -25,7 +25,7 @@ def check(
     staged: bool = typer.Option(False, "--staged", help="Check what is staged for commit (the git hook)."),
 ) -> None:
     """Look for personal data in every record: emails, phones, NI numbers, postcodes, names ..."""
-    from jatac.privacy import HOW_TO, check_repository
+    from jatac.guard.privacy import HOW_TO, check_repository
 
     checked = check_repository(open_repo(), staged=staged)
     if checked.names_unchecked:
@@ -46,7 +46,7 @@ def check(
 
 def install_hooks() -> None:
     """Make git run the personal data check before every commit, hand edits included."""
-    from jatac.hooks import install
+    from jatac.git.hooks import install
 
     path, replaced = install(open_repo())
     success(f"{'Updated' if replaced else 'Installed'} {path}")
@@ -58,7 +58,7 @@ def person_add(
     note: str = typer.Option("", "--note", help="Anything else needed to identify them."),
 ) -> None:
     """Record a person in the restricted store; prints the reference to use in cases (P-0007)."""
-    from jatac.people import add, key_file
+    from jatac.guard.people import add, key_file
 
     repo = open_repo()
     person = add(repo, name, note)
@@ -73,7 +73,7 @@ def person_add(
 @person_app.command("show")
 def person_show(ref: str = typer.Argument(..., metavar="REF", help="The reference, e.g. P-0007.")) -> None:
     """Show who a reference stands for (needs the key on this computer)."""
-    from jatac.people import get
+    from jatac.guard.people import get
 
     person = get(open_repo(), ref)
     typer.echo(f"{person.ref}  {person.name}" + (f"  ({person.note})" if person.note else ""))
@@ -85,7 +85,7 @@ def person_erase(
     yes: bool = typer.Option(False, "--yes", help="Do not ask to confirm."),
 ) -> None:
     """Erase a person's details; cases keep only the reference, which no longer resolves."""
-    from jatac.people import erase
+    from jatac.guard.people import erase
 
     if not yes and not typer.confirm(f"Erase {ref}'s details for good?", default=False):
         raise typer.Exit(1)
@@ -96,7 +96,7 @@ def person_erase(
 def isp(fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv.")) -> None:
     """The Information Sharing Protocol register: signed, due for review, not signed."""
     from jatac.clock import today
-    from jatac.isp import register
+    from jatac.partnership.isp import register
 
     check_format(fmt)
     repo = open_repo()
@@ -128,8 +128,8 @@ def retention(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Records past the retention period in jatac.yaml; --apply removes them."""
-    from jatac.retention import apply as remove
-    from jatac.retention import due_records
+    from jatac.partnership.retention import apply as remove
+    from jatac.partnership.retention import due_records
 
     check_format(fmt)
     repo = open_repo()
@@ -154,7 +154,7 @@ def retention(
 
 def doctor() -> None:
     """Check the repository end to end (git, config, records, personal data, hooks) and say what to fix."""
-    from jatac.doctor import examine
+    from jatac.setup.doctor import examine
 
     found = examine(open_repo())
     errors = 0

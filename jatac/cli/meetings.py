@@ -20,7 +20,7 @@ venue_app = typer.Typer(
 )
 item_app = typer.Typer(help="Partners' items for a meeting's agenda.", no_args_is_help=True)
 if TYPE_CHECKING:
-    from jatac.store import Repository
+    from jatac.storage.repository import Repository
 
 minutes_app = typer.Typer(help="Write, render and apply a meeting's minutes.", no_args_is_help=True)
 
@@ -48,7 +48,7 @@ def meetings(
 ) -> None:
     """The coming meetings of each group, with the agenda send-by date and the item deadline."""
     from jatac.clock import today
-    from jatac.meetings import upcoming
+    from jatac.meetings.files import upcoming
 
     check_format(fmt)
     repo = open_repo()
@@ -103,7 +103,7 @@ def meeting_new(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Create a meeting file (scheduled meetings get one when their first item is added)."""
-    from jatac.meetings import new_meeting, parse_day
+    from jatac.meetings.files import new_meeting, parse_day
 
     meeting, on_schedule = new_meeting(
         open_repo(),
@@ -128,8 +128,8 @@ def meeting_move(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Move a meeting to another day; its item deadline and agenda date move with it."""
-    from jatac.meetings import parse_day
-    from jatac.rescheduling import move
+    from jatac.meetings.files import parse_day
+    from jatac.meetings.rescheduling import move
 
     done = move(open_repo(), when, parse_day(to), reason=reason, group_id=group, no_commit=no_commit)
     after = done.after
@@ -146,7 +146,7 @@ def meeting_cancel(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Cancel a meeting, saying why; the meetings after it keep their dates."""
-    from jatac.rescheduling import cancel
+    from jatac.meetings.rescheduling import cancel
 
     done = cancel(open_repo(), when, reason=reason, group_id=group, no_commit=no_commit)
     success(f"{done.before.group.name}: the meeting of {done.before.day} is cancelled.")
@@ -167,7 +167,7 @@ def venue_set(
     """Set where a group usually meets (--group), or where one meeting is held (--meeting DATE)."""
     repo = open_repo()
     if meeting is not None:
-        from jatac.rescheduling import set_meeting_venue
+        from jatac.meetings.rescheduling import set_meeting_venue
 
         held = set_meeting_venue(repo, meeting, venue, group_id=group, no_commit=no_commit)
         success(f"{held.id}: meets at {held.venue}.")
@@ -176,7 +176,7 @@ def venue_set(
         raise typer.BadParameter(
             "say which: --group GROUP (its usual venue) or --meeting DATE", param_hint="--group"
         )
-    from jatac.partnership_config import set_group_venue
+    from jatac.partnership.config_edits import set_group_venue
 
     changed = set_group_venue(repo, group, venue, no_commit=no_commit)
     success(f"{changed.name} meets at {changed.venue}.")
@@ -194,7 +194,7 @@ def item_add(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Add a partner's item to a meeting's agenda (after the item deadline only with --late)."""
-    from jatac.meetings import add_item
+    from jatac.meetings.files import add_item
 
     planned, item = add_item(
         open_repo(),
@@ -230,9 +230,9 @@ def agenda(
     ),
 ) -> None:
     """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
-    from jatac.agenda import build, template_for
     from jatac.clock import today
-    from jatac.meetings import find
+    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.files import find
     from jatac.render.documents import build_is_ignored, write
 
     check_format(fmt, ("pdf", "html", "md"))
@@ -257,7 +257,7 @@ def calendar(
     months: int = typer.Option(12, "--months", min=1, max=60, help="How far ahead, in months (1 to 60)."),
 ) -> None:
     """Write the meeting schedule (meetings, agenda send-by dates, item deadlines) as an .ics file."""
-    from jatac.calendar_ics import write_calendar
+    from jatac.meetings.calendar import write_calendar
 
     count = write_calendar(open_repo(), out, months=months)
     success(f"{out}: {count} meetings with their deadlines.")
@@ -266,7 +266,7 @@ def calendar(
 @minutes_app.command("new")
 def minutes_new(when: str = WHEN, group: str = GROUP) -> None:
     """Start a meeting's minutes from its agenda: attendance by agency, numbered items."""
-    from jatac.minutes import MINUTES, start
+    from jatac.meetings.minutes import MINUTES, start
 
     repo = open_repo()
     planned = start(repo, when, group)
@@ -278,7 +278,7 @@ def minutes_new(when: str = WHEN, group: str = GROUP) -> None:
 @minutes_app.command("render")
 def minutes_render(when: str = WHEN, fmt: str = DOC_FORMAT, out: Path = OUT, group: str = GROUP) -> None:
     """Render a meeting's minutes (PDF, HTML or Markdown) to circulate."""
-    from jatac.minutes import load, render_context
+    from jatac.meetings.minutes import load, render_context
     from jatac.render.documents import write
 
     check_format(fmt, ("pdf", "html", "md"))
@@ -291,7 +291,7 @@ def minutes_render(when: str = WHEN, fmt: str = DOC_FORMAT, out: Path = OUT, gro
 @minutes_app.command("apply")
 def minutes_apply(when: str = WHEN, group: str = GROUP) -> None:
     """Carry the minutes' decisions into the cases (adopt, actions, close ...); safe to run twice."""
-    from jatac.minutes import apply
+    from jatac.meetings.minutes import apply
 
     outcomes = apply(open_repo(), when, group)
     applied = [o for o in outcomes if o.applied]
@@ -309,7 +309,7 @@ def minutes_apply(when: str = WHEN, group: str = GROUP) -> None:
 def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
     """Open a meeting's minutes in your editor; on save they are checked, then committed."""
     from jatac.cli.editing import edit_until_valid
-    from jatac.minutes import MINUTES, apply_edit, load
+    from jatac.meetings.minutes import MINUTES, apply_edit, load
 
     repo = open_repo()
     planned, _ = load(repo, when, group)
@@ -324,7 +324,7 @@ def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
 
 def _print_recipients(repo: Repository, group_id: str) -> None:
     from jatac.clock import today
-    from jatac.isp import recipients
+    from jatac.partnership.isp import recipients
 
     found = recipients(repo.config, group_id, today())
     typer.echo("\nSend to (agencies that signed the Information Sharing Protocol):")

@@ -1,7 +1,7 @@
 """Printing: aligned tables for people, JSON and CSV for scripts.
 
 What a case file holds is shown, never obeyed: control characters in it are
-printed escaped (ESC as \\x1b), through ``jatac.inert``.
+printed escaped (ESC as \\x1b), through ``jatac.guard.inert``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _json_default(value: Any) -> Any:
 def print_json(data: Any) -> None:
     """Indented JSON; a list of flat rows prints one row per line (thousands of cases print
     in a blink through the C encoder, and a diff of two listings stays readable)."""
-    from jatac.inert import json_visible
+    from jatac.guard.inert import json_visible
 
     if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
         encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode  # one, not 10,000
@@ -63,7 +63,7 @@ def print_rows(
         print_json(rows)
         return
     if fmt == "csv":
-        from jatac.inert import csv_bytes
+        from jatac.guard.inert import csv_bytes
 
         cells = ([_csv_cell(row.get(k)) for k, _ in columns] for row in rows)
         typer.echo(csv_bytes([k for k, _ in columns], cells), nl=False)  # bytes: the BOM and UTF-8 as written
@@ -72,7 +72,7 @@ def print_rows(
     import shutil
 
     from jatac.cli.table import render
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     tty = sys.stdout.isatty()
     # piped into a file or an email: wide enough for a case table, not the 80 of a tty-less guess
@@ -103,12 +103,12 @@ def _csv_cell(value: Any) -> Any:
 
 
 def success(message: str) -> None:
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     typer.secho(visible(message), fg="green")
 
 
 def warn(message: str) -> None:
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     typer.secho(f"warning: {visible(message)}", fg="yellow", err=True)

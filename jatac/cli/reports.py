@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _day(text: str | None) -> date | None:
-    from jatac.meetings import parse_day
+    from jatac.meetings.files import parse_day
 
     return parse_day(text) if text else None
 
@@ -35,9 +35,9 @@ def report_actions(
     fmt: str = FORMAT,
 ) -> None:
     """The chase list: open and overdue actions by owner agency."""
+    from jatac.cases.sara import action_rows
     from jatac.clock import today
-    from jatac.reports import actions_by_agency, load
-    from jatac.sara import action_rows
+    from jatac.partnership.reports import actions_by_agency, load
 
     check_format(fmt)
     repo = open_repo()
@@ -77,7 +77,7 @@ def report_attendance(
     fmt: str = FORMAT,
 ) -> None:
     """Attendance by agency over the meetings whose minutes are recorded."""
-    from jatac.reports import attendance
+    from jatac.partnership.reports import attendance
 
     check_format(fmt)
     rows, held = attendance(open_repo(), _day(since) or date.min, _day(until))
@@ -110,12 +110,12 @@ def report_performance(
     if fmt == "json":
         from dataclasses import asdict
 
-        from jatac.reports import load, performance
+        from jatac.partnership.reports import load, performance
 
         print_json(asdict(performance(repo, load(repo), period)))
         return
+    from jatac.partnership.reports import performance_document
     from jatac.render.documents import write
-    from jatac.reports import performance_document
 
     context, assets = performance_document(repo, period)
     typer.echo(str(write(repo, "performance", fmt, context, f"performance-{period}", out, assets)))
@@ -125,7 +125,7 @@ def report_performance(
 def report_triggers(fmt: str = FORMAT) -> None:
     """Places and people (by pseudonym) at the ASB case review threshold (jatac.yaml case_review)."""
     from jatac.clock import today
-    from jatac.reports import load, triggers
+    from jatac.partnership.reports import load, triggers
 
     check_format(fmt)
     repo = open_repo()
@@ -151,7 +151,7 @@ def report_hotspots(
 ) -> None:
     """Localities that keep coming back, and estates whose cases are rising: the early warning."""
     from jatac.clock import today
-    from jatac.reports import hotspots, load
+    from jatac.partnership.reports import hotspots, load
 
     check_format(fmt)
     repo = open_repo()
@@ -177,7 +177,7 @@ def report_fund(
     fmt: str = FORMAT,
 ) -> None:
     """The fund: budget, approved, spent and balance, with every request."""
-    from jatac.fund import report
+    from jatac.partnership.fund import report
 
     check_format(fmt)
     r = report(open_repo(), year)
@@ -222,7 +222,7 @@ def fund_request(
     by: str = typer.Option("support-team", "--by", help="The agency asking (id from jatac.yaml)."),
 ) -> None:
     """Ask the fund for money; prints the request id, numbered by financial year (FR-2026-003)."""
-    from jatac.fund import fund_year, request, year_start
+    from jatac.partnership.fund import fund_year, request, year_start
 
     repo = open_repo()
     req = request(repo, case_id, amount=amount, purpose=purpose, by=by)
@@ -243,7 +243,7 @@ def fund_consider(
     note: str = typer.Option(None, "--note", help="Why."),
 ) -> None:
     """The support team's consideration, before JATAC decides."""
-    from jatac.fund import consider
+    from jatac.partnership.fund import consider
 
     req = consider(open_repo(), request_id, support=support, note=note)
     success(f"{req.id}: {req.status.value}")
@@ -257,7 +257,7 @@ def fund_amend(
     case: str = typer.Option(None, "--case", help="The case it is for."),
 ) -> None:
     """Change a request before it is decided, keeping its number; the change is recorded in it."""
-    from jatac.fund import amend
+    from jatac.partnership.fund import amend
 
     req, said = amend(open_repo(), request_id, amount=amount, purpose=purpose, case=case)
     success(f"{req.id} amended: " + ", ".join(said))
@@ -275,7 +275,7 @@ def fund_decide(
     note: str = typer.Option(None, "--note", help="A note of the decision."),
 ) -> None:
     """JATAC's decision on a request; approving more than the balance is refused."""
-    from jatac.fund import decide
+    from jatac.partnership.fund import decide
 
     req = decide(open_repo(), request_id, approve=approve, meeting=meeting, note=note)
     success(f"{req.id}: {req.status.value}")
@@ -288,7 +288,7 @@ def fund_spend(
     note: str = typer.Option(..., "--note", help="What it was spent on (invoice number ...)."),
 ) -> None:
     """Record money spent against an approved request."""
-    from jatac.fund import spend
+    from jatac.partnership.fund import spend
 
     req = spend(open_repo(), request_id, amount=amount, note=note)
     success(f"{req.id}: £{req.spent:,.2f} of £{req.amount:,.2f} spent")
@@ -308,7 +308,7 @@ def export(
     ),
 ) -> None:
     """Write the cases to a spreadsheet a partner can open (.csv or .xlsx), with its marking."""
-    from jatac.spreadsheets import export as write
+    from jatac.partnership.spreadsheets import export as write
 
     done = write(open_repo(), out, audience)
     success(f"{out}: {done.count} cases, marked {done.marking}")
@@ -325,7 +325,7 @@ def import_(
     ),
 ) -> None:
     """Bring in an existing issue log: every row checked first; all rows or none, in one commit."""
-    from jatac.spreadsheets import import_cases
+    from jatac.partnership.spreadsheets import import_cases
 
     ids = import_cases(open_repo(), path, map_path)
     success(f"Imported {len(ids)} cases: {ids[0]} to {ids[-1]}")

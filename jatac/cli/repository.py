@@ -52,7 +52,7 @@ def init(
     prefix: str = typer.Option("JAT", "--prefix", help="Letters that start every case id (JAT-2026-0001)."),
 ) -> None:
     """Create a new case repository: jatac.yaml to edit, a git repository, a first commit."""
-    from jatac.repo_init import init as make
+    from jatac.setup.init import init as make
 
     repo = make(path, name=name, prefix=prefix)
     typer.secho(f"Created {repo.root}", fg="green")
@@ -69,7 +69,7 @@ def validate() -> None:
         count = len(problems)
         typer.secho(f"{count} problem{'s' if count != 1 else ''} found.", fg="red", err=True)
         raise typer.Exit(1)
-    from jatac.store import KINDS
+    from jatac.storage.repository import KINDS
 
     counts = ", ".join(f"{len(repo.entries(k))} {k.name} file(s)" for k in KINDS.values())
     typer.secho(f"All valid: jatac.yaml, {counts}.", fg="green")
@@ -83,7 +83,7 @@ def demo(
     """Try jatac on the example partnership: a fresh copy, its open cases, its next agenda."""
     from jatac.cli.cases import CASE_COLUMNS
     from jatac.cli.output import print_rows
-    from jatac.demo import run_demo
+    from jatac.setup.demo import run_demo
 
     shown = run_demo(folder)
     repo = shown.repo
@@ -117,7 +117,7 @@ def agency_add(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Add a partner agency to jatac.yaml, with its members and the groups they sit on."""
-    from jatac.partnership_config import add_agency
+    from jatac.partnership.config_edits import add_agency
 
     agency = add_agency(
         open_repo(),
@@ -153,7 +153,7 @@ def agency_edit(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Change an agency in jatac.yaml: its name, ISP dates, or who represents it."""
-    from jatac.partnership_config import edit_agency
+    from jatac.partnership.config_edits import edit_agency
 
     agency = edit_agency(
         open_repo(),
@@ -183,7 +183,7 @@ def locality_add(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Add a locality to jatac.yaml: a ward, parish, estate or area."""
-    from jatac.partnership_config import add_locality
+    from jatac.partnership.config_edits import add_locality
 
     locality = add_locality(
         open_repo(), locality_id, name=name, kind=kind, within=within, no_commit=no_commit

@@ -51,7 +51,7 @@ def adopt(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Adopt a proposed case: lead agency, problem manager, and a SARA package to fill in."""
-    from jatac.sara import adopt as do
+    from jatac.cases.sara import adopt as do
 
     repo = open_repo()
     case = do(
@@ -74,16 +74,16 @@ def sara_show(
     fmt: str = typer.Option("text", "--format", "-f", help="text, json or yaml."),
 ) -> None:
     """The four stages, the action plan and progress, and what each stage still lacks."""
+    from jatac.cases.sara import CASE, SARA, read_package
     from jatac.clock import today
-    from jatac.sara import CASE, SARA, read_package
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
     case = repo.read(CASE, case_id)
     package = read_package(repo, case_id)
     if fmt == "yaml":
-        from jatac.inert import visible
-        from jatac.store import read_text
+        from jatac.guard.inert import visible
+        from jatac.storage.repository import read_text
 
         text = read_text(repo.path(SARA, case_id), repo.relpath(SARA, case_id))
         typer.echo(visible(text, lines=True), nl=False)
@@ -102,9 +102,9 @@ def sara_show(
 @sara_app.command("edit")
 def sara_edit(case_id: str = CASE_ARG, no_commit: bool = NO_COMMIT) -> None:
     """Open a case's SARA package in your editor; on save it is checked, then committed."""
+    from jatac.cases.sara import apply_package_edit, package_for_edit
     from jatac.cli.editing import edit_until_valid
-    from jatac.sara import apply_package_edit, package_for_edit
-    from jatac.yamlfile import dump
+    from jatac.storage.yaml_roundtrip import dump
 
     repo = open_repo()
     loaded = package_for_edit(repo, case_id)
@@ -128,7 +128,7 @@ def action_add(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Add an action to a case's action plan; prints its id (CASE/An)."""
-    from jatac.sara import add_action
+    from jatac.cases.sara import add_action
 
     repo = open_repo()
     action = add_action(
@@ -153,7 +153,7 @@ def action_update(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Record progress on an action, or move its due date or owner."""
-    from jatac.sara import update_action
+    from jatac.cases.sara import update_action
 
     repo = open_repo()
     action = update_action(repo, ref, note=note, due=_date(due, "--due"), owner=owner, no_commit=no_commit)
@@ -167,7 +167,7 @@ def action_done(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Mark an action done, saying what was done."""
-    from jatac.sara import finish_action
+    from jatac.cases.sara import finish_action
 
     finish_action(open_repo(), ref, note=note, no_commit=no_commit)
     success(f"{ref} done")
@@ -180,7 +180,7 @@ def action_cancel(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Cancel an action, saying why."""
-    from jatac.sara import finish_action
+    from jatac.cases.sara import finish_action
 
     finish_action(open_repo(), ref, note=note, cancel=True, no_commit=no_commit)
     success(f"{ref} cancelled")
@@ -204,7 +204,7 @@ def action_list(
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The chase list: open actions of adopted cases, overdue first."""
-    from jatac.sara import action_rows
+    from jatac.cases.sara import action_rows
 
     check_format(fmt)
     repo = open_repo()
@@ -229,7 +229,7 @@ def action_list(
 
 def evaluate(case_id: str = CASE_ARG, no_commit: bool = NO_COMMIT) -> None:
     """Start the evaluation form (the assessment stage) of an adopted case."""
-    from jatac.sara import evaluate as do
+    from jatac.cases.sara import evaluate as do
 
     do(open_repo(), case_id, no_commit=no_commit)
     success(f"{case_id}: evaluation form started.")
@@ -248,7 +248,7 @@ def escalate(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Take a case up a level: JATAC -> Performance Group -> RAG, one level at a time."""
-    from jatac.sara import escalate as do
+    from jatac.cases.sara import escalate as do
 
     case = do(open_repo(), case_id, to=to, reason=reason, skip_level=skip_level, no_commit=no_commit)
     skipped = case.escalations[-1].skipped
@@ -264,7 +264,7 @@ def review(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Record a review of an adopted case: the date, what it found, and when the next is due."""
-    from jatac.reviews import record
+    from jatac.cases.reviews import record
 
     repo = open_repo()
     case = record(repo, case_id, note=note, next_on=_date(next_on, "--next"), no_commit=no_commit)
@@ -281,7 +281,7 @@ def close(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Close an adopted case; refused until its evaluation is complete."""
-    from jatac.sara import close as do
+    from jatac.cases.sara import close as do
 
     do(open_repo(), case_id, outcome=outcome, note=note, no_commit=no_commit)
     success(f"{case_id} closed: {outcome}.")

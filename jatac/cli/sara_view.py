@@ -13,7 +13,7 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
     from rich.markup import escape as markup_escape
     from rich.table import Table
 
-    from jatac.inert import visible
+    from jatac.guard.inert import visible
 
     def escape(text: str) -> str:
         """Text from the files, shown as text: no rich markup, no control character obeyed."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jatac.store import Repository
+    from jatac.storage.repository import Repository
 
 repo_path: str | None = None
 
 
 def open_repo() -> Repository:
-    from jatac.lock import recover_if_needed
-    from jatac.store import Repository
+    from jatac.storage.lock import recover_if_needed
+    from jatac.storage.repository import Repository
 
     repo = Repository.find(repo_path)
     recover_if_needed(repo.root)  # a killed run's half change is undone before anything else

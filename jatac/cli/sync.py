@@ -16,8 +16,8 @@ def register(app: typer.Typer) -> None:
 
 def sync() -> None:
     """Pull from the shared repository, renumber clashing case ids, push; say what came in."""
-    from jatac.inert import visible  # what came in is a partner's text: shown, never obeyed
-    from jatac.sync import sync as run
+    from jatac.guard.inert import visible  # what came in is a partner's text: shown, never obeyed
+    from jatac.sharing.sync import sync as run
 
     report = run(open_repo())
     for old, new in report.renumbered:
@@ -37,8 +37,8 @@ def sync() -> None:
 
 def conflicts() -> None:
     """The fields that the shared repository and yours both changed, with both values."""
-    from jatac.inert import visible
-    from jatac.sync import conflicts as find
+    from jatac.guard.inert import visible
+    from jatac.sharing.sync import conflicts as find
 
     found = find(open_repo())
     if not found:
@@ -56,7 +56,7 @@ def resolve(
     fields: list[str] = typer.Option([], "--field", help="NAME=mine|theirs for one field (repeat)."),
 ) -> None:
     """Settle a conflicted case field by field; it is checked, then `jatac sync` goes on."""
-    from jatac.sync import resolve as settle
+    from jatac.sharing.sync import resolve as settle
 
     malformed = [f for f in fields if "=" not in f]
     if malformed:

@@ -19,7 +19,6 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from jatac.case_facts import review_date
 from jatac.models.common import (
     PERSON_REF_RE,
     SLUG_RE,
@@ -41,7 +40,8 @@ from jatac.models.common import (
     config_from,
     log_error,
 )
-from jatac.vocab import OPEN_STATUSES, Status
+from jatac.models.facts import review_date
+from jatac.models.vocab import OPEN_STATUSES, Status
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.proposed: frozenset({Status.adopted, Status.rejected, Status.referred}),

@@ -17,16 +17,17 @@ from pydantic import (
     model_validator,
 )
 
+from jatac.guard.inert import UNSAFE, UNSAFE_IN_TEXT, name_of
+
 # re-exported: the models' modules take every shared word from here
-from jatac.ids import CASE_ID_RE as CASE_ID_RE
-from jatac.ids import FUND_YEAR_RE as FUND_YEAR_RE
-from jatac.ids import MEETING_ID_RE as MEETING_ID_RE
-from jatac.ids import PERSON_REF_RE as PERSON_REF_RE
-from jatac.ids import SLUG_RE as SLUG_RE
-from jatac.inert import UNSAFE, UNSAFE_IN_TEXT, name_of
-from jatac.vocab import LEVEL_ORDER as LEVEL_ORDER
-from jatac.vocab import Level as Level
-from jatac.vocab import Marking as Marking
+from jatac.models.ids import CASE_ID_RE as CASE_ID_RE
+from jatac.models.ids import FUND_YEAR_RE as FUND_YEAR_RE
+from jatac.models.ids import MEETING_ID_RE as MEETING_ID_RE
+from jatac.models.ids import PERSON_REF_RE as PERSON_REF_RE
+from jatac.models.ids import SLUG_RE as SLUG_RE
+from jatac.models.vocab import LEVEL_ORDER as LEVEL_ORDER
+from jatac.models.vocab import Level as Level
+from jatac.models.vocab import Marking as Marking
 
 
 def _one_line(value: str) -> str:

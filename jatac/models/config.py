@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from jatac.models.common import Level, Line, Marking, Record, Slug
 from jatac.models.schedule import Schedule
-from jatac.settings import Place, locality_and_within, resolve_locality
+from jatac.storage.settings_cache import Place, locality_and_within, resolve_locality
 
 
 class Member(Record):

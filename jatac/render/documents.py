@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from jatac.errors import Refused
-from jatac.fs import OutsideRepository, inside
 from jatac.render.engine import render
-from jatac.store import CONFIG_FILE, KINDS, Repository, atomic_write
+from jatac.storage.fs import OutsideRepository, inside
+from jatac.storage.repository import CONFIG_FILE, KINDS, Repository, atomic_write
 
 SUFFIX = {"md": ".md", "html": ".html", "pdf": ".pdf"}
 BUILD = "build"

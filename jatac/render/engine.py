@@ -21,10 +21,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jatac.bundled import bundled
 from jatac.errors import JatacError, Refused
-from jatac.fs import inside
 from jatac.render import escape
+from jatac.storage.bundled import bundled
+from jatac.storage.fs import inside
 
 FORMATS = ("md", "html", "pdf")
 _SOURCE = {"md": "md", "html": "html", "pdf": "typ"}

@@ -1,0 +1,333 @@
+"""The JATAC fund: request, consider (support team), amend, decide (JATAC), spend; one commit each."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from jatac.cases.consistency import required_marking
+from jatac.clock import today
+from jatac.errors import NotFound, Refused
+from jatac.git.revision import Revision, commit_revision, revise
+from jatac.models.fund import REQUEST_ID_RE, Amended, FundLedger, FundRequest, FundStatus
+from jatac.models.vocab import Marking
+from jatac.storage.problems import check_new
+from jatac.storage.repository import KINDS, Loaded, Repository
+from jatac.storage.yaml_roundtrip import ensure, set_field, to_yaml
+
+FUND = KINDS["fund"]
+REQUEST_FIELDS = list(FundRequest.model_fields)
+
+
+def fund_year(repo: Repository, day: date) -> str:
+    """The financial year a day falls in, e.g. 2026-27 (the year starts on fund.year_starts)."""
+    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    first = day.year if (day.month, day.day) >= (month, dom) else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def year_start(repo: Repository, year: str) -> date:
+    """The first day of a financial year (2026-27: 1 April 2026)."""
+    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    return date(int(year[:4]), month, dom)
+
+
+def parse_year(repo: Repository, text: str | None) -> str:
+    if text is None:
+        return fund_year(repo, today())
+    from jatac.models.common import FUND_YEAR_RE
+
+    match = FUND_YEAR_RE.fullmatch(text)
+    if not match or (int(match["year"]) + 1) % 100 != int(match["next"]):
+        raise Refused(f"{text!r} is not a financial year", hint="Write it as 2026-27.")
+    return text
+
+
+def _ledger_path_exists(repo: Repository, year: str) -> bool:
+    return (repo.root / repo.relpath(FUND, year)).exists()
+
+
+def read_ledger(repo: Repository, year: str) -> FundLedger:
+    if not _ledger_path_exists(repo, year):
+        return FundLedger(year=year)
+    ledger: FundLedger = repo.read(FUND, year)
+    return ledger
+
+
+def _load_for_change(repo: Repository, year: str) -> Loaded:
+    if _ledger_path_exists(repo, year):
+        return repo.load(FUND, year)
+    doc = CommentedMap([("year", year), ("requests", CommentedSeq())])
+    return Loaded(FUND, repo.relpath(FUND, year), "", doc, None)
+
+
+def balance(repo: Repository, ledger: FundLedger) -> float:
+    return round(repo.config.fund.budget_for(ledger.year) - ledger.approved, 2)
+
+
+def _find(repo: Repository, request_id: str) -> tuple[Loaded, CommentedMap, FundRequest]:
+    match = REQUEST_ID_RE.fullmatch(request_id)
+    if match is None:
+        raise Refused(f"{request_id!r} is not a fund request", hint="Requests look like FR-2026-003.")
+    year = f"{match['year']}-{(int(match['year']) + 1) % 100:02d}"
+    if not _ledger_path_exists(repo, year):
+        raise NotFound(f"there is no fund request {request_id}")
+    loaded = repo.load(FUND, year)
+    request = loaded.record.request(request_id)
+    if request is None:
+        raise NotFound(f"there is no fund request {request_id}", hint="`jatac report fund` lists them.")
+    item = next(r for r in loaded.doc["requests"] if r.get("id") == request_id)
+    return loaded, item, request
+
+
+def _commit(
+    repo: Repository,
+    loaded: Loaded,
+    command: str,
+    subject: str,
+    case: str | list[str] | None,
+    meeting: str | None = None,
+) -> Revision:
+    revision = revise(repo, loaded, loaded.doc)
+    # a request for a case is part of the case's story: `jatac history CASE` finds it by this
+    trailers = {"Jatac-Case": case} if case else None
+    return commit_revision(
+        repo, revision, command=command, subject=subject, meeting=meeting, trailers=trailers
+    )
+
+
+def _pounds(amount: float) -> float:
+    if not math.isfinite(amount):
+        raise Refused(f"{amount} is not a number of pounds", hint="For example: --amount 1500")
+    return amount
+
+
+def request(repo: Repository, case_id: str | None, *, amount: float, purpose: str, by: str) -> FundRequest:
+    _pounds(amount)
+    if case_id is not None:
+        repo.read(KINDS["case"], case_id)  # it must exist
+    year = fund_year(repo, today())
+    loaded = _load_for_change(repo, year)
+    existing = loaded.record.requests if loaded.record else []
+    first = int(year[:4])
+    number = max((int(r.id.rsplit("-", 1)[1]) for r in existing), default=0) + 1
+    new = check_new(
+        FundRequest,
+        {
+            "id": f"FR-{first}-{number:03d}",
+            "case": case_id,
+            "amount": amount,
+            "purpose": purpose,
+            "by": by,
+            "requested_on": today(),
+        },
+        repo.config,
+        "new fund request",
+    )
+    if required_marking(repo, new.model_dump(mode="json")) is Marking.OFFICIAL_SENSITIVE:
+        new = new.model_copy(update={"marking": Marking.OFFICIAL_SENSITIVE})  # as its case is
+    ensure(loaded.doc, "requests", CommentedSeq(), list(FundLedger.model_fields)).append(
+        to_yaml(new.model_dump())
+    )
+    _commit(
+        repo,
+        loaded,
+        "fund request",
+        f"{new.id}: fund request £{amount:,.2f} by {by}" + (f" for {case_id}" if case_id else ""),
+        case_id,
+    )
+    return new
+
+
+def consider(repo: Repository, request_id: str, *, support: bool, note: str | None = None) -> FundRequest:
+    loaded, item, req = _find(repo, request_id)
+    if req.status is not FundStatus.requested:
+        raise Refused(f"{request_id} is already {req.status.value}")
+    status = FundStatus.supported if support else FundStatus.not_supported
+    set_field(item, "status", status.value, REQUEST_FIELDS)
+    set_field(item, "considered_on", today(), REQUEST_FIELDS)
+    set_field(item, "consideration", note, REQUEST_FIELDS)
+    _commit(repo, loaded, "fund consider", f"{request_id}: {status.value} by the support team", req.case)
+    return _find(repo, request_id)[2]
+
+
+UNDECIDED = frozenset({FundStatus.requested, FundStatus.supported, FundStatus.not_supported})
+
+
+def _money(amount: float) -> str:
+    return f"£{amount:,.2f}"
+
+
+def amend(
+    repo: Repository,
+    request_id: str,
+    *,
+    amount: float | None = None,
+    purpose: str | None = None,
+    case: str | None = None,
+) -> tuple[FundRequest, list[str]]:
+    """Change an undecided request's amount, purpose or case, keeping its number; each change
+    is recorded in the request (dated, with what it replaced). Returns it and what changed."""
+    loaded, item, req = _find(repo, request_id)
+    if req.status not in UNDECIDED:
+        raise Refused(
+            f"{request_id} was {req.status.value} on {req.decided_on}: a decided request is not amended",
+            hint="Make a new request with `jatac fund request` for a different sum or purpose.",
+        )
+    if amount is None and purpose is None and case is None:
+        raise Refused("say what to amend", hint="Give --amount, --purpose or --case.")
+    if amount is not None:
+        _pounds(amount)
+    given = {k: v for k, v in {"amount": amount, "purpose": purpose, "case": case}.items() if v is not None}
+    # the new values checked as the request will hold them, and said of the command, not the file
+    checked = check_new(
+        FundRequest,
+        {**req.model_dump(exclude={"amendments"}), **given},
+        repo.config,
+        f"amended {request_id}",
+    )
+    if case is not None:
+        repo.read(KINDS["case"], case)  # it must exist
+    wanted: dict[Amended, Any] = {Amended(k): getattr(checked, k) for k in given}
+    changes = [
+        (what, getattr(req, what.value), value)
+        for what, value in wanted.items()
+        if value is not None and not _same(what, getattr(req, what.value), value)
+    ]
+    if not changes:
+        raise Refused(f"{request_id} already says so: nothing to amend")
+    on = today()
+    amendments = ensure(item, "amendments", CommentedSeq(), REQUEST_FIELDS)
+    for what, before, after in changes:
+        set_field(item, what.value, after, REQUEST_FIELDS)
+        amendments.append(to_yaml({"on": on, "what": what.value, "before": before, "after": after}))
+    said = []
+    for what, before, after in changes:
+        if what is Amended.amount:
+            said.append(f"amount {_money(before)} -> {_money(after)}")
+        elif what is Amended.case:
+            said.append(f"case {before or '(none)'} -> {after}")
+        else:
+            said.append(f"purpose now {_shortened(after)!r}")
+    # an amendment naming an OFFICIAL-SENSITIVE case makes the request so; it is never lowered,
+    # as its amendments still name the case it was about
+    if req.marking is Marking.OFFICIAL and required_marking(repo, item) is Marking.OFFICIAL_SENSITIVE:
+        set_field(item, "marking", Marking.OFFICIAL_SENSITIVE.value, REQUEST_FIELDS)
+    named = [req.case, *(after for what, _, after in changes if what is Amended.case)]
+    cases = [c for c in dict.fromkeys(named) if c]
+    _commit(repo, loaded, "fund amend", f"{request_id}: amended, " + ", ".join(said), cases or None)
+    return _find(repo, request_id)[2], said
+
+
+def awaiting_decision(repo: Repository, day: date) -> list[FundRequest]:
+    """The requests awaiting the group's decision on ``day``: considered by the support team by
+    then and not decided before it, each as it stood that day (later amendments undone)."""
+    ledgers: list[FundLedger] = repo.load_all(FUND)[0]
+    found = [
+        r.as_at(day)
+        for ledger in ledgers
+        for r in ledger.requests
+        if r.considered_on is not None
+        and r.considered_on <= day
+        and (r.decided_on is None or r.decided_on >= day)
+    ]
+    return sorted(found, key=lambda r: (r.considered_on or day, r.id))
+
+
+def _shortened(text: str, most: int = 50) -> str:
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
+
+
+def _same(what: Amended, before: Any, after: Any) -> bool:
+    if what is Amended.amount:
+        return abs(float(before) - float(after)) < 0.005
+    if what is Amended.purpose:
+        return str(before).strip() == str(after).strip()
+    return bool(before == after)
+
+
+def decide(
+    repo: Repository, request_id: str, *, approve: bool, meeting: str | None = None, note: str | None = None
+) -> FundRequest:
+    loaded, item, req = _find(repo, request_id)
+    if req.status in {FundStatus.approved, FundStatus.refused}:
+        raise Refused(f"{request_id} was already {req.status.value} on {req.decided_on}")
+    if req.status is FundStatus.requested:
+        raise Refused(
+            f"{request_id} has not been considered by the support team yet",
+            hint=f"First: jatac fund consider {request_id} --support (or --not-support)",
+        )
+    if approve:
+        left = balance(repo, loaded.record)
+        if req.amount > left + 0.005:
+            raise Refused(
+                f"approving £{req.amount:,.2f} would overspend the {loaded.record.year} fund: "
+                f"£{left:,.2f} is left",
+                hint="Refuse it, or approve a smaller request.",
+            )
+    status = FundStatus.approved if approve else FundStatus.refused
+    set_field(item, "status", status.value, REQUEST_FIELDS)
+    set_field(item, "decided_on", today(), REQUEST_FIELDS)
+    set_field(item, "meeting", meeting, REQUEST_FIELDS)
+    set_field(item, "decision_note", note, REQUEST_FIELDS)
+    _commit(
+        repo,
+        loaded,
+        "fund decide",
+        f"{request_id}: {status.value}, £{req.amount:,.2f}",
+        req.case,
+        meeting=meeting,
+    )
+    return _find(repo, request_id)[2]
+
+
+def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> FundRequest:
+    loaded, item, req = _find(repo, request_id)
+    if req.status is not FundStatus.approved:
+        raise Refused(f"{request_id} is {req.status.value}; money is spent only against an approved request")
+    if not note.strip():
+        raise Refused("say what the money was spent on", hint='For example: --note "invoice 88"')
+    if _pounds(amount) <= 0:
+        raise Refused("the amount must be more than £0")
+    if req.spent + amount > req.amount + 0.005:
+        raise Refused(f"£{req.spent + amount:,.2f} would be more than the £{req.amount:,.2f} approved")
+    ensure(item, "spends", CommentedSeq(), REQUEST_FIELDS).append(
+        to_yaml({"on": today(), "amount": amount, "note": note.strip()})
+    )
+    _commit(repo, loaded, "fund spend", f"{request_id}: £{amount:,.2f} spent, {note.strip()}", req.case)
+    return _find(repo, request_id)[2]
+
+
+@dataclass
+class FundReport:
+    year: str
+    budget: float
+    approved: float
+    spent: float
+    balance: float
+    requests: list[dict[str, Any]]
+
+
+def report(repo: Repository, year: str | None) -> FundReport:
+    year = parse_year(repo, year)
+    ledger = read_ledger(repo, year)
+    rows = [
+        {
+            "request": r.id,
+            "case": r.case,
+            "by": r.by,
+            "purpose": r.purpose,
+            "amount": r.amount,
+            "status": r.status.value,
+            "spent": r.spent,
+            "decided_on": r.decided_on,
+            "meeting": r.meeting,
+        }
+        for r in ledger.requests
+    ]
+    budget = repo.config.fund.budget_for(year)
+    return FundReport(year, budget, ledger.approved, ledger.spent, round(budget - ledger.approved, 2), rows)

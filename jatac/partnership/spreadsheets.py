@@ -1,0 +1,374 @@
+"""Cases to and from spreadsheets: export for partners, import of an existing issue log.
+
+An import checks every row first and brings in nothing unless every row is
+good; bad rows are named by their row number. It is one commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jatac.errors import InvalidRecord, Problem, Refused
+from jatac.git.change import Change
+from jatac.models.vocab import Marking
+from jatac.storage.repository import KINDS, Repository
+from jatac.storage.yaml_roundtrip import dump, fast_load, to_yaml
+
+CASE = KINDS["case"]
+LIST_COLUMNS = {
+    "escalations",
+    "reviews",
+    "changes",
+    "tags",
+    "people",
+    "not_personal",
+}  # written as JSON in one cell
+
+
+def columns() -> list[str]:
+    return list(CASE.model.model_fields)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, default=str) if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return value
+
+
+AUDIENCES = ("core", "wide")
+MARKING_COLUMN = "document_marking"  # first column of a CSV export (see export)
+WITHHELD = "a withheld case"
+
+
+@dataclass
+class Exported:
+    count: int  # cases written
+    withheld: int  # OFFICIAL-SENSITIVE cases left out of a wide export
+    marking: str  # the document's marking: the highest of what it holds
+
+
+def rows(repo: Repository, audience: str = "core") -> tuple[list[dict[str, Any]], int]:
+    """Each case as a row of cells, and how many were withheld from the ``audience``.
+
+    For the wide group, OFFICIAL-SENSITIVE cases and the people linked to cases are left
+    out, and a withheld case's id in another case's text reads "a withheld case".
+    """
+    if audience not in AUDIENCES:
+        raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
+    records, problems = repo.load_all(CASE)
+    if problems:
+        raise InvalidRecord(
+            problems, hint="Export refuses a repository with invalid files: run `jatac validate`."
+        )
+    data = [r.model_dump(mode="json") for r in records]
+    if audience == "core":
+        return [{k: _cell(v) for k, v in d.items()} for d in data], 0
+    withheld = {d["id"] for d in data if d["marking"] != Marking.OFFICIAL.value}
+    mention = (
+        re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(withheld))) + r")(?![\w-])")
+        if withheld
+        else None
+    )
+    shown = []
+    for d in data:
+        if d["id"] in withheld:
+            continue
+        row = {k: _cell(v) for k, v in d.items() if k != "people"}
+        if mention is not None:
+            row = {
+                k: mention.sub(WITHHELD, v) if isinstance(v, str) and k != "id" else v for k, v in row.items()
+            }
+        shown.append(row)
+    return shown, len(withheld)
+
+
+def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
+    """Write the cases the ``audience`` may see to ``out`` (.csv or .xlsx), marked.
+
+    Every text cell is inert: no spreadsheet runs a cell that begins like a formula. The
+    document's marking (the highest of the cases it holds) heads the xlsx sheet and every
+    printed page. A CSV has no place above its column names that a program reading it
+    would skip, so its first column, ``document_marking``, holds the marking on every
+    row: the first thing a person sees on opening it, and still there on any row copied,
+    sorted or filtered out of it.
+    """
+    from jatac.guard.inert import csv_bytes
+    from jatac.render.documents import destination
+    from jatac.storage.fs import atomic_write
+
+    suffix = out.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        raise Refused(f"{out.name}: export writes .csv or .xlsx")
+    out = destination(repo, out, out.name)  # never over a record, jatac.yaml, .git/ ...
+    data, withheld = rows(repo, audience)
+    names = [n for n in columns() if audience == "core" or n != "people"]
+    marking = Marking.highest([repo.config.marking, *(Marking(r["marking"]) for r in data)])
+    if suffix == ".csv":
+        cells = ([marking.value, *(r.get(n, "") for n in names)] for r in data)
+        atomic_write(out, csv_bytes([MARKING_COLUMN, *names], cells))
+    else:
+        atomic_write(out, _xlsx(names, data, marking))
+    return Exported(len(data), withheld, marking.value)
+
+
+def _xlsx(names: list[str], data: list[dict[str, Any]], marking: Marking) -> bytes:
+    """The workbook: the marking in its first row and on every printed page, the column
+    names in the second, then one case a row, every text a string cell (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from jatac.guard.inert import FORMULA_STARTS, visible
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Cases"
+    sensitive = marking is not Marking.OFFICIAL
+    banner = sheet.cell(row=1, column=1, value=marking.value)
+    banner.font = Font(bold=True, color="C00000" if sensitive else None)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names))
+    for c, name in enumerate(names, start=1):
+        sheet.cell(row=2, column=c, value=name).font = Font(bold=True)
+    for r, row in enumerate(data, start=3):
+        for c, name in enumerate(names, start=1):
+            cell = sheet.cell(row=r, column=c)
+            value = row.get(name, "")
+            if isinstance(value, str):
+                cell.value = visible(value, lines=True)
+                cell.data_type = "s"  # openpyxl would take "=..." as a formula
+                if value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+            else:
+                cell.value = value
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "1:2"
+    for part in (sheet.oddHeader, sheet.oddFooter):
+        part.center.text = marking.value
+        part.center.color = "C00000" if sensitive else None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    if not path.is_file():
+        raise Refused(f"{path} does not exist")
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).active
+        except Exception as e:  # openpyxl raises several kinds for a file that is not a workbook
+            raise Refused(
+                f"{path.name} cannot be read as a spreadsheet ({type(e).__name__})",
+                hint="Save it again from Excel as .xlsx, or as .csv.",
+            ) from None
+        values = [[("" if c is None else c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        if values and str(values[0][0]) in set(Marking) and not any(values[0][1:]):
+            values = values[1:]  # the marking above the column names, as export writes it
+        if not values:
+            return []
+        header = [str(h).strip() for h in values[0]]
+        return [dict(zip(header, (_text(v) for v in row), strict=False)) for row in values[1:]]
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    return [
+        {(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))
+    ]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _load_map(path: Path | None) -> dict[str, Any]:
+    """The import map, checked for its shape before any row is read."""
+    if path is None:
+        return {}
+    hint = "See README, 'Spreadsheets', for the map's form."
+    try:
+        data = fast_load(path.read_bytes().decode("utf-8")) if path.is_file() else None
+    except UnicodeDecodeError:
+        data = None
+    if data is None:
+        raise Refused(f"{path} is not a readable map (a YAML mapping of sections)", hint=hint)
+    unknown = set(data) - {"columns", "values", "dates", "defaults"}
+    if unknown:
+        raise Refused(
+            f"{path}: unknown section(s) {', '.join(sorted(map(str, unknown)))}",
+            hint="A map has columns, values, dates and defaults.",
+        )
+
+    def text_map(value: Any) -> bool:
+        return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+
+    shapes = {
+        "columns": ("a mapping of spreadsheet column: case field", text_map),
+        "values": (
+            "a mapping of field: {old value: new value}",
+            lambda v: text_map(v) and all(isinstance(m, dict) for m in v.values()),
+        ),
+        "dates": ("a date format such as %d/%m/%Y", lambda v: isinstance(v, str)),
+        "defaults": ("a mapping of field: value", text_map),
+    }
+    for section, (shape, ok) in shapes.items():
+        if section in data and not ok(data[section]):
+            raise Refused(f"{path}: the map's {section} must be {shape}", hint=hint)
+    return data
+
+
+def _convert(field: str, raw: str, mapping: dict[str, Any], cfg: Any) -> Any:
+    from jatac.guard.inert import from_spreadsheet_text
+
+    # a cell exported as '=... comes back as it was; a line break saved by Excel on Windows is one
+    raw = from_spreadsheet_text(raw.strip()).replace("\r\n", "\n").replace("\r", "\n")
+    if raw == "":
+        return None
+    translated = (mapping.get("values") or {}).get(field, {})
+    raw = str(translated.get(raw, raw))
+    if field in LIST_COLUMNS:
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return [v.strip() for v in raw.replace(";", ",").split(",") if v.strip()]
+    if field == "location":
+        return cfg.resolve_locality(raw) or raw
+    if field.endswith("_on") and mapping.get("dates"):
+        try:
+            return datetime.strptime(raw, mapping["dates"]).date()
+        except ValueError:
+            return raw  # the model says it is not a date
+    return raw
+
+
+def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> list[str]:
+    """Check every row, then bring them all in with one commit. Returns the new case ids."""
+    from pydantic import ValidationError
+
+    from jatac.guard.people import names as people_names
+    from jatac.guard.privacy import scan
+
+    known = people_names(repo)
+    _check_file_names([path] + ([map_path] if map_path else []), known)
+    mapping = _load_map(map_path)
+    table = _read_table(path)
+    if not table:
+        raise Refused(f"{path.name} has no rows")
+    rename: dict[str, str] = mapping.get("columns") or {c: c for c in table[0] if c in columns()}
+    bad = [c for c in rename.values() if c not in columns()]
+    if bad:
+        raise Refused(
+            f"the map names unknown case fields: {', '.join(bad)}",
+            hint="Case fields: " + ", ".join(columns()),
+        )
+    cfg = repo.config
+    existing = set(repo.ids(CASE))
+    numbers: dict[int, int] = {}
+    problems: list[Problem] = []
+    prepared: list[Any] = []
+    for n, row in enumerate(table, start=2):  # row 1 is the header, as a spreadsheet numbers them
+        data: dict[str, Any] = dict(mapping.get("defaults") or {})
+        for column, field in rename.items():
+            value = _convert(field, row.get(column, ""), mapping, cfg)
+            if value is not None:
+                data[field] = value
+        if not data.get("id"):
+            raised = data.get("raised_on")
+            year = raised.year if isinstance(raised, date) else _year(raised)
+            if year is not None:
+                if year not in numbers:
+                    numbers[year] = int(repo.next_case_id(year).rsplit("-", 1)[1])
+                data["id"] = f"{cfg.prefix}-{year}-{numbers[year]:04d}"
+                numbers[year] += 1
+        where = f"row {n}"
+        for finding in scan({k: v for k, v in data.items() if isinstance(v, str)}, known):
+            problems.append(
+                Problem(
+                    f"{path.name} {where}",
+                    None,
+                    None,
+                    finding.field,
+                    f"looks like {finding.kind}: {finding.text!r}",
+                )
+            )
+        if data.get("location") and data["location"] not in cfg.locality_by_id:
+            problems.append(
+                Problem(
+                    f"{path.name} {where}",
+                    None,
+                    None,
+                    "location",
+                    f"unknown locality {data['location']!r}; jatac.yaml defines: "
+                    + ", ".join(sorted(cfg.locality_by_id)),
+                )
+            )
+            continue
+        try:
+            record: Any = CASE.model.model_validate(data, context={"config": cfg})
+        except ValidationError as e:
+            from jatac.storage.problems import from_validation
+
+            problems.extend(from_validation(e, None, f"{path.name} {where}", columns()))
+            continue
+        if record.id in existing or any(r.id == record.id for r in prepared):
+            problems.append(Problem(f"{path.name} {where}", None, None, "id", f"{record.id} already exists"))
+            continue
+        prepared.append(record)
+    if problems:
+        raise InvalidRecord(
+            problems,
+            hint=f"Nothing was imported: correct the {len(problems)} problem(s) "
+            "(or the map) and import again.",
+        )
+    with Change(
+        repo,
+        command="import",
+        subject=f"Imported {len(prepared)} cases from {path.name}",
+        cases=[r.id for r in prepared],
+    ) as change:
+        change.body.append(f"From {path.name}" + (f" with the map {map_path.name}" if map_path else "") + ".")
+        for record in prepared:
+            change.write(repo.relpath(CASE, record.id), dump(to_yaml(record.model_dump())), expect=None)
+    return [r.id for r in prepared]
+
+
+def _check_file_names(paths: list[Path], known: list[str]) -> None:
+    """The names of the files imported go into the commit message: they are checked as
+    any text jatac commits is (no personal data, no control characters)."""
+    from jatac.guard.inert import UNSAFE, name_of, visible
+    from jatac.guard.privacy import scan
+
+    for path in paths:
+        found = UNSAFE.search(path.name)
+        if found:
+            raise Refused(
+                f"the file name {visible(path.name)!r} holds {name_of(found.group(0))}",
+                hint="Rename the file (its name goes into the commit message), then import again.",
+            )
+    problems = [f.problem(p.name) for p in paths for f in scan({"file name": p.name}, known)]
+    if problems:
+        raise InvalidRecord(
+            problems,
+            hint="Nothing was imported. The file's name goes into the commit message: rename the "
+            "file, then import again.",
+        )
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return date.fromisoformat(str(value)).year
+    except ValueError:
+        return None

@@ -1,0 +1,139 @@
+"""`jatac doctor`: the repository checked end to end, each finding with what to do about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jatac.clock import today
+from jatac.errors import GitError, InvalidRecord, JatacError
+from jatac.git.audit import Audit
+from jatac.storage.repository import Repository
+
+
+@dataclass
+class Finding:
+    ok: bool
+    what: str
+    fix: str = ""
+    warning: bool = False  # worth knowing, not wrong
+
+
+def examine(repo: Repository) -> list[Finding]:
+    found: list[Finding] = []
+    audit = Audit(repo.root)
+    if not audit.is_repo():
+        return [Finding(False, "not a git repository", "run `git init` here, then commit the files")]
+    found.append(Finding(True, "git repository"))
+    try:
+        name, email = audit.identity()
+        found.append(Finding(True, f"git identity: {name} <{email}>"))
+    except GitError as e:
+        found.append(Finding(False, str(e), e.hint or ""))
+    dirty = [line for line in audit.run("status", "--porcelain", "--", ".").splitlines() if line]
+    found.append(
+        Finding(
+            not dirty,
+            "no uncommitted changes" if not dirty else f"{len(dirty)} uncommitted change(s)",
+            "commit them (git add, git commit) or `jatac edit` the files",
+            warning=True,
+        )
+    )
+    try:
+        repo.validate_config()
+        found.append(Finding(True, "jatac.yaml is valid"))
+    except InvalidRecord as e:
+        found.append(Finding(False, f"jatac.yaml: {len(e.problems)} problem(s)", "run `jatac validate`"))
+        return found
+    problems = repo.validate()
+    found.append(
+        Finding(
+            not problems,
+            "every record valid, cross references agree"
+            if not problems
+            else f"{len(problems)} problem(s) in the records",
+            "run `jatac validate` for each one",
+        )
+    )
+    from jatac.guard.privacy import check_repository
+
+    checked = check_repository(repo)
+    found.append(
+        Finding(
+            not checked.problems,
+            f"no personal data found in {checked.files} record files"
+            if not checked.problems
+            else f"{len(checked.problems)} possible personal data finding(s)",
+            "run `jatac check`",
+        )
+    )
+    if checked.names_unchecked:
+        found.append(
+            Finding(False, "names in the people store not checked for", checked.names_unchecked, warning=True)
+        )
+    from jatac.git.hooks import installed
+
+    found.append(
+        Finding(
+            installed(repo),
+            "pre-commit hook installed"
+            if installed(repo)
+            else "the personal data check is not a pre-commit hook here",
+            "run `jatac install-hooks`",
+            warning=True,
+        )
+    )
+    for rel in (".jatac/", "build/"):
+        try:
+            audit.run("check-ignore", "-q", rel)
+            found.append(Finding(True, f"{rel} is ignored by git"))
+        except JatacError:
+            found.append(
+                Finding(False, f"{rel} is not ignored by git", f"add the line `{rel}` to .gitignore")
+            )
+    from jatac.storage.lock import journal_path, shared_local_state
+
+    shared = shared_local_state(repo.root)
+    if shared:
+        found.append(
+            Finding(
+                False,
+                f"{len(shared)} file(s) of .jatac/ are tracked by git (this computer's own state)",
+                'stop tracking them: git rm -r --cached .jatac && git commit -m "Stop sharing .jatac/"',
+            )
+        )
+
+    if journal_path(repo.root).exists():
+        found.append(
+            Finding(
+                False,
+                "an interrupted change is waiting to be undone",
+                "run any jatac command that changes something; it is undone first",
+            )
+        )
+    from jatac.partnership.isp import register
+
+    lapsed = [s for s in register(repo.config, today()) if not s.may_receive]
+    found.append(
+        Finding(
+            not lapsed,
+            "every agency's ISP signature is current"
+            if not lapsed
+            else f"{len(lapsed)} agencies may not receive shared information",
+            "see `jatac isp`",
+            warning=True,
+        )
+    )
+    from jatac.partnership.retention import due_records
+
+    due = due_records(repo)
+    found.append(
+        Finding(
+            not due,
+            "nothing past its retention period"
+            if not due
+            else f"{len(due)} record(s) past their retention period",
+            "see `jatac retention`",
+            warning=True,
+        )
+    )
+    return found

@@ -1,0 +1,353 @@
+"""Working together over a shared git remote: pull, renumber clashing ids, push, say what came in.
+
+Two coordinators working offline can both raise JAT-2026-0031. On sync the
+one not yet on the shared repository (ours) is renumbered (its file, and
+every reference to it in packages, meetings, minutes and the fund) in a
+commit that says so. Edits to different fields of one case merge as git
+merges lines; a real conflict is shown field by field and settled with
+`jatac resolve` or by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jatac.errors import GitError, JatacError, Refused
+from jatac.git.audit import Audit
+from jatac.git.change import Change
+from jatac.storage.fs import inside
+from jatac.storage.lock import RepoLock
+from jatac.storage.repository import KINDS, Repository
+from jatac.storage.yaml_roundtrip import YamlProblem, fast_load, parse, plain
+
+
+class Conflicted(JatacError):
+    """A pull stopped on conflicts a person has to settle."""
+
+    exit_code = 4
+
+
+@dataclass
+class Report:
+    pulled: int = 0
+    pushed: int = 0
+    new_cases: list[tuple[str, str]] = field(default_factory=list)
+    status_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    other_files: int = 0
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    merged: bool = False
+
+
+@dataclass
+class FieldConflict:
+    path: str
+    case: str
+    field: str
+    mine: Any
+    theirs: Any
+
+
+def _audit(repo: Repository) -> Audit:
+    audit = Audit(repo.root)
+    audit.require_repo()
+    return audit
+
+
+def _upstream(audit: Audit) -> str:
+    try:
+        return audit.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").strip()
+    except GitError:
+        raise Refused(
+            "this repository has no shared remote to sync with",
+            hint="Set one up once: git remote add origin URL && git push -u origin main",
+        ) from None
+
+
+def in_progress(audit: Audit) -> bool:
+    git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
+    return (
+        (git_dir / "rebase-merge").exists()
+        or (git_dir / "rebase-apply").exists()
+        or (git_dir / "MERGE_HEAD").exists()
+    )
+
+
+def _added(audit: Audit, base: str, tip: str, folder: str) -> dict[str, str]:
+    """Case files added between ``base`` and ``tip``: id -> path relative to the repository."""
+    out = audit.run("diff", "--name-only", "--diff-filter=A", "--relative", base, tip, "--", folder)
+    return {Path(p).stem: p for p in out.splitlines() if p.endswith(".yaml")}
+
+
+def _ids_at(audit: Audit, rev: str, folder: str) -> set[str]:
+    out = audit.run("ls-tree", "-r", "--name-only", "--full-tree", rev)
+    prefix_re = re.compile(r"(?:^|/)" + re.escape(folder) + r"/[0-9]{4}/([^/]+)\.yaml$")
+    return {m.group(1) for line in out.splitlines() if (m := prefix_re.search(line))}
+
+
+def _next_free(case_id: str, taken: set[str]) -> str:
+    prefix, year, _ = case_id.rsplit("-", 2)
+    numbers = [int(i.rsplit("-", 1)[1]) for i in taken if i.startswith(f"{prefix}-{year}-")]
+    return f"{prefix}-{year}-{max(numbers, default=0) + 1:04d}"
+
+
+REFERENCING = ("issues", "sara", "meetings", "minutes", "fund")
+_KIND_OF = {"issues": "case", "sara": "sara", "meetings": "meeting", "minutes": "minutes", "fund": "fund"}
+
+
+def renumber(repo: Repository, change: Change, old: str, new: str) -> None:
+    """Give case ``old`` the id ``new`` within ``change``: move its files, rewrite every reference."""
+    word = re.compile(r"(?<![\w-])" + re.escape(old) + r"(?![\w-])")
+    for kind in (KINDS["case"], KINDS["sara"]):
+        src = inside(repo.root, kind.relpath(old), kind.name)
+        if src.exists():
+            change.write(kind.relpath(new), word.sub(new, src.read_text(encoding="utf-8")), expect=None)
+            change.remove(kind.relpath(old))
+    for folder in REFERENCING:
+        for rel, _ in repo.entries(KINDS[_KIND_OF[folder]]):
+            if rel in change.paths:
+                continue
+            text = inside(repo.root, rel).read_text(encoding="utf-8")
+            if word.search(text):
+                change.write(rel, word.sub(new, text))
+
+
+def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Report) -> None:
+    if before == after:
+        return
+    out = audit.run("diff", "--name-status", "--relative", before, after)
+    for line in out.splitlines():
+        state, _, path = line.partition("\t")
+        if path.startswith("issues/") and path.endswith(".yaml"):
+            new = _yaml_at(audit, after, path)
+            if state.startswith("A") and new:
+                report.new_cases.append((Path(path).stem, str(new.get("title", ""))))
+                continue
+            old = _yaml_at(audit, before, path)
+            if old and new and old.get("status") != new.get("status"):
+                report.status_changes.append(
+                    (Path(path).stem, str(old.get("status")), str(new.get("status")))
+                )
+                continue
+        report.other_files += 1
+
+
+def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
+    try:
+        text = audit.run("show", f"{rev}:./{path}", strip=False)
+    except GitError:
+        return None
+    data = fast_load(text)
+    if data is None:
+        try:
+            data = plain(parse(text, path))
+        except YamlProblem:
+            return None
+    return data
+
+
+def sync(repo: Repository) -> Report:
+    audit = _audit(repo)
+    audit.identity()
+    if in_progress(audit):
+        return continue_sync(repo)
+    if audit.hand_edited(["."]) or audit.run("diff", "--cached", "--name-only", "--", ".").strip():
+        raise Refused(
+            "there are changes not yet committed",
+            hint="Commit them (or `git stash` them) first, so nothing of yours is mixed into the pull.",
+        )
+    upstream = _upstream(audit)
+    report = Report()
+    lock = RepoLock(repo.root)
+    lock.acquire()
+    try:
+        audit.run("fetch", "--quiet")
+        base = audit.run("merge-base", "HEAD", upstream).strip()
+        report.pulled = int(audit.run("rev-list", "--count", f"HEAD..{upstream}").strip())
+        folder = KINDS["case"].folder
+        ours, theirs = _added(audit, base, "HEAD", folder), _added(audit, base, upstream, folder)
+        clashes = sorted(set(ours) & set(theirs))
+        if clashes:
+            taken = _ids_at(audit, "HEAD", folder) | _ids_at(audit, upstream, folder)
+            for old in clashes:
+                new = _next_free(old, taken)
+                taken.add(new)
+                # one change: the tree was clean when sync began, and a failure puts it back
+                with Change(
+                    repo,
+                    command="sync",
+                    subject=f"{old}: renumbered {new}, the number was taken on the shared repository",
+                    cases=[new, old],
+                ) as change:
+                    change.body += [
+                        f"Another coordinator raised {old} first; this case is now {new}.",
+                        "References in packages, meetings, minutes and the fund follow.",
+                    ]
+                    renumber(repo, change, old, new)
+                report.renumbered.append((old, new))
+            # a rebase would replay the commit that first wrote the clashing file; a merge
+            # compares end states, in which the clash is already gone
+            _pull(audit, ["merge", "--no-edit", "-m", f"Sync with {upstream}", upstream])
+            report.merged = True
+        elif report.pulled:
+            _pull(audit, ["rebase", upstream])
+        if report.pulled:
+            _came_in(repo, audit, base, upstream, report)
+        report.pushed = int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip())
+        if report.pushed:
+            audit.run("push", "--quiet")
+    finally:
+        lock.release()
+    return report
+
+
+def _pull(audit: Audit, args: list[str]) -> None:
+    try:
+        audit.run(*args, env={"GIT_EDITOR": "true"})
+    except GitError:
+        raise Conflicted(
+            "the shared repository and yours both changed the same lines",
+            hint="`jatac conflicts` shows them field by field; settle each with `jatac resolve CASE "
+            "--take mine|theirs` (or by hand), then run `jatac sync` again.",
+        ) from None
+
+
+def conflicts(repo: Repository) -> list[FieldConflict]:
+    """Field-level view of the files git could not merge."""
+    audit = _audit(repo)
+    out = audit.run("diff", "--name-only", "--diff-filter=U", "--relative")
+    found = []
+    rebasing = _rebasing(audit)
+    for path in out.splitlines():
+        mine, theirs = (_yaml_at(audit, f":{n}", path) for n in ((3, 2) if rebasing else (2, 3)))
+        base = _yaml_at(audit, ":1", path) or {}
+        for name in sorted(set(mine or {}) | set(theirs or {})):
+            a, b = (mine or {}).get(name), (theirs or {}).get(name)
+            if a != b and a != base.get(name) and b != base.get(name):
+                if name == "changes":  # dated changes on both sides: resolve keeps each side's own
+                    a, b = (f"{len(_new(x, base))} dated change(s), kept" for x in (a, b))
+                found.append(FieldConflict(path, Path(path).stem, name, a, b))
+    return found
+
+
+def _new(log: Any, base: dict[str, Any]) -> list[Any]:
+    """The entries of a case's log of dated changes added since ``base``."""
+    old = base.get("changes") or []
+    entries = log if isinstance(log, list) else []
+    return entries[len(old) :] if entries[: len(old)] == old else entries
+
+
+def _merged_log(
+    mine: dict[str, Any], theirs: dict[str, Any], base: dict[str, Any], took: dict[str, str]
+) -> Any:
+    """The log of dated changes after a field-by-field settlement: the common entries, then each
+    tracked field's new entries from the side whose value was kept (``took``: field -> side)."""
+    from jatac.models.case import TRACKED
+
+    common = mine.get("changes") or []
+    common = [e for e, t in zip(common, theirs.get("changes") or [], strict=False) if e == t]
+    sides = {"mine": mine, "theirs": theirs}
+    kept: dict[str, list[Any]] = {}
+    for side in ("mine", "theirs"):
+        kept[side] = []
+        for entry in (sides[side].get("changes") or [])[len(common) :]:
+            name = entry.get("field") if isinstance(entry, dict) else None
+            if took.get(str(name), "mine") == side or (name not in TRACKED and side == "mine"):
+                kept[side].append(entry)
+    merged = list(common)
+    ours, other = kept["mine"], kept["theirs"]
+    while ours or other:  # by date, each side's entries in their own order
+        if not other or (ours and str(ours[0].get("on")) <= str(other[0].get("on"))):
+            merged.append(ours.pop(0))
+        else:
+            merged.append(other.pop(0))
+    return merged or None
+
+
+def _rebasing(audit: Audit) -> bool:
+    git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
+    return (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists()
+
+
+def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -> list[str]:
+    """Settle one conflicted case file field by field; validate it; stage it. Returns the fields taken."""
+    from jatac.storage.yaml_roundtrip import dump, set_field, to_yaml
+
+    if take not in {"mine", "theirs"} or any(v not in {"mine", "theirs"} for v in fields.values()):
+        raise Refused(
+            "choose mine or theirs", hint="e.g. jatac resolve JAT-2026-0031 --take mine --field status=theirs"
+        )
+    audit = _audit(repo)
+    kind = KINDS["case"]
+    path = kind.relpath(case_id)
+    unmerged = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").splitlines()
+    if path not in unmerged:
+        raise Refused(f"{case_id} has no conflict to resolve", hint="`jatac conflicts` lists them.")
+    rebasing = _rebasing(audit)
+    stage = {"mine": 3 if rebasing else 2, "theirs": 2 if rebasing else 3}
+    mine, theirs = _yaml_at(audit, f":{stage['mine']}", path), _yaml_at(audit, f":{stage['theirs']}", path)
+    base = _yaml_at(audit, ":1", path) or {}
+    if mine is None or theirs is None:
+        raise Refused(f"{case_id} was deleted on one side", hint="Settle it by hand with git, then sync.")
+    merged = dict(base)
+    decided = []
+    took: dict[str, str] = {}  # which side each field's value came from
+    order = list(kind.model.model_fields)
+    for name in sorted(
+        set(mine) | set(theirs) | set(base), key=lambda n: order.index(n) if n in order else 99
+    ):
+        a, b = mine.get(name), theirs.get(name)
+        if name == "changes":
+            value = _merged_log(mine, theirs, base, took)  # after the fields it dates (model order)
+        elif a == b or b == base.get(name):
+            value, took[name] = a, "mine"
+        elif a == base.get(name):
+            value, took[name] = b, "theirs"
+        else:
+            choice = fields.get(name, take)
+            value, took[name] = (a if choice == "mine" else b), choice
+            decided.append(f"{name}: {choice}")
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    doc = to_yaml({k: merged[k] for k in order if k in merged})
+    if "changes" in doc:
+        from jatac.git.revision import log_entry
+
+        doc["changes"] = type(doc["changes"])(log_entry(dict(e)) for e in doc["changes"])
+    repo.validate_doc(kind, doc, path, case_id)
+    set_field(doc, "id", case_id, order)
+    # staged, not committed: the merge (or the rebase) that stopped on it commits it
+    with Change(
+        repo, command="resolve", subject=f"{case_id}: conflict settled", no_commit=True, settling=True
+    ) as change:
+        change.write(path, dump(doc))
+    return decided
+
+
+def continue_sync(repo: Repository) -> Report:
+    audit = _audit(repo)
+    left = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").strip()
+    if left:
+        raise Conflicted(
+            f"still to settle: {', '.join(left.splitlines())}",
+            hint="`jatac conflicts` shows them; `jatac resolve CASE --take mine|theirs`, then sync.",
+        )
+    problems = repo.validate()
+    if problems:
+        from jatac.errors import InvalidRecord
+
+        raise InvalidRecord(problems, hint="Fix these before the sync goes on.")
+    if _rebasing(audit):  # (no upstream while a rebase has HEAD detached)
+        _pull(audit, ["rebase", "--continue"])
+    else:  # the end of a merge is a commit like any other: through the one change path
+        with Change(repo, command="sync", subject=f"Sync with {_upstream(audit)}", conclude_merge=True):
+            pass
+    upstream = _upstream(audit)
+    report = Report(pushed=int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip()))
+    if report.pushed:
+        audit.run("push", "--quiet")
+    return report

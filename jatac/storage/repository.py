@@ -1,0 +1,589 @@
+"""The case repository on disk: find it, map ids to files, read, validate, write.
+
+Every record kind (cases now; SARA packages and meetings later) is a ``Kind``:
+a folder, an id pattern and a model. Adding a kind is adding a model and one
+line in ``KINDS``, not a new store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
+from jatac.models.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
+from jatac.storage.fs import atomic_write as atomic_write  # re-exported: every writer's one way
+from jatac.storage.fs import inside
+from jatac.storage.yaml_fast import YamlProblem
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from ruamel.yaml.comments import CommentedMap
+
+    from jatac.models.config import PartnershipConfig
+    from jatac.storage.settings_cache import Settings
+
+CONFIG_FILE = "jatac.yaml"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record: where its files live and which model checks them."""
+
+    name: str
+    folder: str
+    model_ref: str  # "module:Class", imported on first use
+    id_re: re.Pattern[str]
+    id_example: str
+    id_field: str = "id"
+    # validated with the case of the same id as context (a SARA package and its case)
+    with_case: bool = False
+    # the commit trailer that names a record of this kind, for `git log --grep`
+    trailer: str = "Jatac-Case"
+    # the fields listing, filtering and cross-checks read from the index without the rest
+    # (None: they read whole records)
+    facts: tuple[str, ...] | None = None
+
+    @property
+    def model(self) -> type[BaseModel]:
+        module, _, attr = self.model_ref.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    @property
+    def fields(self) -> list[str]:
+        return list(self.model.model_fields)
+
+    def check_id(self, record_id: str) -> re.Match[str]:
+        match = self.id_re.fullmatch(record_id)
+        if match is None:
+            raise BadId(
+                f"{record_id!r} is not a {self.name} id",
+                hint=f"{self.name.capitalize()} ids look like {self.id_example}.",
+            )
+        return match
+
+    def relpath(self, record_id: str) -> str:
+        """The file of a record (posix path from the root), from its id alone (per-year folders
+        keep git walks short). A plain string: validate asks for 30,000 of them."""
+        match = self.check_id(record_id)
+        return f"{self.folder}/{match.group('year')}/{record_id}.yaml"
+
+
+KINDS: dict[str, Kind] = {
+    "case": Kind(
+        "case",
+        "issues",
+        "jatac.models.case:Issue",
+        CASE_ID_RE,
+        "JAT-2026-0001",
+        # what `list` shows and filters on, and what validate cross-checks
+        facts=(
+            *("id", "title", "status", "priority", "risk", "marking", "category", "location"),
+            *("place", "raised_by", "raised_on", "lead", "adopted_on", "reviewed_on", "reviews"),
+            *("escalations", "closed_on"),
+        ),
+    ),
+    "sara": Kind(
+        "SARA package",
+        "sara",
+        "jatac.models.sara:SaraPackage",
+        CASE_ID_RE,
+        "JAT-2026-0001",
+        id_field="case",
+        with_case=True,
+        facts=("case", "assessment"),  # validate: is a closed case's evaluation complete?
+    ),
+    "meeting": Kind(
+        "meeting",
+        "meetings",
+        "jatac.models.meeting:Meeting",
+        MEETING_ID_RE,
+        "2026-12-07-coordinating",
+        trailer="Jatac-Meeting",
+    ),
+    "minutes": Kind(
+        "minutes",
+        "minutes",
+        "jatac.models.meeting:Minutes",
+        MEETING_ID_RE,
+        "2026-12-07-coordinating",
+        id_field="meeting",
+        trailer="Jatac-Meeting",
+    ),
+    "fund": Kind(
+        "fund ledger",
+        "fund",
+        "jatac.models.fund:FundLedger",
+        FUND_YEAR_RE,
+        "2026-27",
+        id_field="year",
+        trailer="Jatac-Fund",
+    ),
+}
+
+
+@dataclass
+class Loaded:
+    """A record read from its file: the validated model and the round-trip document."""
+
+    kind: Kind
+    relpath: str
+    text: str
+    doc: CommentedMap
+    record: Any
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Path:
+    """The repository root: ``explicit`` (--repo, JATAC_REPO) or the nearest jatac.yaml upward."""
+    if explicit:
+        root = Path(explicit).expanduser().resolve()
+        if not (root / CONFIG_FILE).is_file():
+            raise NotARepository(
+                f"{root} is not a jatac case repository (it has no {CONFIG_FILE})",
+                hint="Check the path, or create one with: jatac init PATH --name NAME --prefix JAT",
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise NotARepository(
+        f"no {CONFIG_FILE} here or in any folder above {here}",
+        hint="cd into a case repository, pass --repo PATH (or set JATAC_REPO), "
+        "or create one with: jatac init PATH --name NAME --prefix JAT",
+    )
+
+
+def read_text(path: Path, relpath: str, raw: bytes | None = None) -> str:
+    """The file's text (``raw``: its bytes, already read); binary or non-UTF-8 is a Problem."""
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise NotFound(f"{relpath} does not exist") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InvalidRecord(
+            [
+                Problem(
+                    relpath,
+                    line,
+                    None,
+                    "",
+                    "not UTF-8 text (binary data, or saved in another encoding)",
+                )
+            ]
+        ) from None
+
+
+class Repository:
+    """A case repository rooted at the folder holding jatac.yaml."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    @classmethod
+    def find(cls, explicit: str | os.PathLike[str] | None = None, start: Path | None = None) -> Repository:
+        return cls(find_root(explicit, start))
+
+    # -- config ----------------------------------------------------------------
+
+    @cached_property
+    def config(self) -> PartnershipConfig:
+        from jatac.models.config import PartnershipConfig
+        from jatac.storage import index
+        from jatac.storage.lock import local_dir
+
+        raw = inside(self.root, CONFIG_FILE, "settings file").read_bytes()
+        # jatac.yaml as last read, kept as JSON while it is unchanged: a command that reads no
+        # other file through libyaml then never imports it (a fortieth of a second)
+        cache, stamp = local_dir(self.root) / "index" / "config.json", index.stamp(self, raw)
+        saved = index.read_stamped(self.root, cache, stamp).get("data") if index.enabled() else None
+        if isinstance(saved, dict):
+            try:
+                return PartnershipConfig.model_validate(saved)
+            except ValueError:
+                pass  # not as it was saved: read the file
+        from jatac.storage.yaml_fast import fast_load
+
+        text = read_text(self.root / CONFIG_FILE, CONFIG_FILE, raw)
+        data = fast_load(text)
+        config = None
+        if data is not None:
+            with contextlib.suppress(ValueError):  # the careful path names the line
+                config = PartnershipConfig.model_validate(data)
+        if config is None:
+            from jatac.storage.yaml_roundtrip import plain
+
+            doc = self._parse(text, CONFIG_FILE)
+            config = self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
+            data = plain(doc)
+        if index.enabled():
+            index.write_stamped(self.root, cache, stamp, {"data": _as_json(data)})
+        return config
+
+    @cached_property
+    def settings(self) -> Settings:
+        """What listing needs of jatac.yaml, as plain data (cached; see jatac/settings.py)."""
+        from jatac.storage.settings_cache import load
+
+        return load(self)
+
+    def validate_config(self) -> None:
+        """Raise InvalidRecord if jatac.yaml is wrong."""
+        _ = self.config
+
+    # -- paths -----------------------------------------------------------------
+
+    def relpath(self, kind: Kind, record_id: str) -> str:
+        return kind.relpath(record_id)
+
+    def path(self, kind: Kind, record_id: str) -> Path:
+        return inside(self.root, kind.relpath(record_id), kind.name)
+
+    def entries(self, kind: Kind) -> list[tuple[str, str]]:
+        """(relative path, stem) of every record file of a kind, in order.
+
+        Plain strings from os.scandir: with 10,000 files pathlib's objects cost more
+        than reading the files does. A symbolic link that leads out of the repository, in
+        place of a file or a folder, is refused (OutsideRepository) before anything is read.
+        """
+        found = []
+        top = os.path.join(self.root, kind.folder)
+        try:
+            inside(self.root, kind.folder, kind.name)
+            years = [e for e in os.scandir(top) if e.is_dir()]
+        except FileNotFoundError:
+            return []
+        for year in years:
+            if year.is_symlink():
+                inside(self.root, f"{kind.folder}/{year.name}", kind.name)
+            for entry in os.scandir(year.path):
+                name = entry.name
+                if name.endswith(".yaml") and not name.startswith(".") and entry.is_file():
+                    rel = f"{kind.folder}/{year.name}/{name}"
+                    if entry.is_symlink():
+                        inside(self.root, rel, kind.name)
+                    found.append((rel, name[:-5]))
+        found.sort()
+        return found
+
+    def files(self, kind: Kind) -> list[Path]:
+        return [self.root / rel for rel, _ in self.entries(kind)]
+
+    def ids(self, kind: Kind) -> list[str]:
+        return [stem for _, stem in self.entries(kind) if kind.id_re.fullmatch(stem)]
+
+    # -- reading ---------------------------------------------------------------
+
+    def _parse(self, text: str, relpath: str) -> CommentedMap:
+        from jatac.storage.yaml_roundtrip import parse
+
+        try:
+            return parse(text, relpath)
+        except YamlProblem as e:
+            raise InvalidRecord([e.problem]) from None
+
+    def _validate(self, model: type[BaseModel], doc: CommentedMap, relpath: str, context: Any) -> Any:
+        from pydantic import ValidationError
+
+        from jatac.storage.problems import from_validation
+        from jatac.storage.yaml_roundtrip import plain
+
+        try:
+            return model.model_validate(plain(doc), context=context)
+        except ValidationError as e:
+            raise InvalidRecord(from_validation(e, doc, relpath, list(model.model_fields))) from None
+
+    def validate_doc(
+        self,
+        kind: Kind,
+        doc: CommentedMap,
+        relpath: str,
+        expect_id: str | None = None,
+        case: Any = None,
+    ) -> Any:
+        """The record ``doc`` describes, or InvalidRecord naming lines and fields."""
+        if kind.with_case and case is None and expect_id is not None:
+            case = self._case_for(expect_id)
+        record = self._validate(kind.model, doc, relpath, {"config": self.config, "case": case})
+        if expect_id is not None and record.id != expect_id:
+            from jatac.storage.yaml_roundtrip import position
+
+            line, col = position(doc, (kind.id_field,))
+            message = f"{record.id!r} does not match the file name {expect_id}.yaml"
+            raise InvalidRecord(
+                [Problem(relpath, line, col, kind.id_field, message)],
+                hint="An id never changes; the file name and the id must agree.",
+            )
+        return record
+
+    def _case_for(self, record_id: str) -> Any:
+        try:
+            return self.read(KINDS["case"], record_id)
+        except (NotFound, InvalidRecord):
+            return None  # a package without a readable case: validate() reports that
+
+    def load(self, kind: Kind, record_id: str, case: Any = None) -> Loaded:
+        """A record to change: its text, its round-trip document and its model. ``case``: for a
+        kind checked with its case (a package), the case, if the caller has read it already."""
+        relpath = self.relpath(kind, record_id)
+        path = inside(self.root, relpath, kind.name)
+        if not path.exists():
+            raise NotFound(
+                f"there is no {kind.name} {record_id}",
+                hint=f"`jatac list --all` shows every {kind.name}.",
+            )
+        return self._load_file(kind, relpath, record_id, case)
+
+    def _load_file(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Loaded:
+        text = read_text(inside(self.root, relpath, kind.name), relpath)
+        doc = self._parse(text, relpath)
+        record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
+        return Loaded(kind, relpath, text, doc, record)
+
+    def read(self, kind: Kind, record_id: str) -> Any:
+        """One record, for reading only (fast); ``load`` is for changing it."""
+        relpath = self.relpath(kind, record_id)
+        if not inside(self.root, relpath, kind.name).exists():
+            raise NotFound(
+                f"there is no {kind.name} {record_id}",
+                hint=f"`jatac list --all` shows every {kind.name}.",
+            )
+        return self.read_record(kind, relpath, record_id)
+
+    def read_data(self, kind: Kind, record_id: str) -> dict[str, Any]:
+        """One record's checked data (``model_dump(mode="json")``), from the index while its
+        file is unchanged: `show` answers without building a model, or importing pydantic."""
+        from jatac.storage import index
+
+        relpath = self.relpath(kind, record_id)
+        if not index.enabled() or kind.with_case or not inside(self.root, relpath, kind.name).exists():
+            return dict(self.read(kind, record_id).model_dump(mode="json"))
+        found, problems, _ = index.load_all(
+            self, kind, only={record_id}, raw=True, listed=[(relpath, record_id)]
+        )
+        if problems:
+            raise InvalidRecord(problems)
+        return dict(found[0])
+
+    def read_record(
+        self, kind: Kind, relpath: str, record_id: str, case: Any = None, content: bytes | None = None
+    ) -> Any:
+        """A record for reading only: libyaml when it reads the file exactly, else the careful path.
+
+        ``content``: the file's bytes when the caller has read them (and keyed an index on them).
+        """
+        from jatac.storage.yaml_fast import fast_load
+
+        text = (
+            read_text(self.root / relpath, relpath, content)
+            if content is not None
+            else read_text(inside(self.root, relpath, kind.name), relpath)
+        )
+        data = fast_load(text)
+        if data is not None:
+            if kind.with_case and case is None:
+                case = self._case_for(record_id)
+            try:
+                record: Any = kind.model.model_validate(data, context={"config": self.config, "case": case})
+            except ValueError:  # pydantic's ValidationError: redo carefully for lines and columns
+                record = None
+            if record is not None and record.id == record_id:
+                return record
+        doc = self._parse(text, relpath)
+        return self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
+
+    def load_all(
+        self, kind: Kind, cases: dict[str, Any] | None = None, only: set[str] | None = None
+    ) -> tuple[list[Any], list[Problem]]:
+        """Every valid record of a kind, and the problems of the files that are not.
+
+        Read through the index (jatac/index.py): unchanged files are not parsed again.
+        """
+        from jatac.storage import index
+
+        if kind.with_case and cases is None:
+            cases = {c.id: c for c in self.load_all(KINDS["case"])[0]}
+        if not index.enabled():
+            records, problems = self._load_all_files(kind, cases)
+            return ([r for r in records if r.id in only] if only is not None else records), problems
+        case_digests = self._case_digests if kind.with_case else None
+        records, problems, digests = index.load_all(self, kind, cases, case_digests, only)
+        if kind is KINDS["case"] and only is None:
+            self._case_digests = digests
+        return records, problems
+
+    _case_digests: dict[str, str] | None = None
+
+    def load_raw(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        listed: list[tuple[str, str]] | None = None,
+    ) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Every valid record of a kind as its checked JSON data (no models built).
+
+        ``cases``: for kinds checked with their case, the case of each (a model) by id;
+        ``listed``: ``entries(kind)``, if the caller has it.
+        """
+        from jatac.storage import index
+
+        if not index.enabled():
+            records, problems = self.load_all(kind, dict(cases) if cases is not None else None)
+            return [r.model_dump(mode="json") for r in records], problems
+        return self._read_index(kind, cases, listed, facts=False)
+
+    def load_facts(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        listed: list[tuple[str, str]] | None = None,
+    ) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Every valid record of a kind as the fields ``kind.facts`` names: what filtering
+        thousands needs, read from the index's small head. Never rebuild models from it."""
+        from jatac.storage import index
+
+        names = kind.facts
+        if not index.enabled() or names is None:
+            data, problems = self.load_raw(kind, cases, listed)
+            return ([{k: d[k] for k in names} for d in data] if names else data), problems
+        return self._read_index(kind, cases, listed, facts=True)
+
+    def _read_index(
+        self, kind: Kind, cases: Mapping[str, Any] | None, listed: list[tuple[str, str]] | None, facts: bool
+    ) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Checked data (or facts) through the index; remembers the case files' digests, which
+        the index keys packages on."""
+        from jatac.storage import index
+
+        if kind.with_case and cases is None:
+            cases = _CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
+        case_digests = self._case_digests if kind.with_case else None
+        found, problems, digests = index.load_all(
+            self, kind, cases, case_digests, raw=True, listed=listed, facts=facts
+        )
+        if kind is KINDS["case"]:
+            self._case_digests = digests
+        return found, problems
+
+    def rebuild(self, kind: Kind, data: list[dict[str, Any]]) -> list[Any]:
+        """Records from data ``load_raw`` gave (it was checked when it was read)."""
+        from pydantic import TypeAdapter
+
+        return list(TypeAdapter(list[kind.model]).validate_python(data))  # type: ignore[name-defined]
+
+    def _load_all_files(self, kind: Kind, cases: dict[str, Any] | None) -> tuple[list[Any], list[Problem]]:
+        records, problems = [], []
+        for path in self.files(kind):
+            rel = path.relative_to(self.root).as_posix()
+            if not kind.id_re.fullmatch(path.stem):
+                problems.append(Problem(rel, None, None, "", f"{path.stem!r} is not a {kind.name} id"))
+                continue
+            case = cases.get(path.stem) if (cases is not None and kind.with_case) else None
+            try:
+                records.append(self.read_record(kind, rel, path.stem, case))
+            except InvalidRecord as e:
+                problems.extend(e.problems)
+        return records, problems
+
+    def validate(self) -> list[Problem]:
+        """Every problem in the repository: config first, then every record file."""
+        try:
+            self.validate_config()
+        except InvalidRecord as e:
+            return e.problems
+        from jatac.storage.lock import shared_local_state
+
+        # jatac's local state arriving by git is a problem before any record is read
+        problems: list[Problem] = shared_local_state(self.root)
+        # as checked data: a warm validate of 10,000 cases need not build 10,000 models
+        cases: dict[str, Any] = {}
+        packages: dict[str, Any] = {}
+        listed = {name: self.entries(kind) for name, kind in KINDS.items()}
+        for name, kind in KINDS.items():
+            records, kind_problems = self.load_facts(kind, _CaseModels(self, cases), listed[name])
+            if kind is KINDS["case"]:
+                cases = {r["id"]: r for r in records}
+            elif kind is KINDS["sara"]:
+                packages = {r["case"]: r for r in records}
+            problems.extend(kind_problems)
+            for rel, stem in listed[name]:
+                expected = kind.relpath(stem) if kind.id_re.fullmatch(stem) else rel
+                if expected != rel:
+                    problems.append(Problem(rel, None, None, "", f"belongs in {expected}"))
+        from jatac.cases.consistency import cross_check
+
+        sara = KINDS["sara"]
+        package_ids = {stem for _, stem in listed["sara"] if sara.id_re.fullmatch(stem)}
+        problems.extend(cross_check(self, cases, packages, package_ids))
+        return problems
+
+    def next_case_id(self, year: int) -> str:
+        """The next free id of ``year``: only that year's folder is listed, where its cases live."""
+        kind = KINDS["case"]
+        prefix = f"{self.config.prefix}-{year}-"
+        try:
+            names = os.listdir(os.path.join(self.root, kind.folder, str(year)))
+        except FileNotFoundError:
+            names = []
+        stems = (n[:-5] for n in names if n.endswith(".yaml"))
+        numbers = [
+            int(i.rsplit("-", 1)[1]) for i in stems if i.startswith(prefix) and kind.id_re.fullmatch(i)
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _as_json(value: Any) -> Any:
+    """YAML data as JSON can hold it: dates (as keys too) in their ISO form."""
+    from datetime import date
+
+    if isinstance(value, dict):
+        return {str(_as_json(k)): _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class _CaseModels(Mapping[str, Any]):
+    """The valid cases as models by id, built only when asked for: checking a changed SARA
+    package needs its case; checking 3,000 unchanged ones needs none. The first request
+    reads the cases' checked data from the index (one read, not a file parse per case)."""
+
+    def __init__(self, repo: Repository, valid: Mapping[str, Any]) -> None:
+        self.repo, self.valid = repo, valid
+        self._data: dict[str, dict[str, Any]] | None = None
+        self.built: dict[str, Any] = {}
+
+    def prepare(self) -> dict[str, dict[str, Any]]:
+        """The cases' checked data, read once (before forking workers that share it)."""
+        if self._data is None:
+            self._data = {d["id"]: d for d in self.repo.load_raw(KINDS["case"])[0]}
+        return self._data
+
+    def __getitem__(self, case_id: str) -> Any:
+        if case_id not in self.valid:
+            raise KeyError(case_id)
+        if case_id not in self.built:
+            data = self.prepare().get(case_id)
+            # checked when it was indexed: rebuilt without the checks that need jatac.yaml
+            case = KINDS["case"]
+            self.built[case_id] = (
+                case.model.model_validate(data) if data is not None else self.repo.read(case, case_id)
+            )
+        return self.built[case_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.valid)
+
+    def __len__(self) -> int:
+        return len(self.valid)

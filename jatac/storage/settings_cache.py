@@ -1,0 +1,95 @@
+"""The few settings of jatac.yaml that listing cases needs, kept as plain data.
+
+Checking jatac.yaml means loading pydantic and the models (a tenth of a second);
+`list` needs only the partnership's name, the review intervals and the ids of its
+localities, categories and agencies. They are kept in ``.jatac/index/settings.json``,
+stamped like the index with the digest of jatac.yaml and the jatac version, and
+written whenever jatac.yaml has been checked. The rules that use them (what a
+locality takes in, what a name resolves to) live here and the models call them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from jatac.models.vocab import Level
+
+if TYPE_CHECKING:
+    from jatac.models.config import PartnershipConfig
+    from jatac.storage.repository import Repository
+
+Place = tuple[str, str, str | None]  # locality id, name, the locality it is within
+
+
+def resolve_locality(places: Sequence[Place], text: str) -> str | None:
+    """A locality id from its id or its name (any case); None if unknown."""
+    if any(place[0] == text for place in places):
+        return text
+    folded = text.strip().casefold()
+    for locality_id, name, _ in places:
+        if name.casefold() == folded or locality_id == folded:
+            return locality_id
+    return None
+
+
+def locality_and_within(places: Iterable[Place], locality_id: str) -> set[str]:
+    """A locality and every estate or area inside it (a ward takes in its estates)."""
+    places = list(places)
+    found = {locality_id}
+    grew = True
+    while grew:
+        inner = {place[0] for place in places if place[2] in found}
+        grew = not inner <= found
+        found |= inner
+    return found
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    review_days: dict[Level, int]
+    places: list[Place]
+    categories: list[str]
+    agencies: list[str]
+
+    def resolve_locality(self, text: str) -> str | None:
+        return resolve_locality(self.places, text)
+
+    def locality_and_within(self, locality_id: str) -> set[str]:
+        return locality_and_within(self.places, locality_id)
+
+    @classmethod
+    def of(cls, config: PartnershipConfig) -> Settings:
+        return cls(
+            name=config.name,
+            review_days=dict(config.review_days),
+            places=config.places,
+            categories=[c.id for c in config.categories],
+            agencies=[a.id for a in config.agencies],
+        )
+
+
+def load(repo: Repository) -> Settings:
+    """The settings, from the cache while jatac.yaml and jatac are as they were; else from
+    jatac.yaml, checked (errors as for any command), and cached."""
+    from jatac.storage import index
+    from jatac.storage.lock import local_dir
+
+    path = local_dir(repo.root) / "index" / "settings.json"
+    stamp = index.stamp(repo)
+    saved = index.read_stamped(repo.root, path, stamp) if index.enabled() else {}
+    with contextlib.suppress(KeyError, TypeError, ValueError):  # {}, or written by another jatac
+        return Settings(
+            name=saved["name"],
+            review_days={Level(k): int(v) for k, v in saved["review_days"].items()},
+            places=[(p[0], p[1], p[2]) for p in saved["places"]],
+            categories=list(saved["categories"]),
+            agencies=list(saved["agencies"]),
+        )
+    settings = Settings.of(repo.config)
+    if index.enabled():
+        index.write_stamped(repo.root, path, stamp, asdict(settings))
+    return settings
