@@ -212,3 +212,13 @@ def test_doctor_says_what_to_fix(jatac: Jatac) -> None:
     hook.write_text("#!/bin/sh\nexit 0\n")
     hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
     assert "already holds another pre-commit hook" in jatac("install-hooks", ok=False).stderr
+
+
+def test_the_people_store_stays_out_of_git_whatever_the_shared_gitignore_says(jatac: Jatac) -> None:
+    (jatac.root / ".gitignore").write_text("build/\n!.jatac/\n")  # a partner's push forgot it
+    jatac.git("commit", "--quiet", "--no-verify", "-am", "A partner's .gitignore")
+    jatac("person", "add", "--name", "Jordan Example")
+    assert (jatac.root / ".jatac/private/people.enc").is_file()
+    assert ".jatac" not in jatac.git("status", "--porcelain", "--untracked-files=all")
+    jatac.git("add", "-A")
+    assert "people.enc" not in jatac.git("diff", "--cached", "--name-only")

@@ -25,7 +25,8 @@ def check(
     staged: bool = typer.Option(False, "--staged", help="Check what is staged for commit (the git hook)."),
 ) -> None:
     """Look for personal data in every record: emails, phones, NI numbers, postcodes, names ..."""
-    from jatac.guard.privacy import HOW_TO, check_repository
+    from jatac.git.hooks import check_repository
+    from jatac.guard.privacy import HOW_TO
 
     checked = check_repository(open_repo(), staged=staged)
     if checked.names_unchecked:

@@ -62,7 +62,9 @@ def init(
 def validate() -> None:
     """Check jatac.yaml and every case file; list problems by file:line:column."""
     repo = open_repo()
-    problems = repo.validate()
+    from jatac.cases.consistency import validate_repository
+
+    problems = validate_repository(repo)
     if problems:
         for problem in problems:
             typer.echo(str(problem), err=True)

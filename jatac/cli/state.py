@@ -11,7 +11,7 @@ repo_path: str | None = None
 
 
 def open_repo() -> Repository:
-    from jatac.storage.lock import recover_if_needed
+    from jatac.git.recovery import recover_if_needed
     from jatac.storage.repository import Repository
 
     repo = Repository.find(repo_path)

@@ -112,6 +112,29 @@ class Audit:
         """The files git tracks at or under ``relpath``."""
         return [p for p in self.run("ls-files", "-z", "--", relpath).split("\0") if p]
 
+    def untracked(self) -> list[str]:
+        """Files git would take with ``git add -A``: not tracked, not ignored."""
+        return [p for p in self.run("ls-files", "-z", "--others", "--exclude-standard").split("\0") if p]
+
+    def ignored(self, relpath: str) -> bool:
+        """Whether git ignores ``relpath`` (by any .gitignore or exclude rule)."""
+        try:
+            self.run("check-ignore", "-q", relpath)
+        except GitError:
+            return False
+        return True
+
+    def uncommitted(self) -> list[str]:
+        """``git status --porcelain`` lines for this folder: what is changed and not committed."""
+        return [line for line in self.run("status", "--porcelain", "--", ".").splitlines() if line]
+
+    def create(self, name: str = "", email: str = "") -> None:
+        """A new repository here; with ``name`` and ``email``, its own author identity."""
+        self.run("init", "--quiet")
+        if name:
+            self.run("config", "user.name", name)
+            self.run("config", "user.email", email)
+
     # -- state -------------------------------------------------------------------
 
     def is_repo(self) -> bool:

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.errors import Refused
 from jatac.git.audit import Audit, message
+from jatac.git.recovery import clear_dead_git_lock, recover
 from jatac.storage.fs import atomic_write, inside
-from jatac.storage.lock import RepoLock, clear_dead_git_lock, clear_journal, digest, recover, write_journal
+from jatac.storage.lock import RepoLock, clear_journal, digest, write_journal
 
 if TYPE_CHECKING:
     from jatac.storage.repository import Repository
@@ -233,7 +234,8 @@ class Change:
     def _check_staged(self) -> None:
         """What a merge brings in meets the same personal-data check as a file jatac writes."""
         from jatac.errors import InvalidRecord
-        from jatac.guard.privacy import HOW_TO, check_repository
+        from jatac.git.hooks import check_repository
+        from jatac.guard.privacy import HOW_TO
 
         problems = check_repository(self.repo, staged=True).problems
         if problems:

@@ -60,7 +60,7 @@ def revise(repo: Repository, loaded: Loaded, doc: Any, case: Any = None) -> Revi
     """Validate ``doc`` as the next state of ``loaded`` and describe the change."""
     kind: Kind = loaded.kind
     record_id = PurePosixPath(loaded.relpath).stem
-    from jatac.cases.consistency import require_marking
+    from jatac.guard.marking import require_marking
 
     record = repo.validate_doc(kind, doc, loaded.relpath, expect_id=record_id, case=case)
     require_marking(repo, kind, record, loaded.relpath, doc)  # never marked below what it names

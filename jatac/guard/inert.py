@@ -16,28 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# Characters that act on a terminal or on how a line reads rather than being read: C0 and
-# C1 controls and DEL, the line and paragraph separators, and the bidirectional controls
-# (the "Trojan Source" set: embeddings, overrides, isolates and the invisible marks).
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-# the same, but a line break and a tab are how multi-line text is written
-UNSAFE_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_BIDI}]")
-# JSON escapes C0 controls inside its strings itself, and its line breaks are its layout
-_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
-
-
-def name_of(char: str) -> str:
-    """How a refused character is named in a message: U+001B (escape)."""
-    names = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\x1b": "escape"}
-    code = f"U+{ord(char):04X}"
-    if char in names:
-        return f"{code} ({names[char]})"
-    if char in "\u2028\u2029":
-        return f"{code} (a line separator)"
-    if re.match(f"[{_BIDI}]", char):
-        return f"{code} (a text direction control)"
-    return f"{code} (a control character)"
+from jatac.models.characters import UNSAFE as UNSAFE
+from jatac.models.characters import UNSAFE_IN_JSON as _UNSAFE_IN_JSON
+from jatac.models.characters import UNSAFE_IN_TEXT as UNSAFE_IN_TEXT
+from jatac.models.characters import name_of as name_of
 
 
 def _escape(match: re.Match[str]) -> str:

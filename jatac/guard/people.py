@@ -20,6 +20,8 @@ from jatac.errors import JatacError, NotFound, Refused
 from jatac.storage.lock import local_dir
 from jatac.storage.repository import Repository, atomic_write
 
+IGNORE_ALL = b"# jatac: this folder is this computer's own state, never shared\n*\n"
+
 
 class NoKey(JatacError):
     """The key to the people store is not on this computer."""
@@ -62,18 +64,13 @@ def _fernet(repo: Repository, create: bool = False) -> Any:
     return Fernet(path.read_bytes().strip())
 
 
-def _require_ignored(repo: Repository) -> None:
-    from jatac.git.audit import Audit
-
-    audit = Audit(repo.root)
-    if audit.is_repo():
-        try:
-            audit.run("check-ignore", "-q", str(store_file(repo).relative_to(repo.root)))
-        except JatacError:
-            raise Refused(
-                "the people store would not be ignored by git",
-                hint="Add the line `.jatac/` to the repository's .gitignore (jatac doctor checks this).",
-            ) from None
+def _ignore_local_state(repo: Repository) -> None:
+    """The store lives in ``.jatac/``, which holds a ``.gitignore`` of its own saying "everything
+    here": git never offers the store for a commit, whatever the repository's ``.gitignore``
+    (a file a partner can change) says."""
+    own = local_dir(repo.root) / ".gitignore"
+    if not own.is_file() or own.read_bytes() != IGNORE_ALL:
+        atomic_write(own, IGNORE_ALL)
 
 
 def load(repo: Repository) -> dict[str, Any]:
@@ -93,7 +90,7 @@ def load(repo: Repository) -> dict[str, Any]:
 
 
 def _save(repo: Repository, data: dict[str, Any]) -> None:
-    _require_ignored(repo)
+    _ignore_local_state(repo)
     token = _fernet(repo, create=True).encrypt(json.dumps(data, ensure_ascii=False).encode())
     atomic_write(store_file(repo), token)
 

@@ -26,12 +26,10 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jatac.errors import JatacError, Problem
@@ -436,54 +434,3 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
     names_unchecked: str | None = None
-
-
-def check_repository(repo: Any, staged: bool = False) -> Checked:
-    """Findings in every file in the record folders (or only the staged versions)."""
-    from jatac.git.audit import Audit
-    from jatac.guard.people import known_names
-    from jatac.storage.repository import KINDS
-
-    known, why = known_names(repo)
-    folders = sorted({k.folder for k in KINDS.values()})
-    texts: list[tuple[str, str]] = []
-    audit = Audit(repo.root)
-    if staged:
-        out = audit.run("diff", "--cached", "--name-only", "--relative", "--diff-filter=ACMR", "-z")
-        for rel in filter(None, out.split("\0")):
-            if rel.split("/", 1)[0] in folders:  # whatever its name: a .yml or .bak is committed too
-                texts.append((rel, audit.run("show", f":./{rel}", strip=False)))
-    else:
-        texts = [(rel, _read(repo, rel)) for rel in _files(repo, audit, folders)]
-    checked = Checked(files=len(texts), names_unchecked=why)
-    for rel, text in texts:
-        try:
-            check_text(rel, text, known)
-        except PersonalData as e:
-            checked.problems.extend(e.problems)
-    return checked
-
-
-def _files(repo: Any, audit: Any, folders: list[str]) -> list[str]:
-    """Every file in the record folders that git would take: tracked or not ignored. A
-    symbolic link is left out: git keeps the link, not what it points to."""
-    if audit.is_repo():
-        out = audit.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *folders)
-        listed = sorted(set(filter(None, out.split("\0"))))
-    else:
-        from jatac.storage.repository import KINDS
-
-        listed = [rel for kind in KINDS.values() for rel, _ in repo.entries(kind)]
-    return [rel for rel in listed if not os.path.islink(repo.root / rel) and (repo.root / rel).is_file()]
-
-
-@functools.lru_cache(maxsize=256)
-def _folder_inside(root: str, folder: str) -> None:
-    from jatac.storage.fs import inside
-
-    inside(Path(root), folder, "record")  # refused if the folder is a link out of the repository
-
-
-def _read(repo: Any, rel: str) -> str:
-    _folder_inside(str(repo.root), os.path.dirname(rel))
-    return (repo.root / rel).read_text(encoding="utf-8", errors="replace")

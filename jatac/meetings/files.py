@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from jatac.cases.consistency import require_marking, required_marking
 from jatac.clock import today
 from jatac.errors import NotFound, Refused
 from jatac.git.change import Change
+from jatac.guard.marking import require_marking, required_marking
 from jatac.meetings.schedule import (
     agenda_send_by,
     items_due,

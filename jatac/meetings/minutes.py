@@ -13,10 +13,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from jatac.cases.consistency import require_marking
 from jatac.clock import as_of, today
 from jatac.errors import JatacError, NotFound, Problem, Refused
 from jatac.git.change import Change
+from jatac.guard.marking import require_marking
 from jatac.meetings.files import MEETING, Planned, find, following
 from jatac.models.case import Issue, Status
 from jatac.models.meeting import Decision, Do, MeetingStatus, Minutes
@@ -217,18 +217,14 @@ def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
     """Minutes typed in an editor are committed (they are valid: they were just loaded) before
     the decisions they record are carried out, so the trail shows what was decided first.
     Like every commit, through the one change path: locked, checked for personal data."""
-    from jatac.errors import GitError
     from jatac.git.audit import Audit
     from jatac.storage.yaml_fast import fast_load
 
     audit = Audit(repo.root)
     audit.require_repo()
     if audit.hand_edited([relpath]):
-        try:
-            # ./: from the case repository's folder, which may sit inside a larger git repository
-            committed = fast_load(audit.run("show", f"HEAD:./{relpath}", strip=False))
-        except GitError:  # not committed before
-            committed = None
+        at_head = audit.file_at("HEAD", relpath)  # None: not committed before
+        committed = None if at_head is None else fast_load(at_head.decode("utf-8"))
         now = fast_load(inside(repo.root, relpath).read_bytes().decode("utf-8"))
         with Change(
             repo,

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from jatac.guard.inert import UNSAFE, UNSAFE_IN_TEXT, name_of
+from jatac.models.characters import UNSAFE, UNSAFE_IN_TEXT, name_of
 
 # re-exported: the models' modules take every shared word from here
 from jatac.models.ids import CASE_ID_RE as CASE_ID_RE

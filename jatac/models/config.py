@@ -9,8 +9,8 @@ from functools import cached_property
 from pydantic import Field, field_validator, model_validator
 
 from jatac.models.common import Level, Line, Marking, Record, Slug
+from jatac.models.places import Place, locality_and_within, resolve_locality
 from jatac.models.schedule import Schedule
-from jatac.storage.settings_cache import Place, locality_and_within, resolve_locality
 
 
 class Member(Record):

@@ -83,7 +83,7 @@ class FundRequest(Record):
     amount: float = Field(gt=0, le=10_000_000)
     purpose: Line
     by: AgencyId
-    # OFFICIAL-SENSITIVE when it names such a case: see jatac/consistency.py
+    # OFFICIAL-SENSITIVE when it names such a case: see jatac/guard/marking.py
     marking: Marking = Marking.OFFICIAL
     requested_on: date
     status: FundStatus = FundStatus.requested

@@ -9,10 +9,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from jatac.cases.consistency import required_marking
 from jatac.clock import today
 from jatac.errors import NotFound, Refused
 from jatac.git.revision import Revision, commit_revision, revise
+from jatac.guard.marking import required_marking
 from jatac.models.fund import REQUEST_ID_RE, Amended, FundLedger, FundRequest, FundStatus
 from jatac.models.vocab import Marking
 from jatac.storage.problems import check_new

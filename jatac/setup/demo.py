@@ -37,15 +37,12 @@ def make_demo(target: Path) -> Repository:
     shutil.copytree(example_root(), target, ignore=shutil.ignore_patterns("build", ".git", ".jatac"))
     (target / MARKER).write_text("made by `jatac demo`; safe to delete\n", encoding="utf-8")
     audit = Audit(target)
-    audit.run("init", "--quiet")
     # the demo's own identity, so it runs on a machine where git was never configured
-    audit.run("config", "user.name", "jatac demo")
-    audit.run("config", "user.email", "demo@example.invalid")
+    audit.create("jatac demo", "demo@example.invalid")
     repo = Repository(target)
     with Change(repo, command="demo", subject="Example partnership for the jatac demo") as change:
         # what `git add -A` would take: every file the repository's .gitignore leaves in
-        listed = audit.run("ls-files", "-z", "--others", "--exclude-standard")
-        for rel in sorted(p for p in listed.split("\0") if p and not p.startswith(".jatac/")):
+        for rel in sorted(p for p in audit.untracked() if not p.startswith(".jatac/")):
             change.take(rel)
     return Repository(target)
 

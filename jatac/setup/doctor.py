@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jatac.clock import today
-from jatac.errors import GitError, InvalidRecord, JatacError
+from jatac.errors import GitError, InvalidRecord
 from jatac.git.audit import Audit
 from jatac.storage.repository import Repository
 
@@ -29,7 +29,7 @@ def examine(repo: Repository) -> list[Finding]:
         found.append(Finding(True, f"git identity: {name} <{email}>"))
     except GitError as e:
         found.append(Finding(False, str(e), e.hint or ""))
-    dirty = [line for line in audit.run("status", "--porcelain", "--", ".").splitlines() if line]
+    dirty = audit.uncommitted()
     found.append(
         Finding(
             not dirty,
@@ -44,7 +44,9 @@ def examine(repo: Repository) -> list[Finding]:
     except InvalidRecord as e:
         found.append(Finding(False, f"jatac.yaml: {len(e.problems)} problem(s)", "run `jatac validate`"))
         return found
-    problems = repo.validate()
+    from jatac.cases.consistency import validate_repository
+
+    problems = validate_repository(repo)
     found.append(
         Finding(
             not problems,
@@ -54,7 +56,7 @@ def examine(repo: Repository) -> list[Finding]:
             "run `jatac validate` for each one",
         )
     )
-    from jatac.guard.privacy import check_repository
+    from jatac.git.hooks import check_repository
 
     checked = check_repository(repo)
     found.append(
@@ -83,14 +85,14 @@ def examine(repo: Repository) -> list[Finding]:
         )
     )
     for rel in (".jatac/", "build/"):
-        try:
-            audit.run("check-ignore", "-q", rel)
+        if audit.ignored(rel):
             found.append(Finding(True, f"{rel} is ignored by git"))
-        except JatacError:
+        else:
             found.append(
                 Finding(False, f"{rel} is not ignored by git", f"add the line `{rel}` to .gitignore")
             )
-    from jatac.storage.lock import journal_path, shared_local_state
+    from jatac.git.recovery import shared_local_state
+    from jatac.storage.lock import journal_path
 
     shared = shared_local_state(repo.root)
     if shared:

@@ -48,7 +48,7 @@ def init(path: Path, *, name: str, prefix: str) -> Repository:
     audit = Audit(path)
     try:
         if not audit.is_repo():
-            audit.run("init", "--quiet")
+            audit.create()
         repo = Repository(path)
         with Change(repo, command="init", subject=f"New case repository for {name.strip()}") as change:
             change.body.append(f"Case ids: {prefix}-YYYY-NNNN")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jatac.errors import GitError, JatacError, Refused
+from jatac.git import remote
 from jatac.git.audit import Audit
 from jatac.git.change import Change
 from jatac.storage.fs import inside
@@ -57,34 +58,23 @@ def _audit(repo: Repository) -> Audit:
 
 
 def _upstream(audit: Audit) -> str:
-    try:
-        return audit.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").strip()
-    except GitError:
+    shared = remote.upstream(audit)
+    if shared is None:
         raise Refused(
             "this repository has no shared remote to sync with",
             hint="Set one up once: git remote add origin URL && git push -u origin main",
-        ) from None
-
-
-def in_progress(audit: Audit) -> bool:
-    git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
-    return (
-        (git_dir / "rebase-merge").exists()
-        or (git_dir / "rebase-apply").exists()
-        or (git_dir / "MERGE_HEAD").exists()
-    )
+        )
+    return shared
 
 
 def _added(audit: Audit, base: str, tip: str, folder: str) -> dict[str, str]:
     """Case files added between ``base`` and ``tip``: id -> path relative to the repository."""
-    out = audit.run("diff", "--name-only", "--diff-filter=A", "--relative", base, tip, "--", folder)
-    return {Path(p).stem: p for p in out.splitlines() if p.endswith(".yaml")}
+    return {Path(p).stem: p for p in remote.added(audit, base, tip, folder) if p.endswith(".yaml")}
 
 
 def _ids_at(audit: Audit, rev: str, folder: str) -> set[str]:
-    out = audit.run("ls-tree", "-r", "--name-only", "--full-tree", rev)
     prefix_re = re.compile(r"(?:^|/)" + re.escape(folder) + r"/[0-9]{4}/([^/]+)\.yaml$")
-    return {m.group(1) for line in out.splitlines() if (m := prefix_re.search(line))}
+    return {m.group(1) for line in remote.files_at(audit, rev) if (m := prefix_re.search(line))}
 
 
 def _next_free(case_id: str, taken: set[str]) -> str:
@@ -117,9 +107,7 @@ def renumber(repo: Repository, change: Change, old: str, new: str) -> None:
 def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Report) -> None:
     if before == after:
         return
-    out = audit.run("diff", "--name-status", "--relative", before, after)
-    for line in out.splitlines():
-        state, _, path = line.partition("\t")
+    for state, path in remote.changed(audit, before, after):
         if path.startswith("issues/") and path.endswith(".yaml"):
             new = _yaml_at(audit, after, path)
             if state.startswith("A") and new:
@@ -135,9 +123,8 @@ def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Re
 
 
 def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
-    try:
-        text = audit.run("show", f"{rev}:./{path}", strip=False)
-    except GitError:
+    text = remote.text_at(audit, rev, path)
+    if text is None:
         return None
     data = fast_load(text)
     if data is None:
@@ -151,9 +138,9 @@ def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
 def sync(repo: Repository) -> Report:
     audit = _audit(repo)
     audit.identity()
-    if in_progress(audit):
+    if remote.in_progress(audit):
         return continue_sync(repo)
-    if audit.hand_edited(["."]) or audit.run("diff", "--cached", "--name-only", "--", ".").strip():
+    if audit.hand_edited(["."]) or remote.staged(audit):
         raise Refused(
             "there are changes not yet committed",
             hint="Commit them (or `git stash` them) first, so nothing of yours is mixed into the pull.",
@@ -163,9 +150,9 @@ def sync(repo: Repository) -> Report:
     lock = RepoLock(repo.root)
     lock.acquire()
     try:
-        audit.run("fetch", "--quiet")
-        base = audit.run("merge-base", "HEAD", upstream).strip()
-        report.pulled = int(audit.run("rev-list", "--count", f"HEAD..{upstream}").strip())
+        remote.fetch(audit)
+        base = remote.merge_base(audit, "HEAD", upstream)
+        report.pulled = remote.count(audit, "HEAD", upstream)
         folder = KINDS["case"].folder
         ours, theirs = _added(audit, base, "HEAD", folder), _added(audit, base, upstream, folder)
         clashes = sorted(set(ours) & set(theirs))
@@ -195,9 +182,9 @@ def sync(repo: Repository) -> Report:
             _pull(audit, ["rebase", upstream])
         if report.pulled:
             _came_in(repo, audit, base, upstream, report)
-        report.pushed = int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip())
+        report.pushed = remote.count(audit, upstream, "HEAD")
         if report.pushed:
-            audit.run("push", "--quiet")
+            remote.push(audit)
     finally:
         lock.release()
     return report
@@ -205,7 +192,7 @@ def sync(repo: Repository) -> Report:
 
 def _pull(audit: Audit, args: list[str]) -> None:
     try:
-        audit.run(*args, env={"GIT_EDITOR": "true"})
+        remote.pull(audit, args)
     except GitError:
         raise Conflicted(
             "the shared repository and yours both changed the same lines",
@@ -217,10 +204,9 @@ def _pull(audit: Audit, args: list[str]) -> None:
 def conflicts(repo: Repository) -> list[FieldConflict]:
     """Field-level view of the files git could not merge."""
     audit = _audit(repo)
-    out = audit.run("diff", "--name-only", "--diff-filter=U", "--relative")
     found = []
-    rebasing = _rebasing(audit)
-    for path in out.splitlines():
+    rebasing = remote.rebasing(audit)
+    for path in remote.unmerged(audit):
         mine, theirs = (_yaml_at(audit, f":{n}", path) for n in ((3, 2) if rebasing else (2, 3)))
         base = _yaml_at(audit, ":1", path) or {}
         for name in sorted(set(mine or {}) | set(theirs or {})):
@@ -266,11 +252,6 @@ def _merged_log(
     return merged or None
 
 
-def _rebasing(audit: Audit) -> bool:
-    git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
-    return (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists()
-
-
 def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -> list[str]:
     """Settle one conflicted case file field by field; validate it; stage it. Returns the fields taken."""
     from jatac.storage.yaml_roundtrip import dump, set_field, to_yaml
@@ -282,10 +263,9 @@ def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -
     audit = _audit(repo)
     kind = KINDS["case"]
     path = kind.relpath(case_id)
-    unmerged = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").splitlines()
-    if path not in unmerged:
+    if path not in remote.unmerged(audit):
         raise Refused(f"{case_id} has no conflict to resolve", hint="`jatac conflicts` lists them.")
-    rebasing = _rebasing(audit)
+    rebasing = remote.rebasing(audit)
     stage = {"mine": 3 if rebasing else 2, "theirs": 2 if rebasing else 3}
     mine, theirs = _yaml_at(audit, f":{stage['mine']}", path), _yaml_at(audit, f":{stage['theirs']}", path)
     base = _yaml_at(audit, ":1", path) or {}
@@ -330,24 +310,26 @@ def resolve(repo: Repository, case_id: str, take: str, fields: dict[str, str]) -
 
 def continue_sync(repo: Repository) -> Report:
     audit = _audit(repo)
-    left = audit.run("diff", "--name-only", "--diff-filter=U", "--relative").strip()
+    left = remote.unmerged(audit)
     if left:
         raise Conflicted(
-            f"still to settle: {', '.join(left.splitlines())}",
+            f"still to settle: {', '.join(left)}",
             hint="`jatac conflicts` shows them; `jatac resolve CASE --take mine|theirs`, then sync.",
         )
-    problems = repo.validate()
+    from jatac.cases.consistency import validate_repository
+
+    problems = validate_repository(repo)
     if problems:
         from jatac.errors import InvalidRecord
 
         raise InvalidRecord(problems, hint="Fix these before the sync goes on.")
-    if _rebasing(audit):  # (no upstream while a rebase has HEAD detached)
+    if remote.rebasing(audit):  # (no upstream while a rebase has HEAD detached)
         _pull(audit, ["rebase", "--continue"])
     else:  # the end of a merge is a commit like any other: through the one change path
         with Change(repo, command="sync", subject=f"Sync with {_upstream(audit)}", conclude_merge=True):
             pass
     upstream = _upstream(audit)
-    report = Report(pushed=int(audit.run("rev-list", "--count", f"{upstream}..HEAD").strip()))
+    report = Report(pushed=remote.count(audit, upstream, "HEAD"))
     if report.pushed:
-        audit.run("push", "--quiet")
+        remote.push(audit)
     return report

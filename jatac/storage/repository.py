@@ -467,7 +467,7 @@ class Repository:
         from jatac.storage import index
 
         if kind.with_case and cases is None:
-            cases = _CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
+            cases = CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
         case_digests = self._case_digests if kind.with_case else None
         found, problems, digests = index.load_all(
             self, kind, cases, case_digests, raw=True, listed=listed, facts=facts
@@ -496,38 +496,6 @@ class Repository:
                 problems.extend(e.problems)
         return records, problems
 
-    def validate(self) -> list[Problem]:
-        """Every problem in the repository: config first, then every record file."""
-        try:
-            self.validate_config()
-        except InvalidRecord as e:
-            return e.problems
-        from jatac.storage.lock import shared_local_state
-
-        # jatac's local state arriving by git is a problem before any record is read
-        problems: list[Problem] = shared_local_state(self.root)
-        # as checked data: a warm validate of 10,000 cases need not build 10,000 models
-        cases: dict[str, Any] = {}
-        packages: dict[str, Any] = {}
-        listed = {name: self.entries(kind) for name, kind in KINDS.items()}
-        for name, kind in KINDS.items():
-            records, kind_problems = self.load_facts(kind, _CaseModels(self, cases), listed[name])
-            if kind is KINDS["case"]:
-                cases = {r["id"]: r for r in records}
-            elif kind is KINDS["sara"]:
-                packages = {r["case"]: r for r in records}
-            problems.extend(kind_problems)
-            for rel, stem in listed[name]:
-                expected = kind.relpath(stem) if kind.id_re.fullmatch(stem) else rel
-                if expected != rel:
-                    problems.append(Problem(rel, None, None, "", f"belongs in {expected}"))
-        from jatac.cases.consistency import cross_check
-
-        sara = KINDS["sara"]
-        package_ids = {stem for _, stem in listed["sara"] if sara.id_re.fullmatch(stem)}
-        problems.extend(cross_check(self, cases, packages, package_ids))
-        return problems
-
     def next_case_id(self, year: int) -> str:
         """The next free id of ``year``: only that year's folder is listed, where its cases live."""
         kind = KINDS["case"]
@@ -554,7 +522,7 @@ def _as_json(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-class _CaseModels(Mapping[str, Any]):
+class CaseModels(Mapping[str, Any]):
     """The valid cases as models by id, built only when asked for: checking a changed SARA
     package needs its case; checking 3,000 unchanged ones needs none. The first request
     reads the cases' checked data from the index (one read, not a file parse per case)."""

@@ -5,46 +5,21 @@ Checking jatac.yaml means loading pydantic and the models (a tenth of a second);
 localities, categories and agencies. They are kept in ``.jatac/index/settings.json``,
 stamped like the index with the digest of jatac.yaml and the jatac version, and
 written whenever jatac.yaml has been checked. The rules that use them (what a
-locality takes in, what a name resolves to) live here and the models call them.
+locality takes in, what a name resolves to) are in ``jatac.models.places``.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from jatac.models.places import Place, locality_and_within, resolve_locality
 from jatac.models.vocab import Level
 
 if TYPE_CHECKING:
     from jatac.models.config import PartnershipConfig
     from jatac.storage.repository import Repository
-
-Place = tuple[str, str, str | None]  # locality id, name, the locality it is within
-
-
-def resolve_locality(places: Sequence[Place], text: str) -> str | None:
-    """A locality id from its id or its name (any case); None if unknown."""
-    if any(place[0] == text for place in places):
-        return text
-    folded = text.strip().casefold()
-    for locality_id, name, _ in places:
-        if name.casefold() == folded or locality_id == folded:
-            return locality_id
-    return None
-
-
-def locality_and_within(places: Iterable[Place], locality_id: str) -> set[str]:
-    """A locality and every estate or area inside it (a ward takes in its estates)."""
-    places = list(places)
-    found = {locality_id}
-    grew = True
-    while grew:
-        inner = {place[0] for place in places if place[2] in found}
-        grew = not inner <= found
-        found |= inner
-    return found
 
 
 @dataclass(frozen=True)
