@@ -274,10 +274,10 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
                 )
             if d.do is Do.fund:
                 from jatac.errors import NotFound as Missing
-                from jatac.partnership.fund import _find
+                from jatac.partnership.fund import find_request
 
                 try:
-                    _find(repo, d.request or "")
+                    find_request(repo, d.request or "")
                 except (Missing, Refused) as e:
                     problems.append(Problem(relpath, None, None, where, str(e)))
             if d.do is Do.escalate and d.to not in repo.config.escalation_by_id:
@@ -290,9 +290,9 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     from jatac.cases import reviews
 
     if d.do is Do.fund:
-        from jatac.partnership.fund import _find
+        from jatac.partnership.fund import find_request
 
-        request = _find(repo, d.request or "")[2]
+        request = find_request(repo, d.request or "")[2]
         done = request.status.value in {"approved", "refused"}
         return f"{request.id} is already {request.status.value}" if done else None
     case: Issue = repo.read(CASE, d.case or "")

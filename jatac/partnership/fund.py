@@ -69,7 +69,8 @@ def balance(repo: Repository, ledger: FundLedger) -> float:
     return round(repo.config.fund.budget_for(ledger.year) - ledger.approved, 2)
 
 
-def _find(repo: Repository, request_id: str) -> tuple[Loaded, CommentedMap, FundRequest]:
+def find_request(repo: Repository, request_id: str) -> tuple[Loaded, CommentedMap, FundRequest]:
+    """A fund request by its number: its ledger opened for change, its entry there, and the request."""
     match = REQUEST_ID_RE.fullmatch(request_id)
     if match is None:
         raise Refused(f"{request_id!r} is not a fund request", hint="Requests look like FR-2026-003.")
@@ -144,7 +145,7 @@ def request(repo: Repository, case_id: str | None, *, amount: float, purpose: st
 
 
 def consider(repo: Repository, request_id: str, *, support: bool, note: str | None = None) -> FundRequest:
-    loaded, item, req = _find(repo, request_id)
+    loaded, item, req = find_request(repo, request_id)
     if req.status is not FundStatus.requested:
         raise Refused(f"{request_id} is already {req.status.value}")
     status = FundStatus.supported if support else FundStatus.not_supported
@@ -152,7 +153,7 @@ def consider(repo: Repository, request_id: str, *, support: bool, note: str | No
     set_field(item, "considered_on", today(), REQUEST_FIELDS)
     set_field(item, "consideration", note, REQUEST_FIELDS)
     _commit(repo, loaded, "fund consider", f"{request_id}: {status.value} by the support team", req.case)
-    return _find(repo, request_id)[2]
+    return find_request(repo, request_id)[2]
 
 
 UNDECIDED = frozenset({FundStatus.requested, FundStatus.supported, FundStatus.not_supported})
@@ -172,7 +173,7 @@ def amend(
 ) -> tuple[FundRequest, list[str]]:
     """Change an undecided request's amount, purpose or case, keeping its number; each change
     is recorded in the request (dated, with what it replaced). Returns it and what changed."""
-    loaded, item, req = _find(repo, request_id)
+    loaded, item, req = find_request(repo, request_id)
     if req.status not in UNDECIDED:
         raise Refused(
             f"{request_id} was {req.status.value} on {req.decided_on}: a decided request is not amended",
@@ -220,7 +221,7 @@ def amend(
     named = [req.case, *(after for what, _, after in changes if what is Amended.case)]
     cases = [c for c in dict.fromkeys(named) if c]
     _commit(repo, loaded, "fund amend", f"{request_id}: amended, " + ", ".join(said), cases or None)
-    return _find(repo, request_id)[2], said
+    return find_request(repo, request_id)[2], said
 
 
 def awaiting_decision(repo: Repository, day: date) -> list[FundRequest]:
@@ -253,7 +254,7 @@ def _same(what: Amended, before: Any, after: Any) -> bool:
 def decide(
     repo: Repository, request_id: str, *, approve: bool, meeting: str | None = None, note: str | None = None
 ) -> FundRequest:
-    loaded, item, req = _find(repo, request_id)
+    loaded, item, req = find_request(repo, request_id)
     if req.status in {FundStatus.approved, FundStatus.refused}:
         raise Refused(f"{request_id} was already {req.status.value} on {req.decided_on}")
     if req.status is FundStatus.requested:
@@ -282,11 +283,11 @@ def decide(
         req.case,
         meeting=meeting,
     )
-    return _find(repo, request_id)[2]
+    return find_request(repo, request_id)[2]
 
 
 def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> FundRequest:
-    loaded, item, req = _find(repo, request_id)
+    loaded, item, req = find_request(repo, request_id)
     if req.status is not FundStatus.approved:
         raise Refused(f"{request_id} is {req.status.value}; money is spent only against an approved request")
     if not note.strip():
@@ -299,7 +300,7 @@ def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> Fun
         to_yaml({"on": today(), "amount": amount, "note": note.strip()})
     )
     _commit(repo, loaded, "fund spend", f"{request_id}: £{amount:,.2f} spent, {note.strip()}", req.case)
-    return _find(repo, request_id)[2]
+    return find_request(repo, request_id)[2]
 
 
 @dataclass
