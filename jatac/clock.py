@@ -40,3 +40,11 @@ def today() -> date:
         raise JatacError(
             f"JATAC_TODAY={fixed!r} is not a date", hint="Use the form YYYY-MM-DD, or unset it."
         ) from None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier), the month's last day where it is shorter:
+    a review due a year after 29 February 2024 is due on 28 February 2025."""
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(months=months)

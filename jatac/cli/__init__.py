@@ -33,7 +33,7 @@ class JatacGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.secho("Interrupted: nothing was changed.", fg="yellow", err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer._click.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: typer reports them
             raise
         except BrokenPipeError:  # `jatac list | head`: the reader has all it wanted
             import sys

@@ -8,7 +8,6 @@ and cancelled meetings all come from jatac.yaml.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,36 +29,32 @@ class Occurrence:
         return self.planned != self.on
 
 
-def _add_months(day: date, months: int) -> tuple[int, int]:
-    index = day.year * 12 + (day.month - 1) + months
-    return index // 12, index % 12 + 1
-
-
-def _nth_weekday(year: int, month: int, rule: str) -> date:
-    match = ON_RE.match(rule)
-    assert match
-    weekday = WEEKDAYS.index(match["day"].lower())
-    days = [
-        d
-        for d in range(1, calendar.monthrange(year, month)[1] + 1)
-        if date(year, month, d).weekday() == weekday
-    ]
-    nth = match["nth"].lower()
-    return date(year, month, days[-1] if nth == "last" else days[int(nth[0]) - 1])
-
-
 def planned_dates(schedule: Schedule) -> Iterator[date]:
-    """The cadence's dates from the first meeting on, before any is moved or cancelled."""
+    """The cadence's dates from the first meeting on, before any is moved or cancelled.
+
+    dateutil's recurrence rules (RFC 5545, the calendar standard) say it: every N weeks;
+    every N months on the nth weekday ("2nd tuesday", "last monday") of each month, the
+    first month's even if it falls before the first date; or every N months on the first
+    meeting's day, the month's last day where the month is shorter (31 January, then 28
+    February). Lazy: nothing is computed past what the caller reads."""
+    from dateutil.relativedelta import relativedelta
+    from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
+
     first = schedule.from_
-    for k in range(MAX_OCCURRENCES):
-        if schedule.unit == "week":
-            yield first + timedelta(weeks=k * schedule.step)
-        else:
-            year, month = _add_months(first, k * schedule.step)
-            if schedule.on:
-                yield _nth_weekday(year, month, schedule.on)
-            else:
-                yield date(year, month, min(first.day, calendar.monthrange(year, month)[1]))
+    if schedule.unit == "week":
+        rule = rrule(WEEKLY, interval=schedule.step, dtstart=first, count=MAX_OCCURRENCES)
+    elif schedule.on:
+        match = ON_RE.match(schedule.on)
+        assert match  # checked by the model
+        nth = match["nth"].lower()
+        on = weekday(WEEKDAYS.index(match["day"].lower()), -1 if nth == "last" else int(nth[0]))
+        rule = rrule(
+            MONTHLY, interval=schedule.step, dtstart=first.replace(day=1), byweekday=on, count=MAX_OCCURRENCES
+        )
+    else:  # rrule would skip a month without the day; the partnership meets on its last day
+        yield from (first + relativedelta(months=k * schedule.step) for k in range(MAX_OCCURRENCES))
+        return
+    yield from (moment.date() for moment in rule)
 
 
 def occurrences(schedule: Schedule, start: date, end: date) -> list[Occurrence]:

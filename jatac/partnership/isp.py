@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from jatac.clock import add_months
 from jatac.models.config import Agency, PartnershipConfig
 
 
@@ -31,18 +32,10 @@ class IspStatus:
         return f"signed {self.agency.isp_signed}"
 
 
-def _add_months(day: date, months: int) -> date:
-    import calendar
-
-    index = day.year * 12 + day.month - 1 + months
-    year, month = index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def status(cfg: PartnershipConfig, agency: Agency, today: date) -> IspStatus:
     if agency.isp_signed is None or agency.isp_signed > today:
         return IspStatus(agency, "not signed", None)
-    review_by = agency.isp_review or _add_months(agency.isp_signed, cfg.isp_review_months)
+    review_by = agency.isp_review or add_months(agency.isp_signed, cfg.isp_review_months)
     return IspStatus(agency, "review due" if review_by < today else "signed", review_by)
 
 

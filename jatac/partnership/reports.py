@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from jatac.clock import today
+from jatac.clock import add_months, today
 from jatac.errors import Refused
 from jatac.models.case import Issue
 from jatac.models.config import LocalityKind
 from jatac.models.sara import ActionStatus, SaraPackage
 from jatac.models.vocab import Status
-from jatac.partnership.isp import _add_months
 from jatac.storage.repository import KINDS, Repository
 
 
@@ -32,7 +31,7 @@ def quarter_of(day: date) -> str:
 def quarter_range(key: str) -> tuple[date, date]:
     year, q = int(key[:4]), int(key[-1])
     start = date(year, 3 * (q - 1) + 1, 1)
-    return start, _add_months(start, 3) - timedelta(days=1)
+    return start, add_months(start, 3) - timedelta(days=1)
 
 
 def last_quarters(end: date, count: int) -> list[str]:
@@ -56,7 +55,7 @@ def parse_period(text: str, repo: Repository | None = None) -> tuple[str, date, 
         if repo is not None:
             month, day = (int(x) for x in repo.config.fund.year_starts.split("-"))
         start = date(int(match[1]), month, day)
-        return text, start, _add_months(start, 12) - timedelta(days=1)
+        return text, start, add_months(start, 12) - timedelta(days=1)
     raise Refused(
         f"{text!r} is not a period",
         hint="Write a quarter (2026-Q3), a year (2026) or a financial year (2026-27).",
@@ -268,7 +267,7 @@ def _place_key(case: Issue) -> tuple[str, str]:
 def triggers(repo: Repository, data: Data, on: date) -> list[dict[str, Any]]:
     """Places and people (by pseudonym) with at least N reports in the last M months."""
     rule = repo.config.case_review
-    since = _add_months(on, -rule.months)
+    since = add_months(on, -rule.months)
     recent = [c for c in data.cases if since < c.raised_on <= on]
     names = {loc.id: loc.name for loc in repo.config.localities}
     places: dict[tuple[str, str], list[Issue]] = defaultdict(list)

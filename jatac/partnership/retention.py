@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from jatac.clock import today
+from jatac.clock import add_months, today
 from jatac.git.change import Change
 from jatac.models.case import Status
-from jatac.partnership.isp import _add_months
 from jatac.storage.repository import KINDS, Repository
 
 
@@ -42,7 +41,7 @@ def due_records(repo: Repository, on: date | None = None) -> list[Due]:
             )
         else:
             continue
-        due = _add_months(since, 12 * years)
+        due = add_months(since, 12 * years)
         if due <= on:
             found.append(Due("case", case.id, repo.relpath(KINDS["case"], case.id), since, due, why))
             package = repo.relpath(KINDS["sara"], case.id)
@@ -52,7 +51,7 @@ def due_records(repo: Repository, on: date | None = None) -> list[Due]:
     meetings = {m.id: m for m in repo.load_all(KINDS["meeting"])[0]}
     for m in minutes:
         held = meetings[m.id].date if m.id in meetings else date.fromisoformat(m.id[:10])
-        due = _add_months(held, 12 * keep.minutes_years)
+        due = add_months(held, 12 * keep.minutes_years)
         if due <= on:
             found.append(
                 Due("minutes", m.id, repo.relpath(KINDS["minutes"], m.id), held, due, f"meeting {held}")
