@@ -1,8 +1,5 @@
-"""Raising a new case as new-issue does: the case written and committed, and meanwhile the
-open cases that may be the same problem found on a second core.
-
-Nothing here imports the models at the top: the search starts (in a forked child) before
-this process spends its first tenth of a second importing pydantic for the new case.
+"""Raising a new case as new-issue does: the case written and committed, then the other
+open cases that may be the same problem (read from the index: a few milliseconds).
 """
 
 from __future__ import annotations
@@ -11,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from jatac.cases.listing import similar_open
 from jatac.storage import index
-from jatac.storage.background import Background
 from jatac.storage.repository import KINDS, Repository
 
 if TYPE_CHECKING:
@@ -24,10 +20,9 @@ def raise_case(repo: Repository, **fields: Any) -> tuple[Issue, list[dict[str, A
     """``cases.new_issue(repo, **fields)``, and the other open cases at its locality in its
     category (their facts). The new case goes straight into the index, so the next command
     finds it checked rather than parsing it."""
-    with Background(similar_open, repo, fields["location"], fields["category"]) as similar:
-        from jatac.cases.lifecycle import new_issue
+    from jatac.cases.lifecycle import new_issue
 
-        record = new_issue(repo, **fields)
-        others = [d for d in similar.result() if d["id"] != record.id]
+    record = new_issue(repo, **fields)
+    others = [d for d in similar_open(repo, fields["location"], fields["category"]) if d["id"] != record.id]
     index.remember(repo, CASE, repo.relpath(CASE, record.id), record.id)
     return record, others

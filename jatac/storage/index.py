@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -340,8 +341,6 @@ def _parse_all(
     A worker that dies (out of memory, killed) costs time, not answers: all is parsed here."""
     import sys
 
-    from jatac.storage.background import fork_cores
-
     cores = fork_cores()
     many = len(jobs) >= PARALLEL_FROM
     show = many and sys.stderr.isatty()
@@ -417,3 +416,10 @@ def _read_bytes(path: str) -> bytes:
 
 def enabled() -> bool:
     return os.environ.get("JATAC_NO_INDEX") is None
+
+
+def fork_cores() -> int:
+    """The cores a first read can fork onto: fork is only trusted on Linux (macOS and Windows get 1)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
