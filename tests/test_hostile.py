@@ -52,7 +52,7 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(one_case: Jatac) ->
 
     jatac = one_case
     repo = Repository(jatac.root)
-    loaded = repo.load(KIND, "JAT-2026-0001")
+    loaded = repo.open(KIND, "JAT-2026-0001")
     jatac("set", "JAT-2026-0001", "priority=low")  # someone else, meanwhile
     set_field(loaded.doc, "title", "Changed from a stale copy", KIND.fields)
     with pytest.raises(Refused, match="was changed by someone else"):

@@ -111,11 +111,11 @@ def test_whole_records_come_from_the_index_body_only_if_it_matches_its_head(jata
     entry[0] = "0" * 32  # another version's digest
     entry[1]["title"] = "Graffiti at the church"
     write_state(jatac.root, ".jatac/index/issues-2026.data.json", stale)
-    records, problems = Repository(jatac.root).load_all(KINDS["case"])
+    records, problems = Repository(jatac.root).records(KINDS["case"])
     assert [r.title for r in records] == ["Graffiti at the bridge"] and not problems
     assert "Graffiti at the bridge" in body.read_text()  # and the body is mended
     body.unlink()
-    assert [r.title for r in Repository(jatac.root).load_all(KINDS["case"])[0]] == ["Graffiti at the bridge"]
+    assert [r.title for r in Repository(jatac.root).records(KINDS["case"])[0]] == ["Graffiti at the bridge"]
 
 
 def test_a_first_read_on_every_core_gives_the_same_answers(

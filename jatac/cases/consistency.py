@@ -57,7 +57,7 @@ def cross_check(
     if sensitive:  # only then can a record name one
         for name in MARKED:
             kind = KINDS[name]
-            for data in repo.load_raw(kind)[0]:
+            for data in repo.records(kind, as_data=True)[0]:
                 relpath = repo.relpath(kind, data[kind.id_field])
                 problems.extend(marking_problems(kind, data, relpath, ids, sensitive))
     return problems
@@ -79,7 +79,7 @@ def validate_repository(repo: Repository) -> list[Problem]:
     packages: dict[str, Any] = {}
     listed = {name: repo.entries(kind) for name, kind in KINDS.items()}
     for name, kind in KINDS.items():
-        records, kind_problems = repo.load_facts(kind, CaseModels(repo, cases), listed[name])
+        records, kind_problems = repo.facts(kind, CaseModels(repo, cases), listed[name])
         if kind is KINDS["case"]:
             cases = {r["id"]: r for r in records}
         elif kind is KINDS["sara"]:

@@ -198,7 +198,7 @@ def set_fields(
     assignments = parse_assignments(pairs)
     if not assignments:
         raise Refused("nothing to set", hint="For example: jatac set JAT-2026-0001 priority=high")
-    loaded = repo.load(CASE, case_id)
+    loaded = repo.open(CASE, case_id)
     doc = loaded.doc
     for a in assignments:
         set_field(doc, a.field, _value(a), CASE.fields)
@@ -219,7 +219,7 @@ def set_fields(
 
 def apply_edit(repo: Repository, case_id: str, text: str, *, no_commit: bool = False) -> list[str]:
     """Take the text a person edited as the case's new file: validated, then committed."""
-    edited = parse_edit(repo.load(CASE, case_id), text)
+    edited = parse_edit(repo.open(CASE, case_id), text)
     revision = revise_case(repo, edited, edited.doc)
     commit_revision(repo, revision, command="edit", no_commit=no_commit)
     return revision.body if revision.changed else []

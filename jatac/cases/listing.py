@@ -25,7 +25,7 @@ def similar_open(repo: Repository, location: str, category: str) -> list[dict[st
     last command left it rather than parsing (and re-indexing) the file just written.
     """
     location = repo.settings.resolve_locality(location) or location
-    data, _ = repo.load_facts(CASE)
+    data, _ = repo.facts(CASE)
     return [
         d for d in data if d["status"] in OPEN and d["location"] == location and d["category"] == category
     ]
@@ -76,5 +76,5 @@ def list_cases(repo: Repository, keep: CaseFilter) -> tuple[list[dict[str, Any]]
     ):
         if value and value not in known:
             raise Refused(f"unknown {what} {value!r}", hint=f"Known: {', '.join(sorted(known))}")
-    data, problems = repo.load_facts(CASE)
+    data, problems = repo.facts(CASE)
     return [d for d in data if keep(d)], problems

@@ -35,7 +35,7 @@ def record(
     note = note.strip()
     if not note:
         raise Refused("say what the review found", hint='For example: --note "Calls down by a third"')
-    loaded = repo.load(CASE, case_id)
+    loaded = repo.open(CASE, case_id)
     case: Issue = loaded.record
     if case.status.value not in REVIEWED:
         raise Refused(f"{case_id} is {case.status.value}; only an adopted or escalated case is reviewed")

@@ -34,20 +34,20 @@ def _check_agency(repo: Repository, agency: str, what: str = "agency") -> None:
 
 
 def load_case(repo: Repository, case_id: str) -> Loaded:
-    return repo.load(CASE, case_id)
+    return repo.open(CASE, case_id)
 
 
 def read_package(repo: Repository, case_id: str) -> SaraPackage:
     """The package, for reading only."""
     _require_package(repo, case_id)
-    package: SaraPackage = repo.read(SARA, case_id)
+    package: SaraPackage = repo.record(SARA, case_id)
     return package
 
 
 def load_package(repo: Repository, case_id: str, case: Issue | None = None) -> Loaded:
     """The package, to change it (``case``: its case, if read already: not read twice)."""
     _require_package(repo, case_id)
-    return repo.load(SARA, case_id, case)
+    return repo.open(SARA, case_id, case)
 
 
 def _require_package(repo: Repository, case_id: str) -> None:
@@ -191,7 +191,7 @@ def apply_package_edit(repo: Repository, case_id: str, text: str, *, no_commit: 
     from jatac.git.revision import parse_edit
 
     edited = parse_edit(package_for_edit(repo, case_id), text)
-    revision = revise_package(repo, edited, edited.doc, case=repo.read(CASE, case_id))
+    revision = revise_package(repo, edited, edited.doc, case=repo.record(CASE, case_id))
     commit_revision(repo, revision, command="sara edit", no_commit=no_commit)
     return revision.body if revision.changed else []
 
@@ -242,7 +242,7 @@ def _kept(loaded: Loaded, doc: CommentedMap, where: tuple[str | int, ...], messa
 
 
 def _open_case(repo: Repository, case_id: str, doing: str) -> Issue:
-    case: Issue = repo.read(CASE, case_id)
+    case: Issue = repo.record(CASE, case_id)
     if case.status not in {Status.adopted, Status.escalated}:
         raise Refused(f"{case_id} is {case.status.value}; {doing} is for adopted cases")
     return case
@@ -421,9 +421,9 @@ def action_rows(
     if agency:
         _check_agency(repo, agency)
     on = on or today()
-    cases, _ = repo.load_all(CASE)
+    cases, _ = repo.records(CASE)
     by_id = {c.id: c for c in cases}
-    packages, _ = repo.load_all(SARA, by_id)
+    packages, _ = repo.records(SARA, by_id)
     rows = []
     for package in packages:
         case = by_id.get(package.case)

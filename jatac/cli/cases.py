@@ -158,7 +158,7 @@ def show(
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
-    checked = repo.read_data(KINDS["case"], case_id)
+    checked = repo.record(KINDS["case"], case_id, as_data=True)
     if fmt == "yaml":
         from jatac.guard.inert import visible
         from jatac.storage.repository import read_text
@@ -220,7 +220,7 @@ def edit(
     from jatac.cli.editing import edit_until_valid
 
     repo = open_repo()
-    loaded = repo.load(CASE, case_id)
+    loaded = repo.open(CASE, case_id)
     edit_until_valid(
         loaded.text,
         f"{case_id}.yaml",

@@ -313,7 +313,7 @@ def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
 
     repo = open_repo()
     planned, _ = load(repo, when, group)
-    text = repo.load(MINUTES, planned.id).text
+    text = repo.open(MINUTES, planned.id).text
     edit_until_valid(
         text,
         f"minutes-{planned.id}.yaml",

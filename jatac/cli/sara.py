@@ -79,7 +79,7 @@ def sara_show(
 
     check_format(fmt, ("text", "json", "yaml"))
     repo = open_repo()
-    case = repo.read(CASE, case_id)
+    case = repo.record(CASE, case_id)
     package = read_package(repo, case_id)
     if fmt == "yaml":
         from jatac.guard.inert import visible

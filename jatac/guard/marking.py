@@ -86,7 +86,7 @@ def named_sensitive(repo: Repository, ids: CaseIds, data: Any) -> frozenset[Key]
     named = set().union(*(ids.mentioned(text) for _, text in strings(data)))
     for year, number in named:
         try:
-            case = repo.read(KINDS["case"], f"{ids.prefix}-{year}-{number:04d}")
+            case = repo.record(KINDS["case"], f"{ids.prefix}-{year}-{number:04d}")
         except (NotFound, BadId, InvalidRecord):
             continue  # not a case of this repository (a broken one is validate's to report)
         if case.marking.value == SENSITIVE:

@@ -113,7 +113,7 @@ def build(
     on = planned.day
     # thousands of cases are read as their facts (the trends count those); models are built
     # only for the cases the agenda can show: open ones, and those changed since the last meeting
-    facts, _ = repo.load_facts(KINDS["case"])
+    facts, _ = repo.facts(KINDS["case"])
     # who it is for, what they may not see, and (at the end) its marking: decided there only
     reader = decide(repo, planned.group, audience, facts)
     if reader.wide and include_personal:
@@ -127,12 +127,12 @@ def build(
     withheld_ids = {d["id"] for d in in_time if reader.withholds(d["id"])}
     counted = [d for d in in_time if d["id"] not in withheld_ids]
     shown = {d["id"] for d in counted if _current(d, since_iso)}
-    cases: list[Issue] = repo.load_all(KINDS["case"], only=shown)[0]
+    cases: list[Issue] = repo.records(KINDS["case"], only=shown)[0]
     names = _people_names(repo) if include_personal else {}
     by_id = {c.id: c for c in cases}
     # only the packages this agenda can show: open cases, and cases closed since the last meeting
     wanted = {c.id for c in cases if c.is_open or (c.closed_on and c.closed_on > since)}
-    packages_all, _ = repo.load_all(KINDS["sara"], by_id, only=wanted)
+    packages_all, _ = repo.records(KINDS["sara"], by_id, only=wanted)
     packages: dict[str, SaraPackage] = {p.case: p for p in packages_all if p.case in by_id}
     meeting = planned.as_meeting()
     agency_name = {a.id: a.name for a in cfg.agencies}

@@ -103,7 +103,7 @@ def _group(repo: Repository, group_id: str) -> Group:
 
 
 def meeting_files(repo: Repository) -> dict[str, Meeting]:
-    records, _ = repo.load_all(MEETING)
+    records, _ = repo.records(MEETING)
     return {m.id: m for m in records}
 
 
@@ -261,7 +261,7 @@ def add_item(
     if kind not in {k.value for k in ItemKind}:
         raise Refused(f"{kind!r} is not an item kind", hint="Kinds: " + ", ".join(k.value for k in ItemKind))
     if case is not None:
-        repo.read(KINDS["case"], case)  # it must exist
+        repo.record(KINDS["case"], case)  # it must exist
     meeting = planned.as_meeting()
     item = check_new(
         AgendaItem,
@@ -304,7 +304,7 @@ def add_item(
             change.body.append("Meeting file created from the schedule.")
             _write_meeting(repo, change, meeting.model_copy(update={"items": [item], "marking": marking}))
         else:
-            loaded = repo.load(MEETING, planned.id)
+            loaded = repo.open(MEETING, planned.id)
             items = ensure(loaded.doc, "items", _seq(), list(Meeting.model_fields))
             items.append(to_yaml(item.model_dump()))
             if raise_marking:

@@ -141,7 +141,7 @@ def start(repo: Repository, when: str | None, group: str | None = None, no_commi
         change.write(relpath, dump(doc))
         if not held:
             if planned.record is not None:
-                loaded = repo.load(MEETING, planned.id)
+                loaded = repo.open(MEETING, planned.id)
                 loaded.doc["status"] = MeetingStatus.held.value
                 meeting_doc = loaded.doc
             change.write(repo.relpath(MEETING, planned.id), dump(meeting_doc))
@@ -156,7 +156,7 @@ def load(repo: Repository, when: str | None, group: str | None = None) -> tuple[
             f"there are no minutes of {planned.id}",
             hint=f"Start them with: jatac minutes new {planned.day}",
         )
-    return planned, repo.read(MINUTES, planned.id)
+    return planned, repo.record(MINUTES, planned.id)
 
 
 def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict[str, Any]:
@@ -165,7 +165,7 @@ def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict
     from jatac.guard.audience import decide
 
     cfg = repo.config
-    reader = decide(repo, planned.group, "core", repo.load_facts(CASE)[0])
+    reader = decide(repo, planned.group, "core", repo.facts(CASE)[0])
     agency_name = {a.id: a.name for a in cfg.agencies}
     by_status: dict[str, list[Any]] = {"present": [], "apologies": [], "absent": [], "not recorded": []}
     for row in minutes.attendance:
@@ -239,7 +239,7 @@ def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
 def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
     from jatac.git.revision import commit_revision, parse_edit, revise
 
-    edited = parse_edit(repo.load(MINUTES, planned.id), text)
+    edited = parse_edit(repo.open(MINUTES, planned.id), text)
     revision = revise(repo, edited, edited.doc)
     before = revision.loaded.record.model_dump(mode="json") if revision.loaded.record else None
     cases = decided_cases(before, revision.record.model_dump(mode="json"))
@@ -295,7 +295,7 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
         request = find_request(repo, d.request or "")[2]
         done = request.status.value in {"approved", "refused"}
         return f"{request.id} is already {request.status.value}" if done else None
-    case: Issue = repo.read(CASE, d.case or "")
+    case: Issue = repo.record(CASE, d.case or "")
     if d.do is Do.adopt and case.status in {Status.adopted, Status.escalated, Status.closed}:
         return f"{case.id} is already {case.status.value}"
     if d.do is Do.close and case.status is Status.closed:
@@ -309,7 +309,7 @@ def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
     if d.do is Do.review and reviews.already(case, d.note or "", today()):
         return f"{case.id} already has this review"
     if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
-        package: SaraPackage = repo.read(KINDS["sara"], case.id)
+        package: SaraPackage = repo.record(KINDS["sara"], case.id)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
             return f"{case.id} already has this action from the meeting"
     return None

@@ -79,7 +79,7 @@ def _meeting_file(repo: Repository, planned: Planned, change: Change, *, to: dat
     """Carry the meeting's file (if it has one) to its new day, or mark it cancelled."""
     if planned.record is None:
         return
-    loaded = repo.load(MEETING, planned.id)
+    loaded = repo.open(MEETING, planned.id)
     doc = loaded.doc
     if to is None:
         doc["status"] = MeetingStatus.cancelled.value
@@ -215,7 +215,7 @@ def set_meeting_venue(
             doc = to_yaml(meeting.model_dump())
             text = None
         else:
-            loaded = repo.load(MEETING, planned.id)
+            loaded = repo.open(MEETING, planned.id)
             doc, text = loaded.doc, loaded.text
             if planned.record.venue == venue:
                 raise Refused(f"{planned.id} already meets at {venue}")

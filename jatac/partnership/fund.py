@@ -54,13 +54,13 @@ def _ledger_path_exists(repo: Repository, year: str) -> bool:
 def read_ledger(repo: Repository, year: str) -> FundLedger:
     if not _ledger_path_exists(repo, year):
         return FundLedger(year=year)
-    ledger: FundLedger = repo.read(FUND, year)
+    ledger: FundLedger = repo.record(FUND, year)
     return ledger
 
 
 def _load_for_change(repo: Repository, year: str) -> Loaded:
     if _ledger_path_exists(repo, year):
-        return repo.load(FUND, year)
+        return repo.open(FUND, year)
     doc = CommentedMap([("year", year), ("requests", CommentedSeq())])
     return Loaded(FUND, repo.relpath(FUND, year), "", doc, None)
 
@@ -77,7 +77,7 @@ def find_request(repo: Repository, request_id: str) -> tuple[Loaded, CommentedMa
     year = f"{match['year']}-{(int(match['year']) + 1) % 100:02d}"
     if not _ledger_path_exists(repo, year):
         raise NotFound(f"there is no fund request {request_id}")
-    loaded = repo.load(FUND, year)
+    loaded = repo.open(FUND, year)
     request = loaded.record.request(request_id)
     if request is None:
         raise NotFound(f"there is no fund request {request_id}", hint="`jatac report fund` lists them.")
@@ -110,7 +110,7 @@ def _pounds(amount: float) -> float:
 def request(repo: Repository, case_id: str | None, *, amount: float, purpose: str, by: str) -> FundRequest:
     _pounds(amount)
     if case_id is not None:
-        repo.read(KINDS["case"], case_id)  # it must exist
+        repo.record(KINDS["case"], case_id)  # it must exist
     year = fund_year(repo, today())
     loaded = _load_for_change(repo, year)
     existing = loaded.record.requests if loaded.record else []
@@ -192,7 +192,7 @@ def amend(
         f"amended {request_id}",
     )
     if case is not None:
-        repo.read(KINDS["case"], case)  # it must exist
+        repo.record(KINDS["case"], case)  # it must exist
     wanted: dict[Amended, Any] = {Amended(k): getattr(checked, k) for k in given}
     changes = [
         (what, getattr(req, what.value), value)
@@ -227,7 +227,7 @@ def amend(
 def awaiting_decision(repo: Repository, day: date) -> list[FundRequest]:
     """The requests awaiting the group's decision on ``day``: considered by the support team by
     then and not decided before it, each as it stood that day (later amendments undone)."""
-    ledgers: list[FundLedger] = repo.load_all(FUND)[0]
+    ledgers: list[FundLedger] = repo.records(FUND)[0]
     found = [
         r.as_at(day)
         for ledger in ledgers

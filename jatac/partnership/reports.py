@@ -73,9 +73,9 @@ class Data:
 
 
 def load(repo: Repository) -> Data:
-    cases, _ = repo.load_all(KINDS["case"])
+    cases, _ = repo.records(KINDS["case"])
     by_id = {c.id: c for c in cases}
-    packages, _ = repo.load_all(KINDS["sara"], by_id)
+    packages, _ = repo.records(KINDS["sara"], by_id)
     return Data(cases, {p.case: p for p in packages})
 
 
@@ -121,7 +121,7 @@ def attendance(repo: Repository, since: date, until: date | None = None) -> tupl
     An agency counts as present when any of its members was; otherwise apologies if any sent them.
     """
     until = until or today()
-    minutes, _ = repo.load_all(KINDS["minutes"])
+    minutes, _ = repo.records(KINDS["minutes"])
     names = {a.id: a.name for a in repo.config.agencies}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     held = 0

@@ -29,7 +29,7 @@ def due_records(repo: Repository, on: date | None = None) -> list[Due]:
     on = on or today()
     keep = repo.config.retention
     found = []
-    cases, _ = repo.load_all(KINDS["case"])
+    cases, _ = repo.records(KINDS["case"])
     for case in cases:
         if case.status is Status.closed and case.closed_on:
             since, years, why = case.closed_on, keep.closed_years, f"closed {case.closed_on}"
@@ -47,8 +47,8 @@ def due_records(repo: Repository, on: date | None = None) -> list[Due]:
             package = repo.relpath(KINDS["sara"], case.id)
             if (repo.root / package).exists():
                 found.append(Due("SARA package", case.id, package, since, due, why))
-    minutes, _ = repo.load_all(KINDS["minutes"])
-    meetings = {m.id: m for m in repo.load_all(KINDS["meeting"])[0]}
+    minutes, _ = repo.records(KINDS["minutes"])
+    meetings = {m.id: m for m in repo.records(KINDS["meeting"])[0]}
     for m in minutes:
         held = meetings[m.id].date if m.id in meetings else date.fromisoformat(m.id[:10])
         due = add_months(held, 12 * keep.minutes_years)

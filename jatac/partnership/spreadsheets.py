@@ -66,7 +66,7 @@ def rows(repo: Repository, audience: str = "core") -> tuple[list[dict[str, Any]]
     """
     if audience not in AUDIENCES:
         raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
-    records, problems = repo.load_all(CASE)
+    records, problems = repo.records(CASE)
     if problems:
         raise InvalidRecord(
             problems, hint="Export refuses a repository with invalid files: run `jatac validate`."

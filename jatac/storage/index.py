@@ -88,21 +88,23 @@ def load_all(
     cases: Mapping[str, Any] | None = None,
     case_digests: dict[str, str] | None = None,
     only: set[str] | None = None,
-    raw: bool = False,
+    shape: str = "models",
     listed: list[tuple[str, str]] | None = None,
-    facts: bool = False,
 ) -> tuple[list[Any], list[Problem], dict[str, str]]:
     """Every valid record of ``kind`` (or of the ids in ``only``), the problems of the rest,
     and each record's file digest.
 
     For kinds checked with their case, an entry is reused only if the case file is unchanged too.
-    ``raw``: the records as their checked JSON data (dicts), not rebuilt as models: for a
-    caller that filters thousands and shows a few. ``facts``: only the fields ``kind.facts``
-    names (a projection for filtering and cross-checks; never rebuild models from it).
+    ``shape``: "models" (pydantic records); "data", the records as their checked JSON data
+    (dicts), not rebuilt as models, for a caller that filters thousands and shows a few; or
+    "facts", only the fields ``kind.facts`` names (a projection for filtering and
+    cross-checks; never rebuild models from it).
     ``listed``: ``repo.entries(kind)``, if the caller has it already.
     """
     stamp_now = stamp(repo)
-    out = _Reading(repo, kind, cases, case_digests, raw, facts)
+    if shape not in {"models", "data", "facts"}:
+        raise ValueError(f"no such shape {shape!r}")
+    out = _Reading(repo, kind, cases, case_digests, raw=shape != "models", facts=shape == "facts")
     shards: dict[str, list[tuple[str, str]]] = {}  # one index file per year folder
     for rel, record_id in repo.entries(kind) if listed is None else listed:
         shards.setdefault(rel.split("/")[1], []).append((rel, record_id))
@@ -322,7 +324,7 @@ def _parse(repo: Repository, kind: Kind, cases: Mapping[str, Any] | None, job: t
     rel, record_id, content = job
     case = cases.get(record_id) if kind.with_case and cases is not None else None
     try:
-        record = repo.read_record(kind, rel, record_id, case, content)
+        record = repo.read_file(kind, rel, record_id, case, content)
     except InvalidRecord as e:
         return False, [[p.path, p.line, p.column, p.field, p.message] for p in e.problems]
     return True, record.model_dump(mode="json")

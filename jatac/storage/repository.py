@@ -329,60 +329,116 @@ class Repository:
 
     def _case_for(self, record_id: str) -> Any:
         try:
-            return self.read(KINDS["case"], record_id)
+            return self.record(KINDS["case"], record_id)
         except (NotFound, InvalidRecord):
-            return None  # a package without a readable case: validate() reports that
+            return None  # a package without a readable case: validate reports that
 
-    def load(self, kind: Kind, record_id: str, case: Any = None) -> Loaded:
-        """A record to change: its text, its round-trip document and its model. ``case``: for a
-        kind checked with its case (a package), the case, if the caller has read it already."""
-        relpath = self.relpath(kind, record_id)
-        path = inside(self.root, relpath, kind.name)
-        if not path.exists():
-            raise NotFound(
-                f"there is no {kind.name} {record_id}",
-                hint=f"`jatac list --all` shows every {kind.name}.",
-            )
-        return self._load_file(kind, relpath, record_id, case)
+    # -- what a caller wants: one record, many records, their listing facts, one opened for
+    # change. Each reads through the index where it can (unchanged files are not parsed).
 
-    def _load_file(self, kind: Kind, relpath: str, record_id: str, case: Any = None) -> Loaded:
-        text = read_text(inside(self.root, relpath, kind.name), relpath)
-        doc = self._parse(text, relpath)
-        record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
-        return Loaded(kind, relpath, text, doc, record)
-
-    def read(self, kind: Kind, record_id: str) -> Any:
-        """One record, for reading only (fast); ``load`` is for changing it."""
+    def _require(self, kind: Kind, record_id: str) -> str:
         relpath = self.relpath(kind, record_id)
         if not inside(self.root, relpath, kind.name).exists():
             raise NotFound(
                 f"there is no {kind.name} {record_id}",
                 hint=f"`jatac list --all` shows every {kind.name}.",
             )
-        return self.read_record(kind, relpath, record_id)
+        return relpath
 
-    def read_data(self, kind: Kind, record_id: str) -> dict[str, Any]:
-        """One record's checked data (``model_dump(mode="json")``), from the index while its
-        file is unchanged: `show` answers without building a model, or importing pydantic."""
+    def record(self, kind: Kind, record_id: str, as_data: bool = False) -> Any:
+        """One record, for reading only (``open`` is for changing it). ``as_data``: its checked
+        data (``model_dump(mode="json")``), from the index while its file is unchanged, so
+        `show` answers without building a model or importing pydantic."""
         from jatac.storage import index
 
-        relpath = self.relpath(kind, record_id)
-        if not index.enabled() or kind.with_case or not inside(self.root, relpath, kind.name).exists():
-            return dict(self.read(kind, record_id).model_dump(mode="json"))
+        relpath = self._require(kind, record_id)
+        if not as_data:
+            return self.read_file(kind, relpath, record_id)
+        if not index.enabled() or kind.with_case:
+            return dict(self.read_file(kind, relpath, record_id).model_dump(mode="json"))
         found, problems, _ = index.load_all(
-            self, kind, only={record_id}, raw=True, listed=[(relpath, record_id)]
+            self, kind, only={record_id}, shape="data", listed=[(relpath, record_id)]
         )
         if problems:
             raise InvalidRecord(problems)
         return dict(found[0])
 
-    def read_record(
+    def open(self, kind: Kind, record_id: str, case: Any = None) -> Loaded:
+        """A record to change: its text, its round-trip document and its model. ``case``: for a
+        kind checked with its case (a package), the case, if the caller has read it already."""
+        relpath = self._require(kind, record_id)
+        text = read_text(inside(self.root, relpath, kind.name), relpath)
+        doc = self._parse(text, relpath)
+        record = self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
+        return Loaded(kind, relpath, text, doc, record)
+
+    def records(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        *,
+        only: set[str] | None = None,
+        as_data: bool = False,
+        listed: list[tuple[str, str]] | None = None,
+    ) -> tuple[list[Any], list[Problem]]:
+        """Every valid record of a kind (or those in ``only``), and the problems of the files
+        that are not. ``as_data``: as checked data, no models built (for a caller that filters
+        thousands and shows a few). ``cases``: for kinds checked with their case, the cases by
+        id, if the caller has them; ``listed``: ``entries(kind)``, if the caller has it."""
+        return self._through_index(kind, cases, listed, only, "data" if as_data else "models")
+
+    def facts(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        listed: list[tuple[str, str]] | None = None,
+    ) -> tuple[list[dict[str, Any]], list[Problem]]:
+        """Every valid record of a kind as its listing facts (``kind.facts``): what filtering
+        thousands needs, read from the index's small head. Never rebuild models from it."""
+        return self._through_index(kind, cases, listed, None, "facts")
+
+    def _through_index(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None,
+        listed: list[tuple[str, str]] | None,
+        only: set[str] | None,
+        shape: str,
+    ) -> tuple[list[Any], list[Problem]]:
+        from jatac.storage import index
+
+        if not index.enabled():
+            if kind.with_case and cases is None:
+                cases = {c.id: c for c in self._read_files(KINDS["case"], None)[0]}
+            records, problems = self._read_files(kind, cases)
+            if only is not None:
+                records = [r for r in records if r.id in only]
+            if shape == "models":
+                return records, problems
+            data = [r.model_dump(mode="json") for r in records]
+            names = kind.facts if shape == "facts" else None
+            return ([{k: d[k] for k in names} for d in data] if names else data), problems
+        if kind.with_case and cases is None:
+            if shape == "models":
+                cases = {c.id: c for c in self.records(KINDS["case"])[0]}
+            else:
+                cases = CaseModels(self, {d["id"]: d for d in self.facts(KINDS["case"])[0]})
+        case_digests = self._case_digests if kind.with_case else None
+        found, problems, digests = index.load_all(
+            self, kind, cases, case_digests, only=only, shape=shape, listed=listed
+        )
+        if kind is KINDS["case"] and only is None:
+            self._case_digests = digests  # the index keys packages on their case's digest
+        return found, problems
+
+    _case_digests: dict[str, str] | None = None
+
+    def read_file(
         self, kind: Kind, relpath: str, record_id: str, case: Any = None, content: bytes | None = None
     ) -> Any:
-        """A record for reading only: libyaml when it reads the file exactly, else the careful path.
-
-        ``content``: the file's bytes when the caller has read them (and keyed an index on them).
-        """
+        """A record file for reading only: libyaml when it reads the file exactly, else the
+        careful path (with lines and columns). ``content``: the file's bytes when the caller
+        has read them (and keyed an index on them)."""
         from jatac.storage.yaml_fast import fast_load
 
         text = (
@@ -403,86 +459,7 @@ class Repository:
         doc = self._parse(text, relpath)
         return self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
 
-    def load_all(
-        self, kind: Kind, cases: dict[str, Any] | None = None, only: set[str] | None = None
-    ) -> tuple[list[Any], list[Problem]]:
-        """Every valid record of a kind, and the problems of the files that are not.
-
-        Read through the index (jatac/index.py): unchanged files are not parsed again.
-        """
-        from jatac.storage import index
-
-        if kind.with_case and cases is None:
-            cases = {c.id: c for c in self.load_all(KINDS["case"])[0]}
-        if not index.enabled():
-            records, problems = self._load_all_files(kind, cases)
-            return ([r for r in records if r.id in only] if only is not None else records), problems
-        case_digests = self._case_digests if kind.with_case else None
-        records, problems, digests = index.load_all(self, kind, cases, case_digests, only)
-        if kind is KINDS["case"] and only is None:
-            self._case_digests = digests
-        return records, problems
-
-    _case_digests: dict[str, str] | None = None
-
-    def load_raw(
-        self,
-        kind: Kind,
-        cases: Mapping[str, Any] | None = None,
-        listed: list[tuple[str, str]] | None = None,
-    ) -> tuple[list[dict[str, Any]], list[Problem]]:
-        """Every valid record of a kind as its checked JSON data (no models built).
-
-        ``cases``: for kinds checked with their case, the case of each (a model) by id;
-        ``listed``: ``entries(kind)``, if the caller has it.
-        """
-        from jatac.storage import index
-
-        if not index.enabled():
-            records, problems = self.load_all(kind, dict(cases) if cases is not None else None)
-            return [r.model_dump(mode="json") for r in records], problems
-        return self._read_index(kind, cases, listed, facts=False)
-
-    def load_facts(
-        self,
-        kind: Kind,
-        cases: Mapping[str, Any] | None = None,
-        listed: list[tuple[str, str]] | None = None,
-    ) -> tuple[list[dict[str, Any]], list[Problem]]:
-        """Every valid record of a kind as the fields ``kind.facts`` names: what filtering
-        thousands needs, read from the index's small head. Never rebuild models from it."""
-        from jatac.storage import index
-
-        names = kind.facts
-        if not index.enabled() or names is None:
-            data, problems = self.load_raw(kind, cases, listed)
-            return ([{k: d[k] for k in names} for d in data] if names else data), problems
-        return self._read_index(kind, cases, listed, facts=True)
-
-    def _read_index(
-        self, kind: Kind, cases: Mapping[str, Any] | None, listed: list[tuple[str, str]] | None, facts: bool
-    ) -> tuple[list[dict[str, Any]], list[Problem]]:
-        """Checked data (or facts) through the index; remembers the case files' digests, which
-        the index keys packages on."""
-        from jatac.storage import index
-
-        if kind.with_case and cases is None:
-            cases = CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
-        case_digests = self._case_digests if kind.with_case else None
-        found, problems, digests = index.load_all(
-            self, kind, cases, case_digests, raw=True, listed=listed, facts=facts
-        )
-        if kind is KINDS["case"]:
-            self._case_digests = digests
-        return found, problems
-
-    def rebuild(self, kind: Kind, data: list[dict[str, Any]]) -> list[Any]:
-        """Records from data ``load_raw`` gave (it was checked when it was read)."""
-        from pydantic import TypeAdapter
-
-        return list(TypeAdapter(list[kind.model]).validate_python(data))  # type: ignore[name-defined]
-
-    def _load_all_files(self, kind: Kind, cases: dict[str, Any] | None) -> tuple[list[Any], list[Problem]]:
+    def _read_files(self, kind: Kind, cases: Mapping[str, Any] | None) -> tuple[list[Any], list[Problem]]:
         records, problems = [], []
         for path in self.files(kind):
             rel = path.relative_to(self.root).as_posix()
@@ -491,7 +468,7 @@ class Repository:
                 continue
             case = cases.get(path.stem) if (cases is not None and kind.with_case) else None
             try:
-                records.append(self.read_record(kind, rel, path.stem, case))
+                records.append(self.read_file(kind, rel, path.stem, case))
             except InvalidRecord as e:
                 problems.extend(e.problems)
         return records, problems
@@ -535,7 +512,7 @@ class CaseModels(Mapping[str, Any]):
     def prepare(self) -> dict[str, dict[str, Any]]:
         """The cases' checked data, read once (before forking workers that share it)."""
         if self._data is None:
-            self._data = {d["id"]: d for d in self.repo.load_raw(KINDS["case"])[0]}
+            self._data = {d["id"]: d for d in self.repo.records(KINDS["case"], as_data=True)[0]}
         return self._data
 
     def __getitem__(self, case_id: str) -> Any:
@@ -546,7 +523,7 @@ class CaseModels(Mapping[str, Any]):
             # checked when it was indexed: rebuilt without the checks that need jatac.yaml
             case = KINDS["case"]
             self.built[case_id] = (
-                case.model.model_validate(data) if data is not None else self.repo.read(case, case_id)
+                case.model.model_validate(data) if data is not None else self.repo.record(case, case_id)
             )
         return self.built[case_id]
 
