@@ -157,3 +157,17 @@ def test_the_wall_test_sees_a_bad_import(bad: str, tmp_path: Path, monkeypatch: 
         test_the_models_know_nothing_of_files_git_templates_or_the_screen()
     with pytest.raises(AssertionError, match="a floor above models"):
         test_a_folder_imports_only_the_folders_below_it()
+
+
+def test_the_listing_fields_are_what_the_models_mark() -> None:
+    """`list` reads thousands of cases without pydantic, so the names of a case's listing
+    facts are kept as plain tuples; they must be what the models' marks say, in field order."""
+    from jatac.models.case import Issue
+    from jatac.models.facts import CASE_FACTS, CASE_SHOWN, SARA_FACTS, Fact, Shown, marked
+    from jatac.models.sara import SaraPackage
+    from jatac.storage.repository import KINDS
+
+    assert marked(Issue, Fact) == CASE_FACTS == KINDS["case"].facts
+    assert marked(Issue, Shown) == CASE_SHOWN
+    assert set(CASE_SHOWN) < set(CASE_FACTS)  # what is printed is read from the index's head
+    assert marked(SaraPackage, Fact) == SARA_FACTS == KINDS["sara"].facts

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -40,7 +41,7 @@ from jatac.models.common import (
     config_from,
     log_error,
 )
-from jatac.models.facts import review_date
+from jatac.models.facts import FACT, SHOWN, review_date
 from jatac.models.vocab import OPEN_STATUSES, Status
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -149,27 +150,27 @@ def escalation_error(levels: list[str], current: str | None, step: Escalation) -
 class Issue(Record):
     """One case in the issue log. Field order here is the order in the file."""
 
-    id: CaseId
-    title: Line
-    status: Status = Status.proposed
-    priority: Level = Level.medium
-    risk: Level | None = None
-    marking: Marking = Marking.OFFICIAL
-    category: CategoryId
-    location: LocalityId
-    place: Line | None = None
-    raised_by: AgencyId
-    raised_on: date
+    id: Annotated[CaseId, SHOWN]
+    title: Annotated[Line, SHOWN]
+    status: Annotated[Status, SHOWN] = Status.proposed
+    priority: Annotated[Level, SHOWN] = Level.medium
+    risk: Annotated[Level | None, FACT] = None
+    marking: Annotated[Marking, SHOWN] = Marking.OFFICIAL
+    category: Annotated[CategoryId, SHOWN]
+    location: Annotated[LocalityId, SHOWN]
+    place: Annotated[Line | None, SHOWN] = None
+    raised_by: Annotated[AgencyId, SHOWN]
+    raised_on: Annotated[date, SHOWN]
     description: Text = ""
-    lead: AgencyId | None = None
+    lead: Annotated[AgencyId | None, SHOWN] = None
     problem_manager: Line | None = None
-    adopted_on: date | None = None
-    reviewed_on: date | None = None  # the latest review's date
-    reviews: list[Review] = Field(default_factory=list)
+    adopted_on: Annotated[date | None, FACT] = None
+    reviewed_on: Annotated[date | None, FACT] = None  # the latest review's date
+    reviews: Annotated[list[Review], FACT] = Field(default_factory=list)
     referred_to: Line | None = None
     decision_note: Text | None = None
-    escalations: list[Escalation] = Field(default_factory=list)
-    closed_on: date | None = None
+    escalations: Annotated[list[Escalation], FACT] = Field(default_factory=list)
+    closed_on: Annotated[date | None, FACT] = None
     outcome: Outcome | None = None
     tags: list[Slug] = Field(default_factory=list)
     # people (victims, subjects, witnesses) only by pseudonym; their details stay in the

@@ -1,4 +1,11 @@
-"""What a listing shows of a case, worked out from its checked data (no models)."""
+"""What a listing shows of a case, worked out from its checked data (no models).
+
+Which fields those are is said in the models, by marking a field ``Annotated[..., FACT]``
+(kept in the index's small head: what `list` filters on and validate cross-checks) or
+``Annotated[..., SHOWN]`` (a fact every listing prints as it is). `list` reads thousands
+of cases without importing pydantic, so the names are also kept here, as plain tuples;
+tests/test_models.py requires them to equal what the models' marks say.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,41 @@ from datetime import date, timedelta
 from typing import Any
 
 from jatac.models.vocab import REVIEWED, Level
+
+
+class Fact:
+    """Marks a field as a listing fact (see the module's notes)."""
+
+    def __repr__(self) -> str:
+        return type(self).__name__.upper()
+
+
+class Shown(Fact):
+    """Marks a listing fact that every listing prints as it is."""
+
+
+FACT, SHOWN = Fact(), Shown()
+
+# what the marks in jatac.models.case.Issue and jatac.models.sara.SaraPackage say, in field order
+CASE_FACTS = (
+    *("id", "title", "status", "priority", "risk", "marking", "category", "location", "place"),
+    *("raised_by", "raised_on", "lead", "adopted_on", "reviewed_on", "reviews", "escalations"),
+    "closed_on",
+)
+CASE_SHOWN = (
+    *("id", "title", "status", "priority", "marking", "category", "location", "place", "raised_by"),
+    *("raised_on", "lead"),
+)
+SARA_FACTS = ("case", "assessment")
+
+
+def marked(model: Any, mark: type[Fact]) -> tuple[str, ...]:
+    """The fields of a pydantic model marked ``mark`` (or a narrower mark), in field order."""
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if any(isinstance(meta, mark) for meta in field.metadata)
+    )
 
 
 def review_date(
@@ -46,19 +88,8 @@ def summary(
             data["status"], day("adopted_on"), day("reviewed_on"), level, review_days, set_for
         )
     escalations = data.get("escalations") or []
-    return {
-        "id": data["id"],
-        "title": data["title"],
-        "status": data["status"],
-        "priority": data["priority"],
-        "category": data["category"],
-        "location": data["location"],
-        "place": data.get("place"),
-        "raised_by": data["raised_by"],
-        "raised_on": data["raised_on"],
-        "lead": data.get("lead"),
-        "marking": data["marking"],
-        "next_review": review.isoformat() if review else None,
-        "review_due": bool(review and today and review < today),
-        "escalated_to": escalations[-1]["to"] if escalations else None,
-    }
+    row = {name: data.get(name) for name in CASE_SHOWN}
+    row["next_review"] = review.isoformat() if review else None
+    row["review_due"] = bool(review and today and review < today)
+    row["escalated_to"] = escalations[-1]["to"] if escalations else None
+    return row

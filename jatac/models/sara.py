@@ -27,6 +27,7 @@ from jatac.models.common import (
     as_text,
     log_error,
 )
+from jatac.models.facts import FACT
 
 ACTION_ID_RE = re.compile(r"^A(?P<n>[1-9][0-9]{0,3})$")
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_RE.pattern)]
@@ -259,12 +260,12 @@ class Stage(StrEnum):
 class SaraPackage(Record):
     """One package per adopted case; its file sits beside the case's, under sara/."""
 
-    case: CaseId
+    case: Annotated[CaseId, FACT]
     objective: Objective = Field(default_factory=Objective)
     scanning: Scanning = Field(default_factory=Scanning)
     analysis: Analysis = Field(default_factory=Analysis)
     response: Response = Field(default_factory=Response)
-    assessment: Assessment | None = None
+    assessment: Annotated[Assessment | None, FACT] = None
     not_personal: list[NotPersonal] = Field(default_factory=list)
 
     @property

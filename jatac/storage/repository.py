@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
+from jatac.models.facts import CASE_FACTS, SARA_FACTS
 from jatac.models.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
 from jatac.storage.fs import atomic_write as atomic_write  # re-exported: every writer's one way
 from jatac.storage.fs import inside
@@ -83,12 +84,7 @@ KINDS: dict[str, Kind] = {
         "jatac.models.case:Issue",
         CASE_ID_RE,
         "JAT-2026-0001",
-        # what `list` shows and filters on, and what validate cross-checks
-        facts=(
-            *("id", "title", "status", "priority", "risk", "marking", "category", "location"),
-            *("place", "raised_by", "raised_on", "lead", "adopted_on", "reviewed_on", "reviews"),
-            *("escalations", "closed_on"),
-        ),
+        facts=CASE_FACTS,  # what `list` shows and filters on, validate cross-checks
     ),
     "sara": Kind(
         "SARA package",
@@ -98,7 +94,7 @@ KINDS: dict[str, Kind] = {
         "JAT-2026-0001",
         id_field="case",
         with_case=True,
-        facts=("case", "assessment"),  # validate: is a closed case's evaluation complete?
+        facts=SARA_FACTS,  # validate: is a closed case's evaluation complete?
     ),
     "meeting": Kind(
         "meeting",
