@@ -11,9 +11,12 @@ repo_path: str | None = None
 
 
 def open_repo() -> Repository:
-    from jatac.git.recovery import recover_if_needed
+    from jatac.storage.lock import journal_path
     from jatac.storage.repository import Repository
 
     repo = Repository.find(repo_path)
-    recover_if_needed(repo.root)  # a killed run's half change is undone before anything else
+    if journal_path(repo.root).exists():  # a killed run's half change is undone before anything else
+        from jatac.git.recovery import recover_if_needed
+
+        recover_if_needed(repo.root)
     return repo
