@@ -3,7 +3,7 @@
 The Performance Group minutes the figures of each quarter: made again at the year's end
 (after actions were cancelled, cases reopened, re-prioritised, escalated and handed
 back), the report must say the same. Every case and action is counted as it stood at
-the period's end, from the dated records in its files (jatac/as_at.py).
+the period's end, from the dated records in its files (jatac/cases/as_at.py).
 """
 
 from __future__ import annotations

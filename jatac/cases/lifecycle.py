@@ -160,7 +160,7 @@ def revise_case(repo: Repository, loaded: Loaded, doc: Any) -> Revision:
 def _date_changes(doc: Any, old: Issue) -> None:
     """Date today, in the case's ``changes``, every change of a tracked field (whatever made
     it: a lifecycle command, `set`, a minutes decision or an edit by hand). A case written
-    before jatac kept them gets its inferred history first (jatac/as_at.py), so what a report
+    before jatac kept them gets its inferred history first (jatac/cases/as_at.py), so what a report
     said of a past period stays true."""
     from jatac.cases.as_at import inferred
     from jatac.models.case import CaseChange

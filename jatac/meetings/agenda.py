@@ -105,7 +105,7 @@ def build(
     the people linked to cases are left out, and counted, and any other mention of a
     withheld case reads "a withheld case"; ``include_personal`` (core only) shows people's
     names from the restricted store instead of their references. The audience and the
-    marking are decided in jatac/audience.py, for both groups and both audiences alike.
+    marking are decided in jatac/guard/audience.py, for both groups and both audiences alike.
     """
     from jatac.guard.audience import decide
 

@@ -9,7 +9,7 @@ Lifecycle (terms of reference and the Common Tasking Framework):
     closed   -> adopted (reopened)
 
 Every change of a field a report counts (``TRACKED``) is dated in the case's
-``changes``, so the case can be seen as it stood on any day (jatac/as_at.py).
+``changes``, so the case can be seen as it stood on any day (jatac/cases/as_at.py).
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class Issue(Record):
     # restricted store, never in git. Personal: left out of wide-audience documents.
     people: list[PersonLink] = Field(default_factory=list)
     not_personal: list[NotPersonal] = Field(default_factory=list)
-    # every change of a TRACKED field, dated (jatac writes them; see jatac/as_at.py)
+    # every change of a TRACKED field, dated (jatac writes them; see jatac/cases/as_at.py)
     changes: list[CaseChange] = Field(default_factory=list)
 
     @property

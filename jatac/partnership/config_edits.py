@@ -1,5 +1,5 @@
 """Changing jatac.yaml by command: agencies and their members, localities, a group's venue
-(and, through jatac/rescheduling.py, a group's schedule).
+(and, through jatac/meetings/rescheduling.py, a group's schedule).
 
 Each change reads jatac.yaml with its comments and order, changes what it must, checks
 the whole file as jatac.yaml is checked (a duplicate id, an unknown group or locality is

@@ -3,7 +3,7 @@
 Every figure here is computed from the records as they are, so a report
 can always be made again and checked against the case files. A report about
 a period counts each case and action as it stood at the period's end (from
-their dated records: jatac/as_at.py), so it gives the same figures whenever
+their dated records: jatac/cases/as_at.py), so it gives the same figures whenever
 it is made.
 """
 

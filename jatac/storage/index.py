@@ -62,7 +62,7 @@ def stamp(repo: Repository, config: bytes | None = None) -> str:
 
 def read_stamped(root: Path, path: Path, stamp: str) -> dict[str, Any]:
     """The entries of a file jatac keeps in .jatac/index, or {} if it is missing, damaged, of
-    another stamp, or not made by jatac on this computer (see jatac/local_state.py)."""
+    another stamp, or not made by jatac on this computer (see jatac/storage/local_state.py)."""
     payload = local_state.read(root, path)
     if payload is None:
         return {}

@@ -229,7 +229,7 @@ class Repository:
 
     @cached_property
     def settings(self) -> Settings:
-        """What listing needs of jatac.yaml, as plain data (cached; see jatac/settings.py)."""
+        """What listing needs of jatac.yaml, as plain data (cached; see jatac/storage/settings_cache.py)."""
         from jatac.storage.settings_cache import load
 
         return load(self)

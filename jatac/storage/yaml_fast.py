@@ -1,7 +1,7 @@
 """Reading many record files fast, through libyaml; no ruamel here, so reads start quickly.
 
 The careful round-trip path (comments kept, errors with lines and columns)
-is jatac/yamlfile.py; what this module cannot read exactly as that one
+is jatac/storage/yaml_roundtrip.py; what this module cannot read exactly as that one
 would, it declines, and the caller takes the careful path.
 """
 
