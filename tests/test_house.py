@@ -73,7 +73,7 @@ def crossings() -> list[tuple[str, int, str, str]]:
             continue
         for name, line in imported(tree):
             other = folder(name)
-            if other is not None and other != own:
+            if other is not None and other != own and (relpath, line, own, other) not in found:
                 found.append((relpath, line, own, other))
     return found
 
