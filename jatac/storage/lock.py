@@ -5,6 +5,10 @@ system lets it go when its process ends, however it ends, so there is no
 stale lock to judge by a process id that may since have been reused. A
 change hands the lock on to the ``git commit`` it starts, so a jatac killed
 while git commits cannot let another jatac in until git has finished.
+(The ``filelock`` library takes the same ``flock`` on Linux, but keeps the
+descriptor to itself: handing it to git would mean reaching into its private
+state. The process id written in the file is only named in the message of a
+jatac that waited too long; nothing is decided by it.)
 
 Before touching a file a change writes a journal of the file's original
 content and of what it is about to write (sealed, see ``local_state``). The
