@@ -20,11 +20,14 @@ def one_case(jatac: Jatac) -> Jatac:
     return jatac
 
 
-def test_a_second_process_waits_then_says_who_holds_the_lock(one_case: Jatac) -> None:
+def test_a_second_process_waits_then_says_who_holds_the_lock(
+    one_case: Jatac, monkeypatch: pytest.MonkeyPatch
+) -> None:
     jatac = one_case
     holder = paused_mid_change(jatac)
     try:
-        result = jatac("set", "JAT-2026-0001", "priority=medium", env={"JATAC_LOCK_WAIT": "0.3"}, ok=False)
+        monkeypatch.setattr("jatac.storage.lock.WAIT_SECONDS", 0.3)
+        result = jatac("set", "JAT-2026-0001", "priority=medium", ok=False)
         assert result.exit_code == 3
         assert f"another jatac (process {holder.pid}, or the git command it started)" in result.stderr
         assert ".jatac/lock" in result.stderr

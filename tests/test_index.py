@@ -81,11 +81,15 @@ def test_a_package_is_checked_again_when_its_case_changes(jatac: Jatac) -> None:
     assert "action A1 is due 2026-11-20, before the case was raised (2026-11-25)" in err
 
 
-def test_without_the_index_the_answers_are_the_same(jatac: Jatac, tmp_path: Path) -> None:
+def test_without_the_index_the_answers_are_the_same(
+    jatac: Jatac, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for n in range(3):
         jatac.new(f"Case number {n}")
     with_index = jatac("list", "--all", "-f", "json").stdout
-    assert jatac("list", "--all", "-f", "json", env={"JATAC_NO_INDEX": "1"}).stdout == with_index
+    monkeypatch.setattr("jatac.storage.index.ENABLED", False)
+    assert jatac("list", "--all", "-f", "json").stdout == with_index
+    monkeypatch.undo()
 
 
 def test_a_damaged_index_is_read_past_not_trusted(jatac: Jatac) -> None:
@@ -177,7 +181,9 @@ def test_a_worker_that_dies_costs_time_not_answers(jatac: Jatac, monkeypatch: py
     assert titles(jatac) == expected and len(expected) == len(cases)
 
 
-def test_a_new_case_goes_into_the_index_as_its_file_says(jatac: Jatac) -> None:
+def test_a_new_case_goes_into_the_index_as_its_file_says(
+    jatac: Jatac, monkeypatch: pytest.MonkeyPatch
+) -> None:
     jatac.new("Graffiti at the bridge")
     titles(jatac)  # the index exists
     case = jatac.new("Graffiti at the church")
@@ -186,7 +192,9 @@ def test_a_new_case_goes_into_the_index_as_its_file_says(jatac: Jatac) -> None:
     assert entry[1]["title"] == "Graffiti at the church"
     assert entry[3] is None  # too new for its stat signature to vouch for it
     with_index = jatac("list", "--all", "-f", "json").stdout
-    assert jatac("list", "--all", "-f", "json", env={"JATAC_NO_INDEX": "1"}).stdout == with_index
+    monkeypatch.setattr("jatac.storage.index.ENABLED", False)
+    assert jatac("list", "--all", "-f", "json").stdout == with_index
+    monkeypatch.undo()
     # edited at once behind jatac's back, same size and time: still seen
     path = jatac.root / f"issues/2026/{case}.yaml"
     before = path.stat()

@@ -114,13 +114,16 @@ def test_local_state_made_by_another_user_is_not_trusted(one_case: Jatac, tmp_pa
     assert index.read_bytes() != theirs  # read past, and made again under the other user's key
 
 
-def test_a_stale_lock_file_pushed_by_a_partner_does_not_block(one_case: Jatac) -> None:
+def test_a_stale_lock_file_pushed_by_a_partner_does_not_block(
+    one_case: Jatac, monkeypatch: pytest.MonkeyPatch
+) -> None:
     jatac = one_case
     lock = jatac.root / ".jatac" / "lock"
     lock.parent.mkdir(exist_ok=True)
     lock.write_text(f"{os.getpid()}\n")  # a live process's id: the old rule waited for it for ever
     _force_commit(jatac, ".jatac/lock")
-    jatac("set", "JAT-2026-0001", "priority=low", env={"JATAC_LOCK_WAIT": "0.5"})
+    monkeypatch.setattr("jatac.storage.lock.WAIT_SECONDS", 0.5)
+    jatac("set", "JAT-2026-0001", "priority=low")
 
 
 def _link(link: Path, to: Path) -> None:

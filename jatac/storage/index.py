@@ -416,8 +416,11 @@ def _read_bytes(path: str) -> bytes:
         return f.read()
 
 
+ENABLED = True  # tests turn it off to show the answers do not depend on the index
+
+
 def enabled() -> bool:
-    return os.environ.get("JATAC_NO_INDEX") is None
+    return ENABLED
 
 
 def fork_cores() -> int:

@@ -35,6 +35,7 @@ from jatac.storage.fs import inside
 
 LOCAL_DIR = ".jatac"
 NOTICES: list[str] = []  # said to the person at the end of the command
+WAIT_SECONDS = 10.0  # how long a change waits for another to finish before it says who holds the lock
 
 
 def local_dir(root: Path) -> Path:
@@ -66,7 +67,7 @@ _HELD: dict[str, list[int]] = {}  # lock file -> [fd, depth]: a process may nest
 class RepoLock:
     def __init__(self, root: Path, wait: float | None = None) -> None:
         self.path = inside(root, f"{LOCAL_DIR}/lock", "lock file")
-        self.wait = float(os.environ.get("JATAC_LOCK_WAIT", "10")) if wait is None else wait
+        self.wait = WAIT_SECONDS if wait is None else wait
         self.held = False
 
     @property
