@@ -231,19 +231,18 @@ def agenda(
 ) -> None:
     """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
     from jatac.clock import today
-    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.agenda import build
     from jatac.meetings.files import find
     from jatac.render.documents import build_is_ignored, write
 
     check_format(fmt, ("pdf", "html", "md"))
     repo = open_repo()
     planned = find(repo, when, group)
-    context = build(repo, planned, audience, include_personal)
-    suffix = "-wide" if context["audience"] == "wide" and planned.group.audience.value != "wide" else ""
-    path = write(repo, template_for(planned), fmt, context, f"agenda-{planned.id}{suffix}", out)
+    agenda = build(repo, planned, audience, include_personal)
+    path = write(repo, agenda.template, fmt, agenda.as_template(), agenda.stem, out)
     typer.echo(str(path))
-    if context["withheld"]:
-        typer.echo(f"{context['withheld']} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
+    if agenda.withheld:
+        typer.echo(f"{agenda.withheld} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
     if recipients:
         _print_recipients(repo, planned.group.id)
     if today() > planned.send_by:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -25,41 +25,45 @@ from jatac.storage.fs import inside
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import dump, form, to_yaml
 
+if TYPE_CHECKING:
+    from jatac.meetings.agenda import Agenda
+
 MINUTES = KINDS["minutes"]
 CASE = KINDS["case"]
 
 
-def _points(key: str, agenda: dict[str, Any]) -> list[str]:
-    """What the agenda lists under a section, for a note above the minute item (the agenda's
-    context is already redacted for its audience: nothing withheld reaches the minutes)."""
+def _points(key: str, agenda: Agenda) -> list[str]:
+    """What the agenda lists under a section, for a note above the minute item (the agenda is
+    already redacted for its audience: nothing withheld reaches the minutes)."""
+    items, fund, closure = agenda.proposals, agenda.fund, agenda.closure
     if key == "new_issues":
-        return [f"{c.id} {c.title}" for c in agenda["proposed_on_time"]] + [
-            f"{i.title} (proposed by {i.by})" for i in agenda["new_items"]
+        return [f"{c.id} {c.title}" for c in items.proposed_on_time] + [
+            f"{i.title} (proposed by {i.by})" for i in items.new_items
         ]
     if key == "late_items":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["late_items"]] + [
-            f"{c.id} {c.title}" for c in agenda["proposed_late"]
+        return [f"{i.title} (proposed by {i.by})" for i in items.late_items] + [
+            f"{c.id} {c.title}" for c in items.proposed_late
         ]
     if key == "partners_items":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["new_items"] + agenda["late_items"]]
+        return [f"{i.title} (proposed by {i.by})" for i in items.new_items + items.late_items]
     if key == "fund":
-        return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in agenda["fund_requests"]] + [
-            f"{i.title} (proposed by {i.by})" for i in agenda["fund_items"]
+        return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in fund.fund_requests] + [
+            f"{i.title} (proposed by {i.by})" for i in fund.fund_items
         ]
     if key == "closure":
-        return [c.id for c in agenda["escalated"] + agenda["for_closure"] + agenda["being_evaluated"]]
+        return [c.id for c in closure.escalated + closure.for_closure + closure.being_evaluated]
     if key == "aob":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["aob_items"]]
+        return [f"{i.title} (proposed by {i.by})" for i in items.aob_items]
     return []
 
 
-def _ready_decisions(key: str, agenda: dict[str, Any]) -> CommentedSeq:
+def _ready_decisions(key: str, agenda: Agenda) -> CommentedSeq:
     """Decisions the group is there to make, ready to fill in: approve each fund request or not."""
     decisions = CommentedSeq()
     if key == "fund":
         from jatac.partnership.fund import UNDECIDED
 
-        for r in agenda["fund_requests"]:
+        for r in agenda.fund.fund_requests:
             if r.status in UNDECIDED:
                 ready = CommentedMap([("do", "fund"), ("request", r.id), ("approve", None)])
                 ready.fa.set_flow_style()
@@ -70,7 +74,7 @@ def _ready_decisions(key: str, agenda: dict[str, Any]) -> CommentedSeq:
     return decisions
 
 
-def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> CommentedMap:
+def scaffold(repo: Repository, planned: Planned, agenda: Agenda) -> CommentedMap:
     """The minutes to fill in: attendance by agency, then the agenda's items, numbered as it numbers them."""
     prefix = repo.config.prefix
     doc = CommentedMap()
@@ -89,7 +93,7 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "  - {do: fund, request: FR-2026-003, approve: true}   (true: approved, false: refused; a request\n"
         "    the meeting did not decide: remove its line, and it comes back on the next agenda)"
     )
-    doc["marking"] = agenda["marking"]
+    doc["marking"] = agenda.marking
     doc["chair"] = planned.chair or ""
     attendance = CommentedSeq()
     for agency in repo.config.agencies:
@@ -98,7 +102,7 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
     doc["attendance"] = attendance
 
     items = CommentedSeq()
-    for section in agenda["sections"]:
+    for section in agenda.sections:
         item = form(
             [
                 ("ref", f"{prefix}{section.number:02d}", ""),
@@ -116,8 +120,8 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
             item.yaml_set_comment_before_after_key("heard", before=note, indent=4)
         items.append(item)
     doc["items"] = items
-    if agenda["next_meeting"]:
-        doc["next_meeting"] = agenda["next_meeting"]
+    if agenda.next_meeting:
+        doc["next_meeting"] = agenda.next_meeting
     return doc
 
 
