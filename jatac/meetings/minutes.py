@@ -7,6 +7,7 @@ meeting. It is idempotent: a decision already in effect is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -289,81 +290,158 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
     return problems
 
 
-def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
-    """Why ``d`` is already in effect, or None."""
-    from jatac.cases import reviews
+# -- each kind of decision: whether it is already in effect, and how it is carried out ------
 
-    if d.do is Do.fund:
-        from jatac.partnership.fund import find_request
 
-        request = find_request(repo, d.request or "")[2]
-        done = request.status.value in {"approved", "refused"}
-        return f"{request.id} is already {request.status.value}" if done else None
-    case: Issue = repo.read(CASE, d.case or "")
-    if d.do is Do.adopt and case.status in {Status.adopted, Status.escalated, Status.closed}:
+def _case(repo: Repository, d: Decision) -> Issue:
+    return repo.read(CASE, d.case or "")
+
+
+def _fund_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    from jatac.partnership.fund import find_request
+
+    request = find_request(repo, d.request or "")[2]
+    done = request.status.value in {"approved", "refused"}
+    return f"{request.id} is already {request.status.value}" if done else None
+
+
+def _fund(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.partnership import fund
+
+    fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
+
+
+def _adopt_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    if case.status in {Status.adopted, Status.escalated, Status.closed}:
         return f"{case.id} is already {case.status.value}"
-    if d.do is Do.close and case.status is Status.closed:
-        return f"{case.id} is already closed"
-    if d.do is Do.escalate and any(e.to == d.to for e in case.escalations):
-        return f"{case.id} is already escalated to {d.to}"
-    if d.do is Do.reject and case.status is Status.rejected:
-        return f"{case.id} is already rejected"
-    if d.do is Do.refer and case.status is Status.referred:
-        return f"{case.id} is already referred"
-    if d.do is Do.review and reviews.already(case, d.note or "", today()):
-        return f"{case.id} already has this review"
-    if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
+    return None
+
+
+def _adopt(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
+
+    sara.adopt(
+        repo,
+        d.case or "",
+        lead=d.lead or "",
+        problem_manager=d.problem_manager or "",
+        risk=d.risk.value if d.risk else None,
+        meeting=meeting_id,
+    )
+
+
+def _action_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    if (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
         package: SaraPackage = repo.read(KINDS["sara"], case.id)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
             return f"{case.id} already has this action from the meeting"
     return None
 
 
-def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
-    from jatac.cases import lifecycle as cases
-    from jatac.cases import reviews, sara
-    from jatac.partnership import fund
+def _action(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
 
-    if d.do is Do.fund:
-        fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
-        return
-    assert d.case is not None  # the model requires it for every other decision
-    if d.do is Do.adopt:
-        sara.adopt(
-            repo,
-            d.case,
-            lead=d.lead or "",
-            problem_manager=d.problem_manager or "",
-            risk=d.risk.value if d.risk else None,
-            meeting=meeting_id,
-        )
-    elif d.do is Do.action:
-        sara.add_action(
-            repo,
-            d.case,
-            d.what or "",
-            owner=d.owner or "",
-            due=d.due or date.min,
-            role=d.role,
-            meeting=meeting_id,
-        )
-    elif d.do is Do.close:
-        sara.close(repo, d.case, outcome=d.outcome or "", meeting=meeting_id)
-    elif d.do is Do.escalate:
-        sara.escalate(
-            repo, d.case, to=d.to or "", reason=d.reason or "", skip_level=d.skip_level, meeting=meeting_id
-        )
-    elif d.do is Do.reject:
-        cases.set_fields(repo, d.case, ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id)
-    elif d.do is Do.review:
-        reviews.record(repo, d.case, note=d.note or "", next_on=d.next, meeting=meeting_id)
-    elif d.do is Do.refer:
-        cases.set_fields(
-            repo,
-            d.case,
-            ["status=referred", f"referred_to={d.to}", f"decision_note={d.reason}"],
-            meeting=meeting_id,
-        )
+    sara.add_action(
+        repo,
+        d.case or "",
+        d.what or "",
+        owner=d.owner or "",
+        due=d.due or date.min,
+        role=d.role,
+        meeting=meeting_id,
+    )
+
+
+def _close_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return f"{case.id} is already closed" if case.status is Status.closed else None
+
+
+def _close(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
+
+    sara.close(repo, d.case or "", outcome=d.outcome or "", meeting=meeting_id)
+
+
+def _escalate_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return (
+        f"{case.id} is already escalated to {d.to}" if any(e.to == d.to for e in case.escalations) else None
+    )
+
+
+def _escalate(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
+
+    sara.escalate(
+        repo, d.case or "", to=d.to or "", reason=d.reason or "", skip_level=d.skip_level, meeting=meeting_id
+    )
+
+
+def _reject_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return f"{case.id} is already rejected" if case.status is Status.rejected else None
+
+
+def _reject(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import lifecycle
+
+    lifecycle.set_fields(
+        repo, d.case or "", ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id
+    )
+
+
+def _refer_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return f"{case.id} is already referred" if case.status is Status.referred else None
+
+
+def _refer(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import lifecycle
+
+    lifecycle.set_fields(
+        repo,
+        d.case or "",
+        ["status=referred", f"referred_to={d.to}", f"decision_note={d.reason}"],
+        meeting=meeting_id,
+    )
+
+
+def _review_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    from jatac.cases import reviews
+
+    case = _case(repo, d)
+    return f"{case.id} already has this review" if reviews.already(case, d.note or "", today()) else None
+
+
+def _review(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import reviews
+
+    reviews.record(repo, d.case or "", note=d.note or "", next_on=d.next, meeting=meeting_id)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What `minutes apply` does with one kind of decision: ``already`` says why it is already in
+    effect (or None), ``carry_out`` makes it so; both get the repository, the decision, the meeting."""
+
+    already: Callable[[Repository, Decision, str], str | None]
+    carry_out: Callable[[Repository, Decision, str], None]
+
+
+HANDLERS: dict[Do, Handler] = {
+    Do.adopt: Handler(_adopt_already, _adopt),
+    Do.action: Handler(_action_already, _action),
+    Do.close: Handler(_close_already, _close),
+    Do.escalate: Handler(_escalate_already, _escalate),
+    Do.reject: Handler(_reject_already, _reject),
+    Do.refer: Handler(_refer_already, _refer),
+    Do.fund: Handler(_fund_already, _fund),
+    Do.review: Handler(_review_already, _review),
+}
+assert set(HANDLERS) == set(Do), "every kind of decision has its handler"
 
 
 def apply(repo: Repository, when: str | None, group: str | None = None) -> list[Outcome]:
@@ -381,12 +459,13 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
     with as_of(planned.day):
         for item in minutes.items:
             for d in item.decisions:
-                reason = _already(repo, d, planned.id)
+                handler = HANDLERS[d.do]
+                reason = handler.already(repo, d, planned.id)
                 if reason:
                     outcomes.append(Outcome(item.ref, d, False, reason))
                     continue
                 try:
-                    _carry_out(repo, d, planned.id)
+                    handler.carry_out(repo, d, planned.id)
                 except JatacError as e:
                     applied = sum(o.applied for o in outcomes)
                     raise JatacError(
