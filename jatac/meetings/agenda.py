@@ -62,6 +62,12 @@ class Section:
     key: str  # what the templates show under it
     title: str
     resolved: str = ""  # what the minutes usually resolve under it, to start from
+    prefix: str = ""  # the partnership's, as its case ids and minute numbers begin
+
+    @property
+    def ref(self) -> str:
+        """The item's number on the agenda and in the minutes alike: JAT01, JAT02 ..."""
+        return f"{self.prefix}{self.number:02d}"
 
 
 _CORE_SECTIONS = [
@@ -92,10 +98,11 @@ _WIDE_SECTIONS = [
 ]
 
 
-def sections(planned: Planned) -> list[Section]:
-    """The numbered items of the meeting's agenda, in order: the same for its minutes."""
+def sections(planned: Planned, prefix: str) -> list[Section]:
+    """The numbered items of the meeting's agenda, in order: the same for its minutes, numbered
+    alike (``prefix`` and two digits: JAT01 ...), as the partnership's minutes number them."""
     rows = _WIDE_SECTIONS if template_for(planned) == "agenda-wide" else _CORE_SECTIONS
-    return [Section(number, *row) for number, row in enumerate(rows, start=1)]
+    return [Section(number, *row, prefix=prefix) for number, row in enumerate(rows, start=1)]
 
 
 def _current(case: dict[str, Any], since: str) -> bool:
@@ -133,10 +140,11 @@ class Arising:
 
 @dataclass(frozen=True)
 class LastMinutes:
-    """2: the last meeting (None: this is the first) and the actions it set."""
+    """2: the last meeting (None: this is the first), where its minutes stand, the actions it set."""
 
     last: Planned | None
     arising: list[Arising]
+    minutes_state: str  # "draft", "draft, circulated 17 Nov 2026", "not yet written" ...
 
 
 @dataclass(frozen=True)
@@ -332,7 +340,11 @@ def _last_minutes(s: Sources) -> LastMinutes:
                 if a.meeting in {s.last.id, s.last.day.isoformat()}:
                     status = "overdue" if a.overdue(s.on) else a.status.value
                     arising.append(Arising(f"{case_id}/{a.id}", a.what, a.owner, status))
-    return LastMinutes(s.last, arising)
+    if s.last is None:
+        return LastMinutes(None, arising, "")
+    from jatac.meetings.minutes import state_of
+
+    return LastMinutes(s.last, arising, state_of(s.repo, s.last))
 
 
 def _action_log(s: Sources) -> ActionLog:
@@ -521,7 +533,7 @@ def build(
         sent_late=now > planned.send_by,
         next_meeting=following(repo, planned),
         template=template,
-        sections=sections(planned),
+        sections=sections(planned, cfg.prefix),
         attendance=_attendance(sources),
         last_minutes=_last_minutes(sources),
         action_log=_action_log(sources),

@@ -2,7 +2,13 @@
 
 Applying carries each structured decision (adopt, new action, close,
 escalate, reject, refer) into the cases, one commit each naming the
-meeting. It is idempotent: a decision already in effect is left alone.
+meeting, on or after the meeting's day. It is idempotent: a decision already
+in effect is left alone.
+
+Minutes are a draft until circulated, then agreed as a correct record at the
+group's next meeting (``agree``), then locked. Once agreed they change only by
+a recorded correction (what, why, and the meeting that agreed it), kept beside
+them: never edited in, by jatac or by hand.
 """
 
 from __future__ import annotations
@@ -20,11 +26,11 @@ from jatac.git.change import Change
 from jatac.guard.marking import require_marking
 from jatac.meetings.files import MEETING, Planned, find, following
 from jatac.models.case import Issue, Status
-from jatac.models.meeting import Decision, Do, MeetingStatus, Minutes
+from jatac.models.meeting import AGREED, Correction, Decision, Do, MeetingStatus, Minutes, MinutesState
 from jatac.models.sara import SaraPackage
 from jatac.storage.fs import inside
 from jatac.storage.repository import KINDS, Repository
-from jatac.storage.yaml_roundtrip import dump, form, to_yaml
+from jatac.storage.yaml_roundtrip import dump, form, set_field, to_yaml
 
 if TYPE_CHECKING:
     from jatac.meetings.agenda import Agenda
@@ -77,7 +83,6 @@ def _ready_decisions(key: str, agenda: Agenda) -> CommentedSeq:
 
 def scaffold(repo: Repository, planned: Planned, agenda: Agenda) -> CommentedMap:
     """The minutes to fill in: attendance by agency, then the agenda's items, numbered as it numbers them."""
-    prefix = repo.config.prefix
     doc = CommentedMap()
     doc["meeting"] = planned.id
     doc.yaml_set_start_comment(
@@ -106,7 +111,7 @@ def scaffold(repo: Repository, planned: Planned, agenda: Agenda) -> CommentedMap
     for section in agenda.sections:
         item = form(
             [
-                ("ref", f"{prefix}{section.number:02d}", ""),
+                ("ref", section.ref, ""),
                 ("title", section.title, ""),
                 ("heard", "", ""),
                 ("resolved", CommentedSeq([section.resolved] if section.resolved else []), ""),
@@ -185,6 +190,8 @@ def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict
             "venue": planned.venue,
             "chair": minutes.chair or planned.chair,
             "minutes": minutes,
+            "state": minutes.state.value,
+            "draft": not minutes.agreed,  # DRAFT on every page until agreed as a correct record
             "attendance": by_status,
             "agency_name": agency_name,
             "next_meeting": minutes.next_meeting or following(repo, planned),
@@ -218,10 +225,39 @@ def decided_cases(before: Any, after: Any) -> list[str]:
     return sorted(case for case in {*old, *new} if old.get(case) != new.get(case))
 
 
-def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
+_STATE_FIELDS = ("state", "circulated_on", "agreed_at", "corrections")
+
+
+def _state_of(data: Any) -> tuple[Any, ...]:
+    """What says where minutes stand (plain data): changed only by circulate, agree, correct, lock."""
+    return tuple(data.get(k) if isinstance(data, dict) else None for k in _STATE_FIELDS)
+
+
+def _refuse_change_of_state(before: Any, after: Any, meeting_id: str) -> None:
+    """Refused: agreed minutes re-edited, or a state written in by hand rather than recorded."""
+    day = meeting_id[:10]
+    was = before.get("state") if isinstance(before, dict) else None
+    if was in {s.value for s in AGREED}:
+        raise Refused(
+            f"the minutes of {meeting_id} are {was}: they are not edited again",
+            hint=f'Record a correction: jatac minutes correct {day} --what "..." --why "..." --at DATE '
+            "(the meeting that agreed it).",
+        )
+    if _state_of(before) != _state_of(after):
+        raise Refused(
+            f"the minutes of {meeting_id} say where they stand (state, circulated_on, agreed_at, "
+            "corrections) only as jatac records it",
+            hint=f"Use jatac minutes circulate {day}, minutes agree {day} --at DATE, or minutes correct.",
+        )
+
+
+def _record_hand_edits(
+    repo: Repository, relpath: str, meeting_id: str, command: str = "minutes apply"
+) -> None:
     """Minutes typed in an editor are committed (they are valid: they were just loaded) before
     the decisions they record are carried out, so the trail shows what was decided first.
-    Like every commit, through the one change path: locked, checked for personal data."""
+    Like every commit, through the one change path: locked, checked for personal data.
+    Agreed minutes edited by hand, or a state typed in, are refused (the file is left as it is)."""
     from jatac.git.audit import Audit
     from jatac.storage.yaml_fast import fast_load
 
@@ -231,9 +267,10 @@ def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
         at_head = audit.file_at("HEAD", relpath)  # None: not committed before
         committed = None if at_head is None else fast_load(at_head.decode("utf-8"))
         now = fast_load(inside(repo.root, relpath).read_bytes().decode("utf-8"))
+        _refuse_change_of_state(committed or {}, now, meeting_id)
         with Change(
             repo,
-            command="minutes apply",
+            command=command,
             subject=f"{meeting_id}: minutes recorded",
             cases=decided_cases(committed, now),
             trailers={"Jatac-Meeting": meeting_id},
@@ -247,6 +284,7 @@ def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
     edited = parse_edit(repo.load(MINUTES, planned.id), text)
     revision = revise(repo, edited, edited.doc)
     before = revision.loaded.record.model_dump(mode="json") if revision.loaded.record else None
+    _refuse_change_of_state(before or {}, revision.record.model_dump(mode="json"), planned.id)
     cases = decided_cases(before, revision.record.model_dump(mode="json"))
     commit_revision(
         repo,
@@ -454,6 +492,12 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
     problems = _check(repo, minutes, relpath)
     if problems:
         raise InvalidRecord(problems, hint="Nothing was applied. Correct the minutes and apply again.")
+    # a decision takes effect on the day it is made: never before the meeting has been held
+    if today() < planned.day:
+        raise Refused(
+            f"the meeting of {planned.day} has not taken place yet: its decisions cannot be applied",
+            hint=f"Apply the minutes on or after {planned.day}.",
+        )
     _record_hand_edits(repo, relpath, planned.id)
     outcomes = []
     with as_of(planned.day):
@@ -475,3 +519,159 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
                     ) from None
                 outcomes.append(Outcome(item.ref, d, True, "applied"))
     return outcomes
+
+
+# -- draft, circulated, agreed, locked ----------------------------------------------------------
+
+
+def require_editable(repo: Repository, when: str | None, group: str | None = None) -> Planned:
+    """The meeting, if its minutes may still be edited (not yet agreed); else refused with the way."""
+    planned, minutes = load(repo, when, group)
+    if minutes.agreed:
+        _refuse_change_of_state({"state": minutes.state.value}, {}, planned.id)
+    return planned
+
+
+def _committed(repo: Repository, planned: Planned, command: str) -> tuple[Any, str]:
+    """The minutes' file, opened for a change of state: hand edits of a draft are committed
+    first (as ``minutes apply`` does), of agreed minutes refused."""
+    relpath = repo.relpath(MINUTES, planned.id)
+    _record_hand_edits(repo, relpath, planned.id, command)
+    return repo.load(MINUTES, planned.id), relpath
+
+
+def _record_state(
+    repo: Repository, planned: Planned, command: str, subject: str, fields: dict[str, Any], body: list[str]
+) -> Minutes:
+    loaded, relpath = _committed(repo, planned, command)
+    order = list(Minutes.model_fields)
+    for key, value in fields.items():
+        set_field(loaded.doc, key, value, order)
+    record: Minutes = repo.validate_doc(MINUTES, loaded.doc, relpath, planned.id)
+    require_marking(repo, MINUTES, record, relpath, loaded.doc)
+    with Change(repo, command=command, subject=subject, trailers={"Jatac-Meeting": planned.id}) as change:
+        change.body.extend(body)
+        change.write(relpath, dump(loaded.doc), expect=loaded.text)
+    return record
+
+
+def _meeting_after(repo: Repository, planned: Planned, at: str, what: str) -> Planned:
+    """The group's meeting on ``at``: after ``planned``, and held (today is on or after it)."""
+    later = find(repo, at, planned.group.id)
+    if later.day <= planned.day:
+        raise Refused(
+            f"minutes are {what} at a later meeting of the {planned.group.name} than {planned.day}",
+            hint="Give the date of the meeting that "
+            + ("agreed them." if what == "agreed" else "agreed it."),
+        )
+    if later.day > today():
+        raise Refused(
+            f"the meeting of {later.day} has not taken place yet", hint="Record it on or after that day."
+        )
+    return later
+
+
+def circulate(repo: Repository, when: str | None, group: str | None = None) -> Minutes:
+    """Draft minutes sent to the group: still a draft (for comment) until agreed."""
+    planned, minutes = load(repo, when, group)
+    if minutes.state is not MinutesState.draft:
+        raise Refused(f"the minutes of {planned.id} are already {minutes.state.value}")
+    if today() < planned.day:
+        raise Refused(f"the meeting of {planned.day} has not taken place yet")
+    return _record_state(
+        repo,
+        planned,
+        "minutes circulate",
+        f"{planned.id}: minutes circulated",
+        {"state": MinutesState.circulated.value, "circulated_on": today()},
+        [f"state: draft -> circulated, {today()}"],
+    )
+
+
+def agree(repo: Repository, when: str, at: str, group: str | None = None) -> Minutes:
+    """The minutes agreed as a correct record at the group's meeting on ``at`` (a later one)."""
+    planned, minutes = load(repo, when, group)
+    if minutes.agreed:
+        raise Refused(
+            f"the minutes of {planned.id} were agreed at the meeting of {minutes.agreed_at}",
+            hint=f'A change to them is a correction: jatac minutes correct {planned.day} --what "..." '
+            '--why "..." --at DATE',
+        )
+    later = _meeting_after(repo, planned, at, "agreed")
+    if minutes.state is MinutesState.draft:
+        raise Refused(
+            f"the minutes of {planned.id} are a draft nobody has been sent",
+            hint=f"Circulate them first: jatac minutes circulate {planned.day}",
+        )
+    return _record_state(
+        repo,
+        planned,
+        "minutes agree",
+        f"{planned.id}: minutes agreed as a correct record at the meeting of {later.day}",
+        {"state": MinutesState.agreed.value, "agreed_at": later.day},
+        [f"state: {minutes.state.value} -> agreed", f"Agreed at: {later.id}"],
+    )
+
+
+def correct(repo: Repository, when: str, what: str, why: str, at: str, group: str | None = None) -> Minutes:
+    """A correction to agreed minutes, agreed at the meeting on ``at``: recorded beside them."""
+    planned, minutes = load(repo, when, group)
+    what, why = what.strip(), why.strip()
+    if not what or not why:
+        raise Refused("a correction says what changes and why", hint='--what "..." --why "..."')
+    if minutes.state is MinutesState.locked:
+        raise Refused(f"the minutes of {planned.id} are locked: they take no more corrections")
+    if not minutes.agreed:
+        raise Refused(
+            f"the minutes of {planned.id} are not agreed yet ({minutes.state.value})",
+            hint=f"Until they are agreed, edit them: jatac minutes edit {planned.day}",
+        )
+    later = _meeting_after(repo, planned, at, "corrected")
+    if minutes.agreed_at and later.day < minutes.agreed_at:
+        raise Refused(f"the minutes were agreed on {minutes.agreed_at}: a correction comes at or after that")
+    correction = Correction(what=what, why=why, at=later.day)
+    corrections = [c.model_dump() for c in [*minutes.corrections, correction]]
+    return _record_state(
+        repo,
+        planned,
+        "minutes correct",
+        f"{planned.id}: minutes corrected at the meeting of {later.day}",
+        {"corrections": corrections},
+        [f"What: {what}", f"Why: {why}", f"Agreed at: {later.id}"],
+    )
+
+
+def lock(repo: Repository, when: str, group: str | None = None) -> Minutes:
+    """Agreed minutes closed to corrections (filed)."""
+    planned, minutes = load(repo, when, group)
+    if minutes.state is not MinutesState.agreed:
+        raise Refused(
+            f"only agreed minutes are locked; those of {planned.id} are {minutes.state.value}",
+            hint=f"Agree them first: jatac minutes agree {planned.day} --at DATE",
+        )
+    return _record_state(
+        repo,
+        planned,
+        "minutes lock",
+        f"{planned.id}: minutes locked",
+        {"state": MinutesState.locked.value},
+        ["state: agreed -> locked"],
+    )
+
+
+def state_of(repo: Repository, planned: Planned) -> str:
+    """Where the minutes of ``planned`` stand, in words for an agenda: 'draft', 'circulated on ...'."""
+    relpath = repo.relpath(MINUTES, planned.id)
+    if not (repo.root / relpath).exists():
+        return "not yet written"
+    from jatac.render.engine import shortdate
+
+    try:
+        minutes: Minutes = repo.read(MINUTES, planned.id)
+    except JatacError:
+        return "not readable: see jatac validate"
+    if minutes.state is MinutesState.circulated:
+        return f"draft, circulated {shortdate(minutes.circulated_on)}"
+    if minutes.agreed:
+        return f"{minutes.state.value}, at the meeting of {shortdate(minutes.agreed_at)}"
+    return "draft"
