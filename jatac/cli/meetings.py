@@ -29,7 +29,7 @@ minutes_app = typer.Typer(
 
 WHEN = typer.Argument(None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one).")
 GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
-DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html or md.")
+DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html, md, or docx (Word, to edit and file).")
 OUT = typer.Option(None, "--out", "-o", help="Write here (default: the repository's build/ folder).")
 
 
@@ -232,13 +232,13 @@ def agenda(
         False, "--recipients", help="Also list who may receive it (agencies that signed the ISP)."
     ),
 ) -> None:
-    """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
+    """Assemble a meeting's agenda from the cases and render it (PDF, HTML, Markdown or Word)."""
     from jatac.clock import today
     from jatac.meetings.agenda import build
     from jatac.meetings.files import find
     from jatac.render.documents import build_is_ignored, write
 
-    check_format(fmt, ("pdf", "html", "md"))
+    check_format(fmt, ("pdf", "html", "md", "docx"))
     repo = open_repo()
     planned = find(repo, when, group)
     agenda = build(repo, planned, audience, include_personal)
@@ -279,11 +279,11 @@ def minutes_new(when: str = WHEN, group: str = GROUP) -> None:
 
 @minutes_app.command("render")
 def minutes_render(when: str = WHEN, fmt: str = DOC_FORMAT, out: Path = OUT, group: str = GROUP) -> None:
-    """Render a meeting's minutes (PDF, HTML or Markdown) to circulate; a draft says DRAFT."""
+    """Render a meeting's minutes (PDF, HTML, Markdown or Word) to circulate; a draft says DRAFT."""
     from jatac.meetings.minutes import load, render_context
     from jatac.render.documents import write
 
-    check_format(fmt, ("pdf", "html", "md"))
+    check_format(fmt, ("pdf", "html", "md", "docx"))
     repo = open_repo()
     planned, minutes = load(repo, when, group)
     path = write(repo, "minutes", fmt, render_context(repo, planned, minutes), f"minutes-{planned.id}", out)
