@@ -109,14 +109,15 @@ def line(
 def agenda_source(repo: Path) -> str:
     """The Typst source of the benchmark meeting's agenda, as jatac renders it."""
     os.environ["JATAC_TODAY"] = "2026-11-23"
-    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.agenda import build
     from jatac.meetings.files import find
     from jatac.render.engine import render_source
     from jatac.storage.repository import Repository
 
     cases = Repository(repo)
     planned = find(cases, MEETING_DAY.isoformat(), None)
-    return render_source(cases.root, template_for(planned), "pdf", build(cases, planned))
+    agenda = build(cases, planned)
+    return render_source(cases.root, agenda.template, "pdf", agenda.as_template())
 
 
 def main() -> None:

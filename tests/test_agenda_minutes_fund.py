@@ -37,16 +37,16 @@ def rendered(jatac: Jatac, *args: str, env: dict[str, str] | None = None) -> str
     return path.read_text(encoding="utf-8")
 
 
-def headings(markdown: str) -> list[tuple[int, str]]:
-    """An agenda's numbered items, as its Markdown shows them."""
-    return [(int(n), title) for n, title in re.findall(r"(?m)^## (\d+)\. (.+)$", markdown)]
+def headings(markdown: str) -> list[tuple[str, str]]:
+    """An agenda's numbered items, as its Markdown shows them: (JAT01, title) ..."""
+    return re.findall(r"(?m)^## ([A-Z]+\d{2}) (.+)$", markdown)
 
 
 def section(markdown: str, title: str) -> str:
     """The text under one numbered item of an agenda in Markdown."""
-    start = re.search(rf"(?m)^## \d+\. {re.escape(title)}$", markdown)
+    start = re.search(rf"(?m)^## [A-Z]+\d{{2}} {re.escape(title)}$", markdown)
     assert start, title
-    end = re.search(r"(?m)^## \d+\. ", markdown[start.end() :])
+    end = re.search(r"(?m)^## [A-Z]+\d{2} ", markdown[start.end() :])
     return markdown[start.end() : start.end() + end.start() if end else len(markdown)]
 
 
@@ -86,16 +86,15 @@ def test_each_groups_minutes_hold_its_own_agendas_items_numbered_the_same(
 ) -> None:
     agenda = rendered(partnership, "agenda", day, "-f", "md", env=on(day))
     items = headings(agenda)
-    assert [n for n, _ in items] == list(range(1, len(items) + 1))
+    assert [ref for ref, _ in items] == [f"JAT{n:02d}" for n in range(1, len(items) + 1)]
     partnership("minutes", "new", day, env=on(day))
     minutes = minutes_of(partnership, f"{day}-{group}")
-    assert [(item["ref"], item["title"]) for item in minutes["items"]] == [
-        (f"JAT{n:02d}", title) for n, title in items
-    ]
+    # the minutes number their items as the agenda does: the same JAT01 ... in both
+    assert [(item["ref"], item["title"]) for item in minutes["items"]] == items
     # the PDF numbers them the same
     pdf = rendered(partnership, "agenda", day, "-f", "pdf", env=on(day))
-    for n, title in items:
-        assert f"{n}. {title}" in pdf
+    for ref, title in items:
+        assert f"{ref} {title}" in pdf
 
 
 def test_the_wide_groups_minutes_hold_none_of_the_core_groups_items(partnership: Jatac) -> None:
@@ -144,7 +143,7 @@ def test_the_wide_agenda_lists_the_members_of_the_wide_group(partnership: Jatac,
         assert "Warden Supervisor" not in section(core, "Welcome, attendance and apologies")
     else:
         flat = " ".join(wide.split())
-        start, end = flat.index("1. Welcome, introductions and apologies"), flat.index("2. Minutes")
+        start, end = flat.index("JAT01 Welcome, introductions and apologies"), flat.index("JAT02 Minutes")
         attendance = flat[start:end]
         assert "Parish Community Safety Wardens Warden Supervisor" in attendance
         assert "Police (Neighbourhood Policing) Neighbourhood Inspector" in attendance
@@ -178,7 +177,7 @@ def test_a_considered_request_is_on_the_next_coordinating_agenda_until_decided(
     assert "supported by the support team" in fund
     assert not (jatac.root / "meetings").exists()  # no agenda item was added for it
     pdf = " ".join(rendered(jatac, "agenda", CORE, "-f", "pdf").split())
-    assert "8. Fund requests • FR-2026-001 £1,500.00: Lighting for the garage block" in pdf
+    assert "JAT08 Fund requests • FR-2026-001 £1,500.00: Lighting for the garage block" in pdf
     # the wide group's agenda has no fund item: the Coordinating Group decides
     assert "FR-2026-001" not in rendered(jatac, "agenda", WIDE, "-f", "md")
 

@@ -38,7 +38,7 @@ def test_demo_copies_the_example_and_lists_its_open_cases(tmp_path: Path) -> Non
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(str(agendas[0])).pages)
-    assert "3. Action log" in text and "OVERDUE" in text
+    assert "JAT03 Action log" in text and "OVERDUE" in text
     # a second run replaces the earlier demo rather than refusing
     assert CliRunner().invoke(app, ["demo", str(target)]).exit_code == 0
 

@@ -96,9 +96,9 @@ def test_agenda_pdf_holds_the_overdue_action_the_late_item_and_the_marking_on_ev
     text = "\n".join(pages)
     assert "Page 1 of" in text
     assert "Test purchase operation at the off-licences" in text and "OVERDUE 13 days" in text
-    late_section = text[text.index("7. Late items") : text.index("8. Fund requests")]
+    late_section = text[text.index("JAT07 Late items") : text.index("JAT08 Fund requests")]
     assert "Scooter thefts at the station" in late_section
-    new_section = text[text.index("6. New issues") : text.index("7. Late items")]
+    new_section = text[text.index("JAT06 New issues") : text.index("JAT07 Late items")]
     assert "Fly-tipping behind Coffee Hall shops" in new_section and "Scooter" not in new_section
     assert "was due out by 2026-12-07" in result.stderr  # rendered after the Monday before
     assert busy.status() == ""  # build/ is ignored: the repository stays clean

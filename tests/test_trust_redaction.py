@@ -276,7 +276,7 @@ def _yaml(value: str) -> str:
 def test_whatever_an_official_record_says_the_wide_agenda_names_no_withheld_case(
     shared: Jatac, title: str, description: str, place: str, item: str, action: str
 ) -> None:
-    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.agenda import build
     from jatac.meetings.files import find
     from jatac.render.engine import render_source
     from jatac.storage.repository import Repository
@@ -312,9 +312,9 @@ def test_whatever_an_official_record_says_the_wide_agenda_names_no_withheld_case
     assume(not validate_repository(repo))
     for day, audience in ((CORE, "wide"), (WIDE, None)):
         planned = find(repo, day)
-        context = build(repo, planned, audience)
+        agenda = build(repo, planned, audience)
         for fmt in ("md", "html"):
-            out = render_source(repo.root, template_for(planned), fmt, context)
+            out = render_source(repo.root, agenda.template, fmt, agenda.as_template())
             assert not names(out), out
             assert not names(" ".join(out.split()))
             if audience == "wide":

@@ -22,11 +22,14 @@ item_app = typer.Typer(help="Partners' items for a meeting's agenda.", no_args_i
 if TYPE_CHECKING:
     from jatac.storage.repository import Repository
 
-minutes_app = typer.Typer(help="Write, render and apply a meeting's minutes.", no_args_is_help=True)
+minutes_app = typer.Typer(
+    help="Write, render and apply a meeting's minutes; circulate them, record agreement and corrections.",
+    no_args_is_help=True,
+)
 
 WHEN = typer.Argument(None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one).")
 GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
-DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html or md.")
+DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html, md, or docx (Word, to edit and file).")
 OUT = typer.Option(None, "--out", "-o", help="Write here (default: the repository's build/ folder).")
 
 
@@ -229,21 +232,20 @@ def agenda(
         False, "--recipients", help="Also list who may receive it (agencies that signed the ISP)."
     ),
 ) -> None:
-    """Assemble a meeting's agenda from the cases and render it (PDF, HTML or Markdown)."""
+    """Assemble a meeting's agenda from the cases and render it (PDF, HTML, Markdown or Word)."""
     from jatac.clock import today
-    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.agenda import build
     from jatac.meetings.files import find
     from jatac.render.documents import build_is_ignored, write
 
-    check_format(fmt, ("pdf", "html", "md"))
+    check_format(fmt, ("pdf", "html", "md", "docx"))
     repo = open_repo()
     planned = find(repo, when, group)
-    context = build(repo, planned, audience, include_personal)
-    suffix = "-wide" if context["audience"] == "wide" and planned.group.audience.value != "wide" else ""
-    path = write(repo, template_for(planned), fmt, context, f"agenda-{planned.id}{suffix}", out)
+    agenda = build(repo, planned, audience, include_personal)
+    path = write(repo, agenda.template, fmt, agenda.as_template(), agenda.stem, out)
     typer.echo(str(path))
-    if context["withheld"]:
-        typer.echo(f"{context['withheld']} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
+    if agenda.withheld:
+        typer.echo(f"{agenda.withheld} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
     if recipients:
         _print_recipients(repo, planned.group.id)
     if today() > planned.send_by:
@@ -277,11 +279,11 @@ def minutes_new(when: str = WHEN, group: str = GROUP) -> None:
 
 @minutes_app.command("render")
 def minutes_render(when: str = WHEN, fmt: str = DOC_FORMAT, out: Path = OUT, group: str = GROUP) -> None:
-    """Render a meeting's minutes (PDF, HTML or Markdown) to circulate."""
+    """Render a meeting's minutes (PDF, HTML, Markdown or Word) to circulate; a draft says DRAFT."""
     from jatac.meetings.minutes import load, render_context
     from jatac.render.documents import write
 
-    check_format(fmt, ("pdf", "html", "md"))
+    check_format(fmt, ("pdf", "html", "md", "docx"))
     repo = open_repo()
     planned, minutes = load(repo, when, group)
     path = write(repo, "minutes", fmt, render_context(repo, planned, minutes), f"minutes-{planned.id}", out)
@@ -307,12 +309,13 @@ def minutes_apply(when: str = WHEN, group: str = GROUP) -> None:
 
 @minutes_app.command("edit")
 def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
-    """Open a meeting's minutes in your editor; on save they are checked, then committed."""
+    """Open a meeting's minutes in your editor; on save they are checked, then committed.
+    Agreed minutes are not edited: record a correction (minutes correct)."""
     from jatac.cli.editing import edit_until_valid
-    from jatac.meetings.minutes import MINUTES, apply_edit, load
+    from jatac.meetings.minutes import MINUTES, apply_edit, require_editable
 
     repo = open_repo()
-    planned, _ = load(repo, when, group)
+    planned = require_editable(repo, when, group)
     text = repo.open(MINUTES, planned.id).text
     edit_until_valid(
         text,
@@ -320,6 +323,60 @@ def minutes_edit(when: str = WHEN, group: str = GROUP) -> None:
         lambda t: apply_edit(repo, planned, t),
         done=f"Minutes of {planned.id} saved",
     )
+
+
+MINUTES_DATE = typer.Argument(..., metavar="DATE", help="The date of the meeting the minutes record.")
+
+
+@minutes_app.command("circulate")
+def minutes_circulate(when: str = MINUTES_DATE, group: str = GROUP) -> None:
+    """Record that the draft minutes went out to the group (still a draft until agreed)."""
+    from jatac.meetings.minutes import circulate
+
+    minutes = circulate(open_repo(), when, group)
+    success(f"Minutes of {minutes.meeting} circulated on {minutes.circulated_on} (a draft until agreed).")
+
+
+@minutes_app.command("agree")
+def minutes_agree(
+    when: str = MINUTES_DATE,
+    at: str = typer.Option(
+        ..., "--at", metavar="DATE", help="The date of the group's later meeting that agreed them."
+    ),
+    group: str = GROUP,
+) -> None:
+    """Record that the group agreed the minutes as a correct record, at its next meeting."""
+    from jatac.meetings.minutes import agree
+
+    minutes = agree(open_repo(), when, at, group)
+    success(f"Minutes of {minutes.meeting} agreed as a correct record at the meeting of {minutes.agreed_at}.")
+    typer.echo("From now on they change only by a recorded correction (jatac minutes correct).")
+
+
+@minutes_app.command("correct")
+def minutes_correct(
+    when: str = MINUTES_DATE,
+    what: str = typer.Option(..., "--what", help='What is corrected, e.g. "JAT05: the lead is tvp".'),
+    why: str = typer.Option(..., "--why", help="Why, as the meeting heard it."),
+    at: str = typer.Option(
+        ..., "--at", metavar="DATE", help="The date of the group's meeting that agreed the correction."
+    ),
+    group: str = GROUP,
+) -> None:
+    """Record a correction to agreed minutes: what, why, and at which meeting (kept beside them)."""
+    from jatac.meetings.minutes import correct
+
+    minutes = correct(open_repo(), when, what, why, at, group)
+    success(f"Correction to the minutes of {minutes.meeting} recorded ({len(minutes.corrections)} in all).")
+
+
+@minutes_app.command("lock")
+def minutes_lock(when: str = MINUTES_DATE, group: str = GROUP) -> None:
+    """Close agreed minutes to further corrections (when they are filed)."""
+    from jatac.meetings.minutes import lock
+
+    minutes = lock(open_repo(), when, group)
+    success(f"Minutes of {minutes.meeting} locked.")
 
 
 def _print_recipients(repo: Repository, group_id: str) -> None:

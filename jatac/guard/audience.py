@@ -141,11 +141,15 @@ class Audience:
     def redact(self, text: str) -> str:
         return self.ids.replace(text, self.sensitive) if self.wide else text
 
-    def prepare(self, context: dict[str, Any]) -> dict[str, Any]:
-        """The context a template receives: redacted for the wide audience, with its marking."""
+    def prepare(self, context: Any) -> Any:
+        """The context a template receives: redacted for the wide audience, with its marking.
+        ``context`` is a dict, or a dataclass with ``audience`` and ``marking`` fields."""
         if self.wide and self.sensitive:
             context = _Redaction(self).walk(context)
-        return {**context, "audience": self.name, "marking": self.marking_of(context).value}
+        marking = self.marking_of(context).value
+        if dataclasses.is_dataclass(context) and not isinstance(context, type):
+            return dataclasses.replace(context, audience=self.name, marking=marking)
+        return {**context, "audience": self.name, "marking": marking}
 
     def marking_of(self, value: Any) -> Marking:
         """The highest marking ``value`` holds: of its records, and of every case its text names."""
@@ -204,8 +208,10 @@ class _Redaction:
 
     def _kept(self, values: Iterable[Any]) -> Iterator[Any]:
         for v in values:
-            # a partner's item about a withheld case is left out (and counted by the agenda)
-            if not self.audience.withholds(getattr(v, "case", None) if _is_record(v) else None):
+            # a partner's item about a withheld case is left out (and counted by the agenda); a
+            # record whose ``case`` is the case itself (a row of a table) is checked when walked
+            case = getattr(v, "case", None) if _is_record(v) else None
+            if not (isinstance(case, str) and self.audience.withholds(case)):
                 yield self.walk(v)
 
     def _record(self, value: Any) -> Any:

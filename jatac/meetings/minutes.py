@@ -2,14 +2,21 @@
 
 Applying carries each structured decision (adopt, new action, close,
 escalate, reject, refer) into the cases, one commit each naming the
-meeting. It is idempotent: a decision already in effect is left alone.
+meeting, on or after the meeting's day. It is idempotent: a decision already
+in effect is left alone.
+
+Minutes are a draft until circulated, then agreed as a correct record at the
+group's next meeting (``agree``), then locked. Once agreed they change only by
+a recorded correction (what, why, and the meeting that agreed it), kept beside
+them: never edited in, by jatac or by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -19,47 +26,51 @@ from jatac.git.change import Change
 from jatac.guard.marking import require_marking
 from jatac.meetings.files import MEETING, Planned, find, following
 from jatac.models.case import Issue, Status
-from jatac.models.meeting import Decision, Do, MeetingStatus, Minutes
+from jatac.models.meeting import AGREED, Correction, Decision, Do, MeetingStatus, Minutes, MinutesState
 from jatac.models.sara import SaraPackage
 from jatac.storage.fs import inside
 from jatac.storage.repository import KINDS, Repository
-from jatac.storage.yaml_roundtrip import dump, form, to_yaml
+from jatac.storage.yaml_roundtrip import dump, form, set_field, to_yaml
+
+if TYPE_CHECKING:
+    from jatac.meetings.agenda import Agenda
 
 MINUTES = KINDS["minutes"]
 CASE = KINDS["case"]
 
 
-def _points(key: str, agenda: dict[str, Any]) -> list[str]:
-    """What the agenda lists under a section, for a note above the minute item (the agenda's
-    context is already redacted for its audience: nothing withheld reaches the minutes)."""
+def _points(key: str, agenda: Agenda) -> list[str]:
+    """What the agenda lists under a section, for a note above the minute item (the agenda is
+    already redacted for its audience: nothing withheld reaches the minutes)."""
+    items, fund, closure = agenda.proposals, agenda.fund, agenda.closure
     if key == "new_issues":
-        return [f"{c.id} {c.title}" for c in agenda["proposed_on_time"]] + [
-            f"{i.title} (proposed by {i.by})" for i in agenda["new_items"]
+        return [f"{c.id} {c.title}" for c in items.proposed_on_time] + [
+            f"{i.title} (proposed by {i.by})" for i in items.new_items
         ]
     if key == "late_items":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["late_items"]] + [
-            f"{c.id} {c.title}" for c in agenda["proposed_late"]
+        return [f"{i.title} (proposed by {i.by})" for i in items.late_items] + [
+            f"{c.id} {c.title}" for c in items.proposed_late
         ]
     if key == "partners_items":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["new_items"] + agenda["late_items"]]
+        return [f"{i.title} (proposed by {i.by})" for i in items.new_items + items.late_items]
     if key == "fund":
-        return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in agenda["fund_requests"]] + [
-            f"{i.title} (proposed by {i.by})" for i in agenda["fund_items"]
+        return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in fund.fund_requests] + [
+            f"{i.title} (proposed by {i.by})" for i in fund.fund_items
         ]
     if key == "closure":
-        return [c.id for c in agenda["escalated"] + agenda["for_closure"] + agenda["being_evaluated"]]
+        return [c.id for c in closure.escalated + closure.for_closure + closure.being_evaluated]
     if key == "aob":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["aob_items"]]
+        return [f"{i.title} (proposed by {i.by})" for i in items.aob_items]
     return []
 
 
-def _ready_decisions(key: str, agenda: dict[str, Any]) -> CommentedSeq:
+def _ready_decisions(key: str, agenda: Agenda) -> CommentedSeq:
     """Decisions the group is there to make, ready to fill in: approve each fund request or not."""
     decisions = CommentedSeq()
     if key == "fund":
         from jatac.partnership.fund import UNDECIDED
 
-        for r in agenda["fund_requests"]:
+        for r in agenda.fund.fund_requests:
             if r.status in UNDECIDED:
                 ready = CommentedMap([("do", "fund"), ("request", r.id), ("approve", None)])
                 ready.fa.set_flow_style()
@@ -70,9 +81,8 @@ def _ready_decisions(key: str, agenda: dict[str, Any]) -> CommentedSeq:
     return decisions
 
 
-def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> CommentedMap:
+def scaffold(repo: Repository, planned: Planned, agenda: Agenda) -> CommentedMap:
     """The minutes to fill in: attendance by agency, then the agenda's items, numbered as it numbers them."""
-    prefix = repo.config.prefix
     doc = CommentedMap()
     doc["meeting"] = planned.id
     doc.yaml_set_start_comment(
@@ -89,7 +99,7 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
         "  - {do: fund, request: FR-2026-003, approve: true}   (true: approved, false: refused; a request\n"
         "    the meeting did not decide: remove its line, and it comes back on the next agenda)"
     )
-    doc["marking"] = agenda["marking"]
+    doc["marking"] = agenda.marking
     doc["chair"] = planned.chair or ""
     attendance = CommentedSeq()
     for agency in repo.config.agencies:
@@ -98,10 +108,10 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
     doc["attendance"] = attendance
 
     items = CommentedSeq()
-    for section in agenda["sections"]:
+    for section in agenda.sections:
         item = form(
             [
-                ("ref", f"{prefix}{section.number:02d}", ""),
+                ("ref", section.ref, ""),
                 ("title", section.title, ""),
                 ("heard", "", ""),
                 ("resolved", CommentedSeq([section.resolved] if section.resolved else []), ""),
@@ -116,8 +126,8 @@ def scaffold(repo: Repository, planned: Planned, agenda: dict[str, Any]) -> Comm
             item.yaml_set_comment_before_after_key("heard", before=note, indent=4)
         items.append(item)
     doc["items"] = items
-    if agenda["next_meeting"]:
-        doc["next_meeting"] = agenda["next_meeting"]
+    if agenda.next_meeting:
+        doc["next_meeting"] = agenda.next_meeting
     return doc
 
 
@@ -180,6 +190,8 @@ def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict
             "venue": planned.venue,
             "chair": minutes.chair or planned.chair,
             "minutes": minutes,
+            "state": minutes.state.value,
+            "draft": not minutes.agreed,  # DRAFT on every page until agreed as a correct record
             "attendance": by_status,
             "agency_name": agency_name,
             "next_meeting": minutes.next_meeting or following(repo, planned),
@@ -213,10 +225,39 @@ def decided_cases(before: Any, after: Any) -> list[str]:
     return sorted(case for case in {*old, *new} if old.get(case) != new.get(case))
 
 
-def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
+_STATE_FIELDS = ("state", "circulated_on", "agreed_at", "corrections")
+
+
+def _state_of(data: Any) -> tuple[Any, ...]:
+    """What says where minutes stand (plain data): changed only by circulate, agree, correct, lock."""
+    return tuple(data.get(k) if isinstance(data, dict) else None for k in _STATE_FIELDS)
+
+
+def _refuse_change_of_state(before: Any, after: Any, meeting_id: str) -> None:
+    """Refused: agreed minutes re-edited, or a state written in by hand rather than recorded."""
+    day = meeting_id[:10]
+    was = before.get("state") if isinstance(before, dict) else None
+    if was in {s.value for s in AGREED}:
+        raise Refused(
+            f"the minutes of {meeting_id} are {was}: they are not edited again",
+            hint=f'Record a correction: jatac minutes correct {day} --what "..." --why "..." --at DATE '
+            "(the meeting that agreed it).",
+        )
+    if _state_of(before) != _state_of(after):
+        raise Refused(
+            f"the minutes of {meeting_id} say where they stand (state, circulated_on, agreed_at, "
+            "corrections) only as jatac records it",
+            hint=f"Use jatac minutes circulate {day}, minutes agree {day} --at DATE, or minutes correct.",
+        )
+
+
+def _record_hand_edits(
+    repo: Repository, relpath: str, meeting_id: str, command: str = "minutes apply"
+) -> None:
     """Minutes typed in an editor are committed (they are valid: they were just loaded) before
     the decisions they record are carried out, so the trail shows what was decided first.
-    Like every commit, through the one change path: locked, checked for personal data."""
+    Like every commit, through the one change path: locked, checked for personal data.
+    Agreed minutes edited by hand, or a state typed in, are refused (the file is left as it is)."""
     from jatac.git.audit import Audit
     from jatac.storage.yaml_fast import fast_load
 
@@ -226,9 +267,10 @@ def _record_hand_edits(repo: Repository, relpath: str, meeting_id: str) -> None:
         at_head = audit.file_at("HEAD", relpath)  # None: not committed before
         committed = None if at_head is None else fast_load(at_head.decode("utf-8"))
         now = fast_load(inside(repo.root, relpath).read_bytes().decode("utf-8"))
+        _refuse_change_of_state(committed or {}, now, meeting_id)
         with Change(
             repo,
-            command="minutes apply",
+            command=command,
             subject=f"{meeting_id}: minutes recorded",
             cases=decided_cases(committed, now),
             trailers={"Jatac-Meeting": meeting_id},
@@ -242,6 +284,7 @@ def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
     edited = parse_edit(repo.open(MINUTES, planned.id), text)
     revision = revise(repo, edited, edited.doc)
     before = revision.loaded.record.model_dump(mode="json") if revision.loaded.record else None
+    _refuse_change_of_state(before or {}, revision.record.model_dump(mode="json"), planned.id)
     cases = decided_cases(before, revision.record.model_dump(mode="json"))
     commit_revision(
         repo,
@@ -285,81 +328,158 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
     return problems
 
 
-def _already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
-    """Why ``d`` is already in effect, or None."""
-    from jatac.cases import reviews
+# -- each kind of decision: whether it is already in effect, and how it is carried out ------
 
-    if d.do is Do.fund:
-        from jatac.partnership.fund import find_request
 
-        request = find_request(repo, d.request or "")[2]
-        done = request.status.value in {"approved", "refused"}
-        return f"{request.id} is already {request.status.value}" if done else None
-    case: Issue = repo.record(CASE, d.case or "")
-    if d.do is Do.adopt and case.status in {Status.adopted, Status.escalated, Status.closed}:
+def _case(repo: Repository, d: Decision) -> Issue:
+    return repo.record(CASE, d.case or "")
+
+
+def _fund_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    from jatac.partnership.fund import find_request
+
+    request = find_request(repo, d.request or "")[2]
+    done = request.status.value in {"approved", "refused"}
+    return f"{request.id} is already {request.status.value}" if done else None
+
+
+def _fund(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.partnership import fund
+
+    fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
+
+
+def _adopt_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    if case.status in {Status.adopted, Status.escalated, Status.closed}:
         return f"{case.id} is already {case.status.value}"
-    if d.do is Do.close and case.status is Status.closed:
-        return f"{case.id} is already closed"
-    if d.do is Do.escalate and any(e.to == d.to for e in case.escalations):
-        return f"{case.id} is already escalated to {d.to}"
-    if d.do is Do.reject and case.status is Status.rejected:
-        return f"{case.id} is already rejected"
-    if d.do is Do.refer and case.status is Status.referred:
-        return f"{case.id} is already referred"
-    if d.do is Do.review and reviews.already(case, d.note or "", today()):
-        return f"{case.id} already has this review"
-    if d.do is Do.action and (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
+    return None
+
+
+def _adopt(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
+
+    sara.adopt(
+        repo,
+        d.case or "",
+        lead=d.lead or "",
+        problem_manager=d.problem_manager or "",
+        risk=d.risk.value if d.risk else None,
+        meeting=meeting_id,
+    )
+
+
+def _action_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    if (repo.root / repo.relpath(KINDS["sara"], case.id)).exists():
         package: SaraPackage = repo.record(KINDS["sara"], case.id)
         if any(a.meeting == meeting_id and a.what == d.what for a in package.response.actions):
             return f"{case.id} already has this action from the meeting"
     return None
 
 
-def _carry_out(repo: Repository, d: Decision, meeting_id: str) -> None:
-    from jatac.cases import lifecycle as cases
-    from jatac.cases import reviews, sara
-    from jatac.partnership import fund
+def _action(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
 
-    if d.do is Do.fund:
-        fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
-        return
-    assert d.case is not None  # the model requires it for every other decision
-    if d.do is Do.adopt:
-        sara.adopt(
-            repo,
-            d.case,
-            lead=d.lead or "",
-            problem_manager=d.problem_manager or "",
-            risk=d.risk.value if d.risk else None,
-            meeting=meeting_id,
-        )
-    elif d.do is Do.action:
-        sara.add_action(
-            repo,
-            d.case,
-            d.what or "",
-            owner=d.owner or "",
-            due=d.due or date.min,
-            role=d.role,
-            meeting=meeting_id,
-        )
-    elif d.do is Do.close:
-        sara.close(repo, d.case, outcome=d.outcome or "", meeting=meeting_id)
-    elif d.do is Do.escalate:
-        sara.escalate(
-            repo, d.case, to=d.to or "", reason=d.reason or "", skip_level=d.skip_level, meeting=meeting_id
-        )
-    elif d.do is Do.reject:
-        cases.set_fields(repo, d.case, ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id)
-    elif d.do is Do.review:
-        reviews.record(repo, d.case, note=d.note or "", next_on=d.next, meeting=meeting_id)
-    elif d.do is Do.refer:
-        cases.set_fields(
-            repo,
-            d.case,
-            ["status=referred", f"referred_to={d.to}", f"decision_note={d.reason}"],
-            meeting=meeting_id,
-        )
+    sara.add_action(
+        repo,
+        d.case or "",
+        d.what or "",
+        owner=d.owner or "",
+        due=d.due or date.min,
+        role=d.role,
+        meeting=meeting_id,
+    )
+
+
+def _close_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return f"{case.id} is already closed" if case.status is Status.closed else None
+
+
+def _close(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
+
+    sara.close(repo, d.case or "", outcome=d.outcome or "", meeting=meeting_id)
+
+
+def _escalate_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return (
+        f"{case.id} is already escalated to {d.to}" if any(e.to == d.to for e in case.escalations) else None
+    )
+
+
+def _escalate(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import sara
+
+    sara.escalate(
+        repo, d.case or "", to=d.to or "", reason=d.reason or "", skip_level=d.skip_level, meeting=meeting_id
+    )
+
+
+def _reject_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return f"{case.id} is already rejected" if case.status is Status.rejected else None
+
+
+def _reject(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import lifecycle
+
+    lifecycle.set_fields(
+        repo, d.case or "", ["status=rejected", f"decision_note={d.reason}"], meeting=meeting_id
+    )
+
+
+def _refer_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    case = _case(repo, d)
+    return f"{case.id} is already referred" if case.status is Status.referred else None
+
+
+def _refer(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import lifecycle
+
+    lifecycle.set_fields(
+        repo,
+        d.case or "",
+        ["status=referred", f"referred_to={d.to}", f"decision_note={d.reason}"],
+        meeting=meeting_id,
+    )
+
+
+def _review_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    from jatac.cases import reviews
+
+    case = _case(repo, d)
+    return f"{case.id} already has this review" if reviews.already(case, d.note or "", today()) else None
+
+
+def _review(repo: Repository, d: Decision, meeting_id: str) -> None:
+    from jatac.cases import reviews
+
+    reviews.record(repo, d.case or "", note=d.note or "", next_on=d.next, meeting=meeting_id)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What `minutes apply` does with one kind of decision: ``already`` says why it is already in
+    effect (or None), ``carry_out`` makes it so; both get the repository, the decision, the meeting."""
+
+    already: Callable[[Repository, Decision, str], str | None]
+    carry_out: Callable[[Repository, Decision, str], None]
+
+
+HANDLERS: dict[Do, Handler] = {
+    Do.adopt: Handler(_adopt_already, _adopt),
+    Do.action: Handler(_action_already, _action),
+    Do.close: Handler(_close_already, _close),
+    Do.escalate: Handler(_escalate_already, _escalate),
+    Do.reject: Handler(_reject_already, _reject),
+    Do.refer: Handler(_refer_already, _refer),
+    Do.fund: Handler(_fund_already, _fund),
+    Do.review: Handler(_review_already, _review),
+}
+assert set(HANDLERS) == set(Do), "every kind of decision has its handler"
 
 
 def apply(repo: Repository, when: str | None, group: str | None = None) -> list[Outcome]:
@@ -372,17 +492,24 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
     problems = _check(repo, minutes, relpath)
     if problems:
         raise InvalidRecord(problems, hint="Nothing was applied. Correct the minutes and apply again.")
+    # a decision takes effect on the day it is made: never before the meeting has been held
+    if today() < planned.day:
+        raise Refused(
+            f"the meeting of {planned.day} has not taken place yet: its decisions cannot be applied",
+            hint=f"Apply the minutes on or after {planned.day}.",
+        )
     _record_hand_edits(repo, relpath, planned.id)
     outcomes = []
     with as_of(planned.day):
         for item in minutes.items:
             for d in item.decisions:
-                reason = _already(repo, d, planned.id)
+                handler = HANDLERS[d.do]
+                reason = handler.already(repo, d, planned.id)
                 if reason:
                     outcomes.append(Outcome(item.ref, d, False, reason))
                     continue
                 try:
-                    _carry_out(repo, d, planned.id)
+                    handler.carry_out(repo, d, planned.id)
                 except JatacError as e:
                     applied = sum(o.applied for o in outcomes)
                     raise JatacError(
@@ -392,3 +519,159 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
                     ) from None
                 outcomes.append(Outcome(item.ref, d, True, "applied"))
     return outcomes
+
+
+# -- draft, circulated, agreed, locked ----------------------------------------------------------
+
+
+def require_editable(repo: Repository, when: str | None, group: str | None = None) -> Planned:
+    """The meeting, if its minutes may still be edited (not yet agreed); else refused with the way."""
+    planned, minutes = load(repo, when, group)
+    if minutes.agreed:
+        _refuse_change_of_state({"state": minutes.state.value}, {}, planned.id)
+    return planned
+
+
+def _committed(repo: Repository, planned: Planned, command: str) -> tuple[Any, str]:
+    """The minutes' file, opened for a change of state: hand edits of a draft are committed
+    first (as ``minutes apply`` does), of agreed minutes refused."""
+    relpath = repo.relpath(MINUTES, planned.id)
+    _record_hand_edits(repo, relpath, planned.id, command)
+    return repo.open(MINUTES, planned.id), relpath
+
+
+def _record_state(
+    repo: Repository, planned: Planned, command: str, subject: str, fields: dict[str, Any], body: list[str]
+) -> Minutes:
+    loaded, relpath = _committed(repo, planned, command)
+    order = list(Minutes.model_fields)
+    for key, value in fields.items():
+        set_field(loaded.doc, key, value, order)
+    record: Minutes = repo.validate_doc(MINUTES, loaded.doc, relpath, planned.id)
+    require_marking(repo, MINUTES, record, relpath, loaded.doc)
+    with Change(repo, command=command, subject=subject, trailers={"Jatac-Meeting": planned.id}) as change:
+        change.body.extend(body)
+        change.write(relpath, dump(loaded.doc), expect=loaded.text)
+    return record
+
+
+def _meeting_after(repo: Repository, planned: Planned, at: str, what: str) -> Planned:
+    """The group's meeting on ``at``: after ``planned``, and held (today is on or after it)."""
+    later = find(repo, at, planned.group.id)
+    if later.day <= planned.day:
+        raise Refused(
+            f"minutes are {what} at a later meeting of the {planned.group.name} than {planned.day}",
+            hint="Give the date of the meeting that "
+            + ("agreed them." if what == "agreed" else "agreed it."),
+        )
+    if later.day > today():
+        raise Refused(
+            f"the meeting of {later.day} has not taken place yet", hint="Record it on or after that day."
+        )
+    return later
+
+
+def circulate(repo: Repository, when: str | None, group: str | None = None) -> Minutes:
+    """Draft minutes sent to the group: still a draft (for comment) until agreed."""
+    planned, minutes = load(repo, when, group)
+    if minutes.state is not MinutesState.draft:
+        raise Refused(f"the minutes of {planned.id} are already {minutes.state.value}")
+    if today() < planned.day:
+        raise Refused(f"the meeting of {planned.day} has not taken place yet")
+    return _record_state(
+        repo,
+        planned,
+        "minutes circulate",
+        f"{planned.id}: minutes circulated",
+        {"state": MinutesState.circulated.value, "circulated_on": today()},
+        [f"state: draft -> circulated, {today()}"],
+    )
+
+
+def agree(repo: Repository, when: str, at: str, group: str | None = None) -> Minutes:
+    """The minutes agreed as a correct record at the group's meeting on ``at`` (a later one)."""
+    planned, minutes = load(repo, when, group)
+    if minutes.agreed:
+        raise Refused(
+            f"the minutes of {planned.id} were agreed at the meeting of {minutes.agreed_at}",
+            hint=f'A change to them is a correction: jatac minutes correct {planned.day} --what "..." '
+            '--why "..." --at DATE',
+        )
+    later = _meeting_after(repo, planned, at, "agreed")
+    if minutes.state is MinutesState.draft:
+        raise Refused(
+            f"the minutes of {planned.id} are a draft nobody has been sent",
+            hint=f"Circulate them first: jatac minutes circulate {planned.day}",
+        )
+    return _record_state(
+        repo,
+        planned,
+        "minutes agree",
+        f"{planned.id}: minutes agreed as a correct record at the meeting of {later.day}",
+        {"state": MinutesState.agreed.value, "agreed_at": later.day},
+        [f"state: {minutes.state.value} -> agreed", f"Agreed at: {later.id}"],
+    )
+
+
+def correct(repo: Repository, when: str, what: str, why: str, at: str, group: str | None = None) -> Minutes:
+    """A correction to agreed minutes, agreed at the meeting on ``at``: recorded beside them."""
+    planned, minutes = load(repo, when, group)
+    what, why = what.strip(), why.strip()
+    if not what or not why:
+        raise Refused("a correction says what changes and why", hint='--what "..." --why "..."')
+    if minutes.state is MinutesState.locked:
+        raise Refused(f"the minutes of {planned.id} are locked: they take no more corrections")
+    if not minutes.agreed:
+        raise Refused(
+            f"the minutes of {planned.id} are not agreed yet ({minutes.state.value})",
+            hint=f"Until they are agreed, edit them: jatac minutes edit {planned.day}",
+        )
+    later = _meeting_after(repo, planned, at, "corrected")
+    if minutes.agreed_at and later.day < minutes.agreed_at:
+        raise Refused(f"the minutes were agreed on {minutes.agreed_at}: a correction comes at or after that")
+    correction = Correction(what=what, why=why, at=later.day)
+    corrections = [c.model_dump() for c in [*minutes.corrections, correction]]
+    return _record_state(
+        repo,
+        planned,
+        "minutes correct",
+        f"{planned.id}: minutes corrected at the meeting of {later.day}",
+        {"corrections": corrections},
+        [f"What: {what}", f"Why: {why}", f"Agreed at: {later.id}"],
+    )
+
+
+def lock(repo: Repository, when: str, group: str | None = None) -> Minutes:
+    """Agreed minutes closed to corrections (filed)."""
+    planned, minutes = load(repo, when, group)
+    if minutes.state is not MinutesState.agreed:
+        raise Refused(
+            f"only agreed minutes are locked; those of {planned.id} are {minutes.state.value}",
+            hint=f"Agree them first: jatac minutes agree {planned.day} --at DATE",
+        )
+    return _record_state(
+        repo,
+        planned,
+        "minutes lock",
+        f"{planned.id}: minutes locked",
+        {"state": MinutesState.locked.value},
+        ["state: agreed -> locked"],
+    )
+
+
+def state_of(repo: Repository, planned: Planned) -> str:
+    """Where the minutes of ``planned`` stand, in words for an agenda: 'draft', 'circulated on ...'."""
+    relpath = repo.relpath(MINUTES, planned.id)
+    if not (repo.root / relpath).exists():
+        return "not yet written"
+    from jatac.render.engine import shortdate
+
+    try:
+        minutes: Minutes = repo.record(MINUTES, planned.id)
+    except JatacError:
+        return "not readable: see jatac validate"
+    if minutes.state is MinutesState.circulated:
+        return f"draft, circulated {shortdate(minutes.circulated_on)}"
+    if minutes.agreed:
+        return f"{minutes.state.value}, at the meeting of {shortdate(minutes.agreed_at)}"
+    return "draft"

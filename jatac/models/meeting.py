@@ -162,9 +162,34 @@ class MinuteItem(Record):
     decisions: list[Decision] = Field(default_factory=list)
 
 
+class MinutesState(StrEnum):
+    """Where minutes stand: written (draft), sent out to the group (circulated), agreed as a
+    correct record at the group's next meeting (agreed), then closed to corrections (locked)."""
+
+    draft = "draft"
+    circulated = "circulated"
+    agreed = "agreed"
+    locked = "locked"
+
+
+AGREED = {MinutesState.agreed, MinutesState.locked}
+
+
+class Correction(Record):
+    """A change to agreed minutes, agreed at a later meeting: recorded beside them, never edited in."""
+
+    what: Text
+    why: Text
+    at: date  # the date of the meeting that agreed the correction
+
+
 class Minutes(Record):
     meeting: str = Field(pattern=MEETING_ID_RE.pattern)
     marking: Marking = Marking.OFFICIAL
+    state: MinutesState = MinutesState.draft
+    circulated_on: date | None = None
+    agreed_at: date | None = None  # the date of the meeting that agreed them as a correct record
+    corrections: list[Correction] = Field(default_factory=list)
     chair: Line | None = None
     attendance: list[Attendance] = Field(default_factory=list)
     items: list[MinuteItem] = Field(default_factory=list)
@@ -175,9 +200,28 @@ class Minutes(Record):
     def id(self) -> str:
         return self.meeting
 
+    @property
+    def held_on(self) -> date:
+        return date.fromisoformat(self.meeting[:10])
+
+    @property
+    def agreed(self) -> bool:
+        return self.state in AGREED
+
     @model_validator(mode="after")
     def _refs_unique(self) -> Minutes:
         refs = [i.ref for i in self.items]
         if len(refs) != len(set(refs)):
             raise FieldError("items", "two minute items share a number")
+        if self.agreed and self.agreed_at is None:
+            raise FieldError("agreed_at", f"{self.state.value} minutes say at which meeting they were agreed")
+        if not self.agreed and (self.agreed_at is not None or self.corrections):
+            raise FieldError("state", "minutes not yet agreed have no agreement or corrections")
+        if self.agreed_at is not None and self.agreed_at <= self.held_on:
+            raise FieldError("agreed_at", "minutes are agreed at a later meeting than the one they record")
+        if self.circulated_on is not None and self.circulated_on < self.held_on:
+            raise FieldError("circulated_on", "minutes are circulated after the meeting they record")
+        for c in self.corrections:
+            if self.agreed_at is not None and c.at < self.agreed_at:
+                raise FieldError("corrections", "a correction is agreed no earlier than the minutes were")
         return self

@@ -19,7 +19,7 @@ from jatac.render.engine import render
 from jatac.storage.fs import OutsideRepository, inside
 from jatac.storage.repository import CONFIG_FILE, KINDS, Repository, atomic_write
 
-SUFFIX = {"md": ".md", "html": ".html", "pdf": ".pdf"}
+SUFFIX = {"md": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx"}
 BUILD = "build"
 
 
@@ -103,8 +103,14 @@ def write(
     out: Path | None = None,
     assets: dict[str, bytes] | None = None,
 ) -> Path:
-    """Render ``template`` and write it atomically to ``out`` or build/STEM.EXT; returns the path."""
+    """Render ``template`` and write it atomically to ``out`` or build/STEM.EXT; returns the path.
+    Word (docx) is built from the same context by jatac.render.docx, not from a template."""
     path = destination(repo, out, f"{stem}{SUFFIX[fmt]}")  # refused before the work, not after
-    data = render(repo.root, template, fmt, context, assets)
+    if fmt == "docx":
+        from jatac.render.docx import render_docx
+
+        data = render_docx(template, context)
+    else:
+        data = render(repo.root, template, fmt, context, assets)
     atomic_write(path, data)
     return path

@@ -60,7 +60,7 @@ def run_demo(target: Path) -> Demo:
     from jatac.cases.listing import CaseFilter, list_cases
     from jatac.clock import today
     from jatac.errors import NotFound
-    from jatac.meetings.agenda import build, template_for
+    from jatac.meetings.agenda import build
     from jatac.meetings.files import find
     from jatac.models.facts import summary
     from jatac.render.documents import write
@@ -72,5 +72,6 @@ def run_demo(target: Path) -> Demo:
         planned = find(repo, None)
     except NotFound:
         return Demo(repo, rows, None, None)
-    path = write(repo, template_for(planned), "pdf", build(repo, planned), f"agenda-{planned.id}")
+    agenda = build(repo, planned)
+    path = write(repo, agenda.template, "pdf", agenda.as_template(), agenda.stem)
     return Demo(repo, rows, path, f"{planned.group.name}, {planned.day}")
