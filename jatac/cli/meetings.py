@@ -246,7 +246,13 @@ def agenda(
         typer.echo(f"{context['withheld']} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
     if recipients:
         _print_recipients(repo, planned.group.id)
-    if today() > planned.send_by:
+    from jatac.meetings.sending import agenda_issue
+
+    # once a sending is recorded, a re-issue (late items added) is not the agenda going out late
+    note, late = agenda_issue(planned, today())
+    if note:
+        typer.echo(note, err=True)
+    if late:
         warn(f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before).")
     if out is None and not build_is_ignored(repo):
         warn("build/ is not in this repository's .gitignore; add it so rendered files stay out of git.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -22,12 +23,32 @@ class Member(Record):
     groups: list[Slug] = Field(default_factory=list)
 
 
+# one address, no display name, no spaces: what a mail server takes in an RCPT TO
+MAILBOX_RE = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)+$"
+)
+
+
 class Agency(Record):
     id: Slug
     name: Line
     isp_signed: date | None = None
     isp_review: date | None = None
+    # the agency's functional mailbox (a team inbox), where its papers are sent; never a person's own
+    email: str | None = Field(default=None, max_length=254)
     members: list[Member] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _mailbox(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not MAILBOX_RE.match(value):
+            raise ValueError(f"{value!r} is not one e-mail address (write it as team@agency.gov.uk)")
+        return value
 
     def members_of(self, group_id: str) -> list[Member]:
         """Who represents this agency at a group (a member with no groups listed sits on all)."""
