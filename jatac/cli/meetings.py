@@ -88,6 +88,8 @@ def _note(p: Any) -> str:
         note = "cancelled"
     elif p.moved_from:
         note = f"moved from {p.moved_from}"
+    elif p.group.schedule and p.group.schedule.bank_holidays == "keep" and p.bank_holiday:
+        return f"{p.bank_holiday}, a bank holiday: move it, or set the group's bank_holidays rule"
     else:
         return ""
     return f"{note} ({p.why})" if p.why else note

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -136,6 +137,8 @@ class PartnershipConfig(Record):
     name: Line
     prefix: str = Field(pattern=r"^[A-Z]{2,8}$")
     marking: Marking = Marking.OFFICIAL
+    # whose bank holidays the schedules skip (a group's `bank_holidays: move` or `cancel`)
+    region: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
     agencies: list[Agency] = Field(min_length=1)
     localities: list[Locality] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
@@ -171,6 +174,9 @@ class PartnershipConfig(Record):
         for loc in self.localities:
             if loc.within is not None and loc.within not in self.locality_by_id:
                 raise ValueError(f"locality {loc.id!r} is within unknown locality {loc.within!r}")
+        for group in self.groups:
+            if group.schedule is not None:
+                group.schedule._region = self.region
         for agency in self.agencies:
             for member in agency.members:
                 unknown = [g for g in member.groups if g not in self.group_by_id]
