@@ -300,3 +300,52 @@ def test_a_mailbox_naming_a_person_in_the_people_store_is_refused(jatac: Jatac) 
     assert jatac.git("rev-parse", "HEAD") == head
     jatac("agency", "edit", "police", "--email", "tasking@police.example.org")
     assert "email: tasking@police.example.org" in (jatac.root / "jatac.yaml").read_text(encoding="utf-8")
+
+
+def test_the_meetings_list_says_when_the_agenda_went_out(partners: Jatac, tmp_path: Path) -> None:
+    import json
+
+    partners("send", "agenda", DEC, "--eml", str(tmp_path / "out"), env=on("2026-12-07"))
+    rows = json.loads(partners("meetings", "-f", "json", env=on("2026-12-08")).stdout)
+    assert next(r for r in rows if r["date"] == DEC)["agenda_sent"] == "2026-12-07"
+    assert "Agenda sent" in partners("meetings", env=on("2026-12-08")).stdout
+
+
+def test_eml_files_are_never_written_over_the_records(partners: Jatac) -> None:
+    head, tree = partners.git("rev-parse", "HEAD"), partners.snapshot()
+    result = partners(
+        "send", "agenda", DEC, "--eml", str(partners.root / "issues"), ok=False, env=on("2026-12-07")
+    )
+    assert "where the records are kept" in result.stderr
+    assert partners.git("rev-parse", "HEAD") == head and partners.snapshot() == tree
+
+
+def test_the_user_and_password_log_in_and_never_show(partners: Jatac) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == b"s3cret-pass")
+
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        env = {
+            "JATAC_SMTP_HOST": "127.0.0.1",
+            "JATAC_SMTP_PORT": str(port),
+            "JATAC_SMTP_TLS": "none",
+            "JATAC_SMTP_USER": "tasking@council.example.org",
+            "JATAC_SMTP_PASSWORD": "s3cret-pass",
+        }
+        result = partners("send", "agenda", DEC, env=on("2026-12-07", env))
+    finally:
+        controller.stop()
+    assert logins[-1] == (b"tasking@council.example.org", b"s3cret-pass")
+    assert inbox.to(POLICE)["From"] == "tasking@council.example.org"  # the login is the sender
+    assert "s3cret-pass" not in partners.git("log", "-p", "--all") + result.output

@@ -66,6 +66,7 @@ def meetings(
                 "items_due": p.items_due.isoformat(),
                 "agenda_by": p.send_by.isoformat(),
                 "items": len(p.record.items) if p.record else 0,
+                "agenda_sent": _sent(p),
                 "note": _note(p),
             }
         )
@@ -77,9 +78,19 @@ def meetings(
         ("items_due", "Items due"),
         ("agenda_by", "Agenda out by"),
         ("items", "Items"),
+        ("agenda_sent", "Agenda sent"),
         ("note", "Note"),
     ]
     print_rows(rows, fmt, columns, title=f"{repo.config.name}: coming meetings")
+
+
+def _sent(p: Any) -> str:
+    """When the agenda went out (the first issue), and the latest issue if it went out again."""
+    sent = [s for s in p.record.sent if s.paper.value == "agenda"] if p.record else []
+    if not sent:
+        return ""
+    latest = f", issue {sent[-1].issue} {sent[-1].on}" if len(sent) > 1 else ""
+    return f"{sent[0].on}{latest}"
 
 
 def _note(p: Any) -> str:

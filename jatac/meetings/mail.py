@@ -116,18 +116,21 @@ def deliver(smtp: SmtpSettings, messages: list[EmailMessage]) -> list[tuple[Emai
             server = smtplib.SMTP(smtp.host, smtp.port, timeout=30)
             if smtp.tls == "starttls":
                 server.starttls(context=context)
-        if smtp.user:
-            server.login(smtp.user, smtp.password or "")
-    except smtplib.SMTPAuthenticationError:
-        raise MailProblem(
-            f"the mail server {where} refused the login of {smtp.user}",
-            hint="Check JATAC_SMTP_USER and _PASSWORD.",
-        ) from None
     except (OSError, smtplib.SMTPException) as e:
         raise MailProblem(
             f"could not reach the mail server {where}: {e}",
             hint="Nothing was sent. Check JATAC_SMTP_HOST, _PORT and _TLS, or use --eml DIR.",
         ) from None
+    if smtp.user:
+        try:
+            server.login(smtp.user, smtp.password or "")
+        except (OSError, smtplib.SMTPException) as e:
+            server.close()
+            why = "" if isinstance(e, smtplib.SMTPAuthenticationError) else f": {e}"
+            raise MailProblem(
+                f"the mail server {where} refused the login of {smtp.user}{why}",
+                hint="Nothing was sent. Check JATAC_SMTP_USER and JATAC_SMTP_PASSWORD.",
+            ) from None
     results: list[tuple[EmailMessage, str | None]] = []
     try:
         for message in messages:
