@@ -349,3 +349,71 @@ def test_the_user_and_password_log_in_and_never_show(partners: Jatac) -> None:
     assert logins[-1] == (b"tasking@council.example.org", b"s3cret-pass")
     assert inbox.to(POLICE)["From"] == "tasking@council.example.org"  # the login is the sender
     assert "s3cret-pass" not in partners.git("log", "-p", "--all") + result.output
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (the test's own authority: SSL_CERT_FILE trusts it)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_is_the_default_and_checks_the_servers_certificate(partners: Jatac, tmp_path: Path) -> None:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    cert, key = _self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
+    )
+    controller.start()
+    try:
+        env = {
+            "JATAC_SMTP_HOST": "127.0.0.1",
+            "JATAC_SMTP_PORT": str(port),
+            "JATAC_SMTP_FROM": "csp@council.example.org",
+        }
+        untrusted = partners("send", "agenda", DEC, ok=False, env=on("2026-12-07", env))
+        assert (
+            "could not reach the mail server" in untrusted.stderr
+            and "CERTIFICATE" in untrusted.stderr.upper()
+        )
+        assert inbox.received == []
+        partners("send", "agenda", DEC, env=on("2026-12-07", {**env, "SSL_CERT_FILE": str(cert)}))
+    finally:
+        controller.stop()
+    assert sorted(r for rcpt, _ in inbox.received for r in rcpt) == sorted([POLICE, FIRE])
