@@ -208,7 +208,7 @@ def test_chase_sends_each_owner_its_overdue_and_coming_actions(
     assert "Home fire safety visits" in fire and "due 2026-12-10" in fire
     assert inbox.to(POLICE)["Subject"].startswith("OFFICIAL: Actions for Police (Neighbourhood Policing)")
     assert "Council ASB Team: has no mailbox" in result.stdout
-    assert partners.commits()[0] == "2026-12-14-coordinating: actions chased sent to 2 agencies"
+    assert partners.commits()[0] == "2026-12-14-coordinating: chase of actions sent to 2 agencies"
 
 
 def test_an_unreachable_mail_server_sends_and_records_nothing(partners: Jatac) -> None:
@@ -417,3 +417,16 @@ def test_starttls_is_the_default_and_checks_the_servers_certificate(partners: Ja
     finally:
         controller.stop()
     assert sorted(r for rcpt, _ in inbox.received for r in rcpt) == sorted([POLICE, FIRE])
+
+
+def test_a_meeting_file_with_uncommitted_edits_stops_the_sending_before_anything_goes(
+    partners: Jatac, smtp: tuple[Inbox, dict[str, str]]
+) -> None:
+    inbox, env = smtp
+    partners("item", "add", DEC, "Scooter thefts", "--by", "police", env=on("2026-12-01"))
+    path = partners.root / "meetings/2026/2026-12-14-coordinating.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# half way through an edit\n", encoding="utf-8")
+    head, tree = partners.git("rev-parse", "HEAD"), partners.snapshot()
+    result = partners("send", "agenda", DEC, ok=False, env=on("2026-12-07", env))
+    assert "has changes that are not committed" in result.stderr
+    assert inbox.received == [] and partners.git("rev-parse", "HEAD") == head and partners.snapshot() == tree

@@ -76,9 +76,10 @@ def _go(plan: Any, dry_run: bool, eml: Path | None, again: bool, no_commit: bool
         warn(f"not delivered to {agency.name}: {why}")
     how = "written for Outlook" if done.via == "eml" else "sent"
     issue = f" (issue {plan.issue})" if plan.issue > 1 else ""
-    success(
-        f"{plan.planned.id}: {plan.paper.value}{issue} {how} to {len(done.reached)} agencies, and recorded."
-    )
+    what = "the chase of actions" if plan.paper.value == "chase" else plan.paper.value
+    count = len(done.reached)
+    agencies = f"{count} agenc{'y' if count == 1 else 'ies'}"
+    success(f"{plan.planned.id}: {what}{issue} {how} to {agencies}, and recorded.")
 
 
 NO_COMMIT = typer.Option(False, "--no-commit", help="Record the sending and stage it, without committing.")

@@ -342,7 +342,7 @@ def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit
             hint="Agencies receive papers once they have signed the ISP and have a mailbox in jatac.yaml.",
         )
     via = "eml" if eml_dir is not None else "smtp"
-    subject_what = {Paper.agenda: "agenda", Paper.minutes: "minutes", Paper.chase: "actions chased"}[
+    subject_what = {Paper.agenda: "agenda", Paper.minutes: "minutes", Paper.chase: "chase of actions"}[
         plan.paper
     ]
     with Change(
@@ -352,6 +352,8 @@ def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit
         trailers={"Jatac-Meeting": plan.planned.id},
         no_commit=no_commit,
     ) as change:
+        # the record cannot be written over someone's edit: found out before anything is sent
+        change.audit.require_clean([repo.relpath(MEETING, plan.planned.id)])
         files: list[Path] = []
         if eml_dir is not None:
             from jatac.render.documents import destination
