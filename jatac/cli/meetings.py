@@ -69,6 +69,7 @@ def meetings(
                 "items_due": p.items_due.isoformat(),
                 "agenda_by": p.send_by.isoformat(),
                 "items": len(p.record.items) if p.record else 0,
+                "agenda_sent": _sent(p),
                 "note": _note(p),
             }
         )
@@ -80,9 +81,19 @@ def meetings(
         ("items_due", "Items due"),
         ("agenda_by", "Agenda out by"),
         ("items", "Items"),
+        ("agenda_sent", "Agenda sent"),
         ("note", "Note"),
     ]
     print_rows(rows, fmt, columns, title=f"{repo.config.name}: coming meetings")
+
+
+def _sent(p: Any) -> str:
+    """When the agenda went out (the first issue), and the latest issue if it went out again."""
+    sent = [s for s in p.record.sent if s.paper.value == "agenda"] if p.record else []
+    if not sent:
+        return ""
+    latest = f", issue {sent[-1].issue} {sent[-1].on}" if len(sent) > 1 else ""
+    return f"{sent[0].on}{latest}"
 
 
 def _note(p: Any) -> str:
@@ -91,6 +102,8 @@ def _note(p: Any) -> str:
         note = "cancelled"
     elif p.moved_from:
         note = f"moved from {p.moved_from}"
+    elif p.group.schedule and p.group.schedule.bank_holidays == "keep" and p.bank_holiday:
+        return f"{p.bank_holiday}, a bank holiday: move it, or set the group's bank_holidays rule"
     else:
         return ""
     return f"{note} ({p.why})" if p.why else note
@@ -248,7 +261,13 @@ def agenda(
         typer.echo(f"{agenda.withheld} OFFICIAL-SENSITIVE item(s) withheld from this version.", err=True)
     if recipients:
         _print_recipients(repo, planned.group.id)
-    if today() > planned.send_by:
+    from jatac.meetings.sending import agenda_issue
+
+    # once a sending is recorded, a re-issue (late items added) is not the agenda going out late
+    note, late = agenda_issue(planned, today())
+    if note:
+        typer.echo(note, err=True)
+    if late:
         warn(f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before).")
     if out is None and not build_is_ignored(repo):
         warn("build/ is not in this repository's .gitignore; add it so rendered files stay out of git.")

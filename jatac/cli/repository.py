@@ -116,6 +116,11 @@ def agency_add(
         help='A role that represents it at the table, e.g. "Neighbourhood Inspector" (repeat).',
     ),
     groups: list[str] = GROUPS,
+    email: str = typer.Option(
+        None,
+        "--email",
+        help="The agency's team mailbox for papers, e.g. tasking@agency.gov.uk (never a person's own).",
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Add a partner agency to jatac.yaml, with its members and the groups they sit on."""
@@ -128,6 +133,7 @@ def agency_add(
         isp_signed=_date(isp_signed, "--isp-signed"),
         roles=members,
         groups=groups,
+        email=email,
         no_commit=no_commit,
     )
     success(f"Agency {agency.id} added: {agency.name}.")
@@ -152,9 +158,14 @@ def agency_edit(
     remove_members: list[str] = typer.Option(
         [], "--remove-member", help="A role to remove (repeat for more)."
     ),
+    email: str = typer.Option(
+        None,
+        "--email",
+        help="The agency's team mailbox for papers, e.g. tasking@agency.gov.uk (never a person's own).",
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Change an agency in jatac.yaml: its name, ISP dates, or who represents it."""
+    """Change an agency in jatac.yaml: its name, ISP dates, mailbox, or who represents it."""
     from jatac.partnership.config_edits import edit_agency
 
     agency = edit_agency(
@@ -166,6 +177,7 @@ def agency_edit(
         add_roles=add_members,
         groups=groups,
         remove_roles=remove_members,
+        email=email,
         no_commit=no_commit,
     )
     roles = ", ".join(m.role for m in agency.members) or "none"

@@ -12,6 +12,7 @@ from jatac.git.change import Change
 from jatac.guard.marking import require_marking, required_marking
 from jatac.meetings.schedule import (
     agenda_send_by,
+    called_off_for_holidays,
     items_due,
     next_occurrence,
     occurrences,
@@ -44,10 +45,29 @@ class Planned:
 
     @property
     def why(self) -> str | None:
-        """Why the meeting was moved or cancelled, as the schedule records it."""
+        """Why the meeting was moved or cancelled, as the schedule records it (or the bank
+        holiday the group's rule moved or cancelled it for)."""
         schedule = self.group.schedule
         note = schedule.notes.get(self.planned_on) if schedule else None
-        return note.reason if note else None
+        if note and note.reason:
+            return note.reason
+        if schedule is not None and (self.moved_from or self.called_off):
+            from jatac.meetings.schedule import holiday_rule
+
+            rule = holiday_rule(schedule, self.planned_on)
+            if rule is not None:
+                return f"{rule[0]}, a bank holiday"
+        return None
+
+    @property
+    def bank_holiday(self) -> str | None:
+        """The bank holiday the meeting falls on (a group whose rule is "keep"), or None."""
+        schedule = self.group.schedule
+        if schedule is None:
+            return None
+        from jatac.meetings.bank_holidays import bank_holiday
+
+        return bank_holiday(schedule.region, self.day)
 
     @property
     def id(self) -> str:
@@ -120,7 +140,10 @@ def upcoming(repo: Repository, start: date, count: int = 3) -> list[Planned]:
                 found[planned.id] = planned
             # a meeting called off still shows, in its place, until the last one shown
             last = shown[-1].on if shown else horizon
-            for day in group.schedule.cancelled:
+            for day in [
+                *group.schedule.cancelled,
+                *(d for d, _ in called_off_for_holidays(group.schedule, start, last)),
+            ]:
                 if start <= day <= last:
                     planned = Planned(group, day, called_off=True)
                     found.setdefault(planned.id, planned)
@@ -150,7 +173,11 @@ def find(repo: Repository, when: str | None, group_id: str | None = None) -> Pla
             moved_from = held[0].planned if held and held[0].moved else None
             matches.append(Planned(group, day, record, moved_from=moved_from))
     if not matches:
-        called_off = [g for g in groups if g.schedule and day in g.schedule.cancelled]
+        called_off = [
+            g
+            for g in groups
+            if g.schedule and (day in g.schedule.cancelled or called_off_for_holidays(g.schedule, day, day))
+        ]
         if called_off:
             why = Planned(called_off[0], day, called_off=True).why
             raise Refused(

@@ -88,6 +88,11 @@ def _meeting_file(repo: Repository, planned: Planned, change: Change, *, to: dat
         return
     new_id = meeting_id(to, planned.group.id)
     doc["id"], doc["date"] = new_id, to
+    if doc.get("planned_on") is None:  # its calendar event keeps its UID wherever it moves
+        from jatac.storage.yaml_roundtrip import set_field
+
+        first = planned.record.planned_on if planned.record else None
+        set_field(doc, "planned_on", first or planned.planned_on, list(Meeting.model_fields))
     relpath = repo.relpath(MEETING, new_id)
     repo.validate_doc(MEETING, doc, relpath, new_id)
     change.write(relpath, dump(doc), expect=None)

@@ -57,8 +57,23 @@ def planned_dates(schedule: Schedule) -> Iterator[date]:
     yield from (moment.date() for moment in rule)
 
 
+def holiday_rule(schedule: Schedule, planned: date) -> tuple[str, date | None] | None:
+    """A planned date on a bank holiday, under a rule that moves or cancels it: the holiday's
+    name and the day the meeting moves to (None: cancelled). None when the rule does not apply
+    (the rule is "keep", the day is no holiday, or a person moved or cancelled it by hand)."""
+    if schedule.bank_holidays == "keep" or planned in schedule.moved or planned in schedule.cancelled:
+        return None
+    from jatac.meetings.bank_holidays import bank_holiday, working_day_after
+
+    name = bank_holiday(schedule.region, planned)
+    if name is None:
+        return None
+    return name, working_day_after(schedule.region, planned) if schedule.bank_holidays == "move" else None
+
+
 def occurrences(schedule: Schedule, start: date, end: date) -> list[Occurrence]:
-    """Meetings falling on or after ``start`` and on or before ``end``, moves applied."""
+    """Meetings falling on or after ``start`` and on or before ``end``, moves applied (those
+    written in the schedule, and the group's rule for bank holidays)."""
     found = []
     cancelled = set(schedule.cancelled)
     margin = timedelta(days=120)  # a meeting moved across the window's edge still counts
@@ -68,9 +83,26 @@ def occurrences(schedule: Schedule, start: date, end: date) -> list[Occurrence]:
         if planned in cancelled:
             continue
         actual = schedule.moved.get(planned, planned)
+        if planned >= start - margin and (rule := holiday_rule(schedule, planned)) is not None:
+            if rule[1] is None:
+                continue  # cancelled: it falls on a bank holiday
+            actual = rule[1]
         if start <= actual <= end:
             found.append(Occurrence(planned, actual))
     return sorted(found, key=lambda o: o.on)
+
+
+def called_off_for_holidays(schedule: Schedule, start: date, end: date) -> list[tuple[date, str]]:
+    """Meetings the group's rule cancels because they fall on a bank holiday, with its name."""
+    if schedule.bank_holidays != "cancel":
+        return []
+    found = []
+    for planned in planned_dates(schedule):
+        if planned > end:
+            break
+        if planned >= start and (rule := holiday_rule(schedule, planned)) is not None:
+            found.append((planned, rule[0]))
+    return found
 
 
 def next_occurrence(schedule: Schedule, after: date) -> Occurrence | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -22,12 +24,32 @@ class Member(Record):
     groups: list[Slug] = Field(default_factory=list)
 
 
+# one address, no display name, no spaces: what a mail server takes in an RCPT TO
+MAILBOX_RE = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)+$"
+)
+
+
 class Agency(Record):
     id: Slug
     name: Line
     isp_signed: date | None = None
     isp_review: date | None = None
+    # the agency's functional mailbox (a team inbox), where its papers are sent; never a person's own
+    email: str | None = Field(default=None, max_length=254)
     members: list[Member] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _mailbox(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not MAILBOX_RE.match(value):
+            raise ValueError(f"{value!r} is not one e-mail address (write it as team@agency.gov.uk)")
+        return value
 
     def members_of(self, group_id: str) -> list[Member]:
         """Who represents this agency at a group (a member with no groups listed sits on all)."""
@@ -115,6 +137,8 @@ class PartnershipConfig(Record):
     name: Line
     prefix: str = Field(pattern=r"^[A-Z]{2,8}$")
     marking: Marking = Marking.OFFICIAL
+    # whose bank holidays the schedules skip (a group's `bank_holidays: move` or `cancel`)
+    region: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
     agencies: list[Agency] = Field(min_length=1)
     localities: list[Locality] = Field(min_length=1)
     categories: list[Category] = Field(min_length=1)
@@ -150,6 +174,9 @@ class PartnershipConfig(Record):
         for loc in self.localities:
             if loc.within is not None and loc.within not in self.locality_by_id:
                 raise ValueError(f"locality {loc.id!r} is within unknown locality {loc.within!r}")
+        for group in self.groups:
+            if group.schedule is not None:
+                group.schedule._region = self.region
         for agency in self.agencies:
             for member in agency.members:
                 unknown = [g for g in member.groups if g not in self.group_by_id]

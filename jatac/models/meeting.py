@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -47,17 +49,45 @@ class AgendaItem(Record):
     note: Text = ""
 
 
+class Paper(StrEnum):
+    """What `jatac send` sends."""
+
+    agenda = "agenda"
+    minutes = "minutes"
+    chase = "chase"  # each owner agency's open and overdue actions, before the meeting
+
+
+class Sending(Record):
+    """One sending of a meeting's paper: which, which issue, on what day, to which agencies, how.
+
+    Kept in the meeting's file, so `git log` and the meeting itself say when the agenda went out."""
+
+    paper: Paper
+    issue: int = Field(default=1, ge=1, le=99)
+    on: date
+    to: list[AgencyId] = Field(min_length=1)
+    via: Literal["smtp", "eml"] = "smtp"  # sent, or written as .eml files to send from Outlook
+    marking: Marking = Marking.OFFICIAL
+
+
 class Meeting(Record):
     id: str = Field(pattern=MEETING_ID_RE.pattern)
     group: GroupId
     date: date
+    # the day the meeting was first planned for, kept when it moves: its calendar event keeps its UID
+    planned_on: _dt.date | None = None
     time: Line | None = None
     venue: Line | None = None
     chair: Line | None = None
     status: MeetingStatus = MeetingStatus.planned
     marking: Marking = Marking.OFFICIAL
     items: list[AgendaItem] = Field(default_factory=list)
+    sent: list[Sending] = Field(default_factory=list)
     not_personal: list[NotPersonal] = Field(default_factory=list)
+
+    def sendings(self, paper: Paper) -> list[Sending]:
+        """The sendings of one paper, oldest first."""
+        return [s for s in self.sent if s.paper is paper]
 
     @model_validator(mode="after")
     def _id_matches(self) -> Meeting:

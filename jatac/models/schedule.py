@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from jatac.models.common import FieldError, Line, Record
 
@@ -36,6 +37,9 @@ class Schedule(Record):
     moved: {planned date: actual date}; cancelled: [planned dates]
     notes: {planned date: {on, reason}}: why a meeting was moved or cancelled, and when
     (written by `jatac meeting move` and `jatac meeting cancel`)
+    bank_holidays: a meeting falling on a bank holiday of the partnership's region:
+    "move" (to the next working day), "cancel", or "keep" (it stays; the default, so dates
+    already given out do not change by themselves)
     """
 
     every: str
@@ -47,6 +51,9 @@ class Schedule(Record):
     moved: dict[date, date] = Field(default_factory=dict)
     cancelled: list[date] = Field(default_factory=list)
     notes: dict[date, ScheduleNote] = Field(default_factory=dict)
+    bank_holidays: Literal["keep", "move", "cancel"] = "keep"
+    # the partnership's region (jatac.yaml's `region`), given by the settings that hold this schedule
+    _region: str = PrivateAttr(default="england-and-wales")
 
     model_config = Record.model_config | {"populate_by_name": True}
 
@@ -77,6 +84,10 @@ class Schedule(Record):
         if self.on and self.unit != "month":
             raise FieldError("on", "'on' (e.g. 2nd Tuesday) goes with a monthly cadence like '3 months'")
         return self
+
+    @property
+    def region(self) -> str:
+        return self._region
 
     @property
     def step(self) -> int:

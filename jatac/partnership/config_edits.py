@@ -211,6 +211,23 @@ def _members(
     return members
 
 
+def _functional_mailbox(repo: Repository, email: str) -> None:
+    """An agency's mailbox goes into git: refused if it names a person the people store knows."""
+    import re
+
+    from jatac.guard.people import names
+
+    local = set(re.split(r"[^a-z]+", email.partition("@")[0].casefold())) - {""}
+    for name in names(repo):
+        words = set(re.split(r"[^a-z]+", name.casefold())) - {""}
+        if words and len(words & local) >= min(2, len(words)):
+            raise Refused(
+                f"{email} looks like a person's own address (it names someone in the people store)",
+                hint="Give the agency's team mailbox (e.g. tasking@...): "
+                "people's own addresses never go into git.",
+            )
+
+
 def add_agency(
     repo: Repository,
     agency_id: str,
@@ -219,9 +236,12 @@ def add_agency(
     isp_signed: date | None = None,
     roles: Sequence[str] = (),
     groups: Sequence[str] = (),
+    email: str | None = None,
     no_commit: bool = False,
 ) -> Agency:
     edit = ConfigEdit.read(repo)
+    if email is not None:
+        _functional_mailbox(repo, email)
     known = edit.config.agency_by_id.get(agency_id)
     if known is not None:
         raise Refused(
@@ -237,6 +257,7 @@ def add_agency(
             "id": agency_id,
             "name": name,
             "isp_signed": isp_signed,
+            "email": email,
             "members": [m.model_dump() for m in members],
         },
         edit.config,
@@ -269,9 +290,12 @@ def edit_agency(
     add_roles: Sequence[str] = (),
     groups: Sequence[str] = (),
     remove_roles: Sequence[str] = (),
+    email: str | None = None,
     no_commit: bool = False,
 ) -> Agency:
     edit = ConfigEdit.read(repo)
+    if email is not None:
+        _functional_mailbox(repo, email)
     if agency_id not in edit.config.agency_by_id:
         raise NotFound(
             f"there is no agency {agency_id!r}",
@@ -279,16 +303,21 @@ def edit_agency(
             + ", ".join(sorted(edit.config.agency_by_id))
             + f". Add one: jatac agency add {agency_id} --name ...",
         )
-    if not (name or isp_signed or isp_review or add_roles or remove_roles):
+    if not (name or isp_signed or isp_review or add_roles or remove_roles or email):
         raise Refused(
             "nothing to change",
-            hint="Give --name, --isp-signed, --isp-review, --add-member or --remove-member.",
+            hint="Give --name, --isp-signed, --isp-review, --email, --add-member or --remove-member.",
         )
     doc = edit.item("agencies", agency_id)
     before = plain(doc)
     trailing = detach_trailing(doc)
     order = list(Agency.model_fields)
-    for key, value in (("name", name), ("isp_signed", isp_signed), ("isp_review", isp_review)):
+    for key, value in (
+        ("name", name),
+        ("isp_signed", isp_signed),
+        ("isp_review", isp_review),
+        ("email", email),
+    ):
         if value is not None:
             set_field(doc, key, value, order)
     current = doc.get("members")
@@ -319,6 +348,7 @@ def edit_agency(
     words = [f"named {name}"] if name and name != before.get("name") else []
     words += [f"ISP signed {isp_signed}"] if isp_signed else []
     words += [f"ISP review by {isp_review}"] if isp_review else []
+    words += [f"mailbox {email}"] if email else []
     words += [f"{role} left" for role in remove_roles] + [f"{role} joined" for role in add_roles]
     config = edit.commit(
         command="agency edit",

@@ -1,0 +1,142 @@
+"""Commands for sending papers: send agenda, send minutes, send chase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from jatac.cli.output import success, warn
+from jatac.cli.state import open_repo
+
+send_app = typer.Typer(
+    help="Send a meeting's papers to the partners that signed the ISP (or write them for Outlook).",
+    no_args_is_help=True,
+)
+
+GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
+DRY_RUN = typer.Option(False, "--dry-run", help="Show each message (to, subject, attachments); send nothing.")
+EML = typer.Option(
+    None,
+    "--eml",
+    metavar="DIR",
+    help="Write each message as an .eml file in DIR to open and send from Outlook, instead of sending.",
+)
+AGAIN = typer.Option(False, "--again", help="Send again without asking, though it was sent before (scripts).")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(send_app, name="send")
+
+
+def _sender() -> str | None:
+    import os
+
+    return os.environ.get("JATAC_SMTP_FROM") or None
+
+
+def _show(plan: Any, dry_run: bool) -> None:
+    for outgoing in plan.messages:
+        typer.echo(f"To: {outgoing.agency.name} <{outgoing.to}>")
+        typer.echo(f"  Subject: {outgoing.subject}")
+        for name, size in outgoing.attachments:
+            typer.echo(f"  Attached: {name} ({max(1, size // 1024)} KB)")
+    if plan.left_out:
+        typer.echo("Left out:")
+        for agency, why in plan.left_out:
+            typer.echo(f"  {agency.name}: {why}")
+    if dry_run:
+        typer.echo(f"Dry run: {len(plan.messages)} message(s) would be sent; nothing was sent or recorded.")
+
+
+def _go(plan: Any, dry_run: bool, eml: Path | None, again: bool, no_commit: bool) -> None:
+    from jatac.cli.state import open_repo as _open
+
+    for note in plan.warnings:
+        warn(note)
+    _show(plan, dry_run)
+    if dry_run:
+        return
+    if plan.before and plan.paper.value != "chase" and not again:
+        last = plan.before[-1]
+        question = (
+            f"The {plan.paper.value} of {plan.planned.id} was sent on {last.on} to {len(last.to)} "
+            f"agencies. Send it again, as issue {plan.issue}?"
+        )
+        if not typer.confirm(question, default=False):
+            typer.echo("Nothing was sent.")
+            raise typer.Exit(1)
+    from jatac.meetings.sending import send
+
+    done = send(_open(), plan, eml_dir=eml, no_commit=no_commit)
+    for path in done.files:
+        typer.echo(str(path))
+    for agency, why in done.refused:
+        warn(f"not delivered to {agency.name}: {why}")
+    how = "written for Outlook" if done.via == "eml" else "sent"
+    issue = f" (issue {plan.issue})" if plan.issue > 1 else ""
+    what = "the chase of actions" if plan.paper.value == "chase" else plan.paper.value
+    count = len(done.reached)
+    agencies = f"{count} agenc{'y' if count == 1 else 'ies'}"
+    success(f"{plan.planned.id}: {what}{issue} {how} to {agencies}, and recorded.")
+
+
+NO_COMMIT = typer.Option(False, "--no-commit", help="Record the sending and stage it, without committing.")
+
+
+@send_app.command("agenda")
+def send_agenda(
+    when: str = typer.Argument(
+        None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one)."
+    ),
+    group: str = GROUP,
+    dry_run: bool = DRY_RUN,
+    eml: Path = EML,
+    again: bool = AGAIN,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Send a meeting's agenda (PDF attached) to the group's agencies that signed the ISP."""
+    from jatac.meetings.sending import prepare_agenda
+
+    plan = prepare_agenda(open_repo(), when, group, sender=_sender())
+    _go(plan, dry_run, eml, again, no_commit)
+
+
+@send_app.command("minutes")
+def send_minutes(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    group: str = GROUP,
+    dry_run: bool = DRY_RUN,
+    eml: Path = EML,
+    again: bool = AGAIN,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Send a meeting's minutes (PDF attached) to the group's agencies that signed the ISP."""
+    from jatac.meetings.sending import prepare_minutes
+
+    plan = prepare_minutes(open_repo(), when, group, sender=_sender())
+    _go(plan, dry_run, eml, again, no_commit)
+
+
+@send_app.command("chase")
+def send_chase(
+    days: int = typer.Option(
+        7,
+        "--days",
+        min=0,
+        max=366,
+        help="Also actions due within this many days (0 to 366); overdue ones always.",
+    ),
+    dry_run: bool = DRY_RUN,
+    eml: Path = EML,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Chase each owner agency for its overdue actions and those due soon, before the next meeting."""
+    from jatac.meetings.sending import prepare_chase
+
+    plan = prepare_chase(open_repo(), days, sender=_sender())
+    if not plan.messages and not plan.left_out:
+        typer.echo(f"No open action is overdue or due within {days} days: nobody to chase.")
+        return
+    _go(plan, dry_run, eml, True, no_commit)

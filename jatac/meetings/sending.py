@@ -1,0 +1,430 @@
+"""Sending a meeting's papers to the partners: the agenda, the minutes, and the chase of
+action owners before the meeting.
+
+Only agencies that signed the Information Sharing Protocol (and whose signature is not
+past review) receive anything, at their functional mailbox in jatac.yaml; every agency
+left out is named with the reason. One message per agency: an HTML body (the agenda as
+``agenda --format html`` renders it), a plain-text part, the PDF attached, the marking
+first in the subject (``OFFICIAL-SENSITIVE: ...``). Each sending is written into the
+meeting's file (paper, issue, day, agencies) and committed, so ``git log`` and the meeting
+itself say when the agenda went out, and a second issue is known as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jatac.clock import today
+from jatac.errors import NotFound, Refused
+from jatac.git.change import Change
+from jatac.meetings.files import MEETING, Planned, find, upcoming
+from jatac.models.config import Agency
+from jatac.models.meeting import Meeting, Paper, Sending
+from jatac.models.vocab import Marking
+from jatac.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from jatac.meetings.agenda import ActionRow
+
+
+@dataclass
+class Outgoing:
+    """One message to one agency."""
+
+    agency: Agency
+    message: EmailMessage
+    attachments: list[tuple[str, int]]  # file name, size in bytes
+
+    @property
+    def to(self) -> str:
+        return str(self.message["To"])
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+
+@dataclass
+class Plan:
+    """A paper ready to go: its messages, who is left out and why, which issue it is."""
+
+    paper: Paper
+    planned: Planned
+    marking: Marking
+    issue: int
+    before: list[Sending]  # earlier sendings of the same paper for this meeting
+    messages: list[Outgoing] = field(default_factory=list)
+    left_out: list[tuple[Agency, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sent:
+    """What happened: the agencies reached, and those the server refused (with why)."""
+
+    reached: list[Agency]
+    refused: list[tuple[Agency, str]]
+    via: str
+    files: list[Path] = field(default_factory=list)
+
+
+# -- which issue, and whether it is late ------------------------------------------------------
+
+
+def agenda_issue(planned: Planned, on: date | None = None) -> tuple[str | None, bool]:
+    """What to say of an agenda about to be (re)issued, and whether it is late.
+
+    Before any recorded sending: nothing to say, late after the send-by date. After one:
+    "first issued on D (on time); this is issue N", and late only if the first issue was:
+    a re-issue with late items is not the agenda going out late."""
+    on = on or today()
+    sent = planned.record.sendings(Paper.agenda) if planned.record else []
+    if not sent:
+        return None, on > planned.send_by
+    first = sent[0]
+    timely = "on time" if first.on <= planned.send_by else f"after its send-by date, {planned.send_by}"
+    issue = max(s.issue for s in sent) + 1
+    return f"The agenda was first issued on {first.on} ({timely}); this is issue {issue}.", (
+        first.on > planned.send_by
+    )
+
+
+def _issue(before: list[Sending]) -> int:
+    return max((s.issue for s in before), default=0) + 1
+
+
+# -- who receives it ---------------------------------------------------------------------------
+
+
+def _mailbox_or_why(agency: Agency) -> str | None:
+    if agency.email:
+        return None
+    return f"has no mailbox in jatac.yaml (jatac agency edit {agency.id} --email TEAM@...)"
+
+
+def _group_recipients(repo: Repository, group_id: str) -> tuple[list[Agency], list[tuple[Agency, str]]]:
+    from jatac.partnership.isp import recipients
+
+    found = recipients(repo.config, group_id, today())
+    included, left_out = [], list(found.left_out)
+    for agency, _roles in found.included:
+        why = _mailbox_or_why(agency)
+        if why:
+            left_out.append((agency, why))
+        else:
+            included.append(agency)
+    return included, left_out
+
+
+# -- the messages ---------------------------------------------------------------------------------
+
+
+def _message(
+    sender: str | None, agency: Agency, subject: str, text: str, html: str | None, files: dict[str, bytes]
+) -> Outgoing:
+    import email.policy
+    from email.utils import format_datetime, make_msgid
+
+    # lines up to 200 before folding: Python folds a long subject before its first word, and the
+    # marking then reads " OFFICIAL-SENSITIVE" in some clients (RFC 5322 allows 998)
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=200))
+    if sender:
+        message["From"] = sender
+    message["To"] = str(agency.email)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(_now())
+    message["Message-ID"] = make_msgid(domain=(sender or "jatac.invalid").rpartition("@")[2] or None)
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    for name, data in files.items():
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    return Outgoing(agency, message, [(name, len(data)) for name, data in files.items()])
+
+
+def _now() -> Any:
+    from datetime import datetime
+
+    return datetime.now().astimezone()
+
+
+def _subject(marking: str, what: str, issue: int) -> str:
+    # UK government practice: the marking first in the subject line
+    return f"{marking}: {what}" + (f" (issue {issue})" if issue > 1 else "")
+
+
+def _render(repo: Repository, template: str, context: dict[str, Any]) -> tuple[str, str, bytes]:
+    from jatac.render.engine import render, render_source
+
+    text = render_source(repo.root, template, "md", context)
+    html = render_source(repo.root, template, "html", context)
+    return text, html, render(repo.root, template, "pdf", context)
+
+
+def prepare_agenda(repo: Repository, when: str | None, group: str | None, sender: str | None = None) -> Plan:
+    from jatac.meetings.agenda import build
+
+    planned = find(repo, when, group)
+    if planned.cancelled:
+        raise Refused(f"the meeting on {planned.day} is cancelled")
+    agenda = build(repo, planned)
+    marking = Marking(agenda.marking)
+    before = planned.record.sendings(Paper.agenda) if planned.record else []
+    plan = Plan(Paper.agenda, planned, marking, _issue(before), before)
+    note, late = agenda_issue(planned)
+    if note:
+        plan.warnings.append(note)
+    if late:
+        plan.warnings.append(
+            f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before)."
+        )
+    included, plan.left_out = _group_recipients(repo, planned.group.id)
+    if not included:
+        return plan
+    text, html, pdf = _render(repo, agenda.template, agenda.as_template())
+    what = f"Agenda: {planned.group.name}, {planned.day:%A} {planned.day.day} {planned.day:%B %Y}"
+    for agency in included:
+        plan.messages.append(
+            _message(
+                sender,
+                agency,
+                _subject(marking.value, what, plan.issue),
+                text,
+                html,
+                {f"agenda-{planned.id}.pdf": pdf},
+            )
+        )
+    return plan
+
+
+def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str | None = None) -> Plan:
+    from jatac.meetings.minutes import load, render_context
+
+    planned, minutes = load(repo, when, group)
+    context = render_context(repo, planned, minutes)
+    marking = Marking(context["marking"])
+    before = planned.record.sendings(Paper.minutes) if planned.record else []
+    plan = Plan(Paper.minutes, planned, marking, _issue(before), before)
+    if before:
+        plan.warnings.append(f"the minutes were sent on {before[0].on}; this is issue {plan.issue}.")
+    included, plan.left_out = _group_recipients(repo, planned.group.id)
+    if not included:
+        return plan
+    text, html, pdf = _render(repo, "minutes", context)
+    what = f"Minutes: {planned.group.name}, {planned.day:%A} {planned.day.day} {planned.day:%B %Y}"
+    for agency in included:
+        plan.messages.append(
+            _message(
+                sender,
+                agency,
+                _subject(marking.value, what, plan.issue),
+                text,
+                html,
+                {f"minutes-{planned.id}.pdf": pdf},
+            )
+        )
+    return plan
+
+
+def _next_core_meeting(repo: Repository) -> Planned:
+    for planned in upcoming(repo, today(), 1):
+        if planned.group.audience.value == "core" and not planned.cancelled:
+            return planned
+    raise NotFound(
+        "no coming meeting of a core group to chase actions for", hint="`jatac meetings` shows the schedule."
+    )
+
+
+def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None) -> Plan:
+    """Each owner agency's open actions that are overdue or due within ``days``, before the next
+    meeting of the core group (where the action log is gone through)."""
+    from jatac.meetings.agenda import build
+    from jatac.partnership.isp import status
+
+    planned = _next_core_meeting(repo)
+    now = today()
+    horizon = now + timedelta(days=days)
+    log = build(repo, planned, "core").action_log
+    rows = [r for rs in log.actions_by_owner.values() for r in rs if r.due <= horizon]
+    by_owner: dict[str, list[ActionRow]] = {}
+    for row in sorted(rows, key=lambda r: (r.due, r.ref)):
+        by_owner.setdefault(row.owner, []).append(row)
+    before = planned.record.sendings(Paper.chase) if planned.record else []
+    sensitive = any(r.marking == Marking.OFFICIAL_SENSITIVE.value for r in rows)
+    marking = Marking.OFFICIAL_SENSITIVE if sensitive else Marking.OFFICIAL
+    plan = Plan(Paper.chase, planned, marking, _issue(before), before)
+    cfg = repo.config
+    for owner, actions in by_owner.items():
+        agency = cfg.agency_by_id.get(owner)
+        if agency is None:
+            continue
+        state = status(cfg, agency, now)
+        why = None if state.may_receive else state.why
+        why = why or _mailbox_or_why(agency)
+        if why:
+            plan.left_out.append((agency, why))
+            continue
+        own = (
+            Marking.OFFICIAL_SENSITIVE
+            if any(r.marking == Marking.OFFICIAL_SENSITIVE.value for r in actions)
+            else Marking.OFFICIAL
+        )
+        text, html = _chase_body(cfg.name, agency, actions, planned, now)
+        subject = _subject(
+            own.value,
+            f"Actions for {agency.name} before the {planned.group.name} "
+            f"on {planned.day.day} {planned.day:%B %Y}",
+            1,
+        )
+        plan.messages.append(_message(sender, agency, subject, text, html, {}))
+    return plan
+
+
+def _chase_body(
+    partnership: str, agency: Agency, actions: list[ActionRow], planned: Planned, now: date
+) -> tuple[str, str]:
+    from html import escape
+
+    def state(row: ActionRow) -> str:
+        late = (now - row.due).days
+        return f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else f"due {row.due}"
+
+    lines = [
+        f"{partnership}: actions owned by {agency.name}",
+        "",
+        f"Before the {planned.group.name} on {planned.day:%A} {planned.day.day} {planned.day:%B %Y}, "
+        "please send the coordinator an update on each of these actions:",
+        "",
+    ]
+    rows = []
+    for row in actions:
+        lines.append(f"- {row.ref} ({state(row)}): {row.what}")
+        lines.append(f"  Case: {row.case_title}")
+        if row.last_update:
+            lines.append(f"  Last update: {row.last_update}")
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{escape(str(v))}</td>"
+                for v in (row.ref, state(row), row.what, row.case_title, row.last_update)
+            )
+            + "</tr>"
+        )
+    html = (
+        "<!DOCTYPE html><html><body>"
+        f"<h1>{escape(partnership)}: actions owned by {escape(agency.name)}</h1>"
+        f"<p>Before the {escape(planned.group.name)} on {planned.day:%A} {planned.day.day} "
+        f"{planned.day:%B %Y}, please send the coordinator an update on each of these actions:</p>"
+        "<table><tr><th>Action</th><th>When</th><th>What</th><th>Case</th><th>Last update</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>"
+    )
+    return "\n".join(lines) + "\n", html
+
+
+# -- sending, writing .eml files, and the record -------------------------------------------------
+
+
+def _eml_name(outgoing: Outgoing, plan: Plan) -> str:
+    issue = f"-issue{plan.issue}" if plan.issue > 1 else ""
+    return f"{plan.paper.value}-{plan.planned.id}{issue}-{outgoing.agency.id}.eml"
+
+
+def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit: bool = False) -> Sent:
+    """Send the plan's messages (or write them as .eml files into ``eml_dir``) and record it.
+
+    The record is written in the same change as the sending: if the mail server cannot be
+    reached nothing is recorded; agencies the server refused are not recorded as sent."""
+    if not plan.messages:
+        raise Refused(
+            f"no agency can receive the {plan.paper.value}",
+            hint="Agencies receive papers once they have signed the ISP and have a mailbox in jatac.yaml.",
+        )
+    via = "eml" if eml_dir is not None else "smtp"
+    subject_what = {Paper.agenda: "agenda", Paper.minutes: "minutes", Paper.chase: "chase of actions"}[
+        plan.paper
+    ]
+    with Change(
+        repo,
+        command=f"send {plan.paper.value}",
+        subject="",
+        trailers={"Jatac-Meeting": plan.planned.id},
+        no_commit=no_commit,
+    ) as change:
+        # the record cannot be written over someone's edit: found out before anything is sent
+        change.audit.require_clean([repo.relpath(MEETING, plan.planned.id)])
+        files: list[Path] = []
+        if eml_dir is not None:
+            from jatac.render.documents import destination
+            from jatac.storage.fs import atomic_write
+
+            for outgoing in plan.messages:
+                path = destination(repo, eml_dir / _eml_name(outgoing, plan), _eml_name(outgoing, plan))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, bytes(outgoing.message))
+                files.append(path)
+            reached, refused = [o.agency for o in plan.messages], []
+        else:
+            from jatac.meetings.mail import deliver, settings
+
+            smtp = settings(repo.root)
+            for outgoing in plan.messages:
+                if "From" not in outgoing.message:
+                    outgoing.message["From"] = smtp.sender
+            results = deliver(smtp, [o.message for o in plan.messages])
+            by_message = {id(o.message): o.agency for o in plan.messages}
+            reached = [by_message[id(m)] for m, why in results if why is None]
+            refused = [(by_message[id(m)], why) for m, why in results if why is not None]
+            if not reached:
+                raise Refused(
+                    f"the mail server refused every message: {refused[0][1]}",
+                    hint="Nothing was sent or recorded.",
+                )
+        on = today()
+        sending = Sending(
+            paper=plan.paper,
+            issue=plan.issue,
+            on=on,
+            to=[a.id for a in reached],
+            via=via,  # type: ignore[arg-type]
+            marking=plan.marking,
+        )
+        issue = f" (issue {plan.issue})" if plan.issue > 1 else ""
+        how = "written for Outlook" if via == "eml" else "sent"
+        change.subject = (
+            f"{plan.planned.id}: {subject_what}{issue} {how} to {len(reached)} "
+            f"agenc{'y' if len(reached) == 1 else 'ies'}"
+        )[:120]
+        change.body.append(f"To: {', '.join(a.id for a in reached)}")
+        if plan.paper is Paper.agenda:
+            timely = "on time" if on <= plan.planned.send_by else "late"
+            change.body.append(f"On {on}, {timely}: the agenda was due out by {plan.planned.send_by}.")
+        for agency, why in refused:
+            change.body.append(f"Not delivered to {agency.id}: {why}")
+        for agency, why in plan.left_out:
+            change.body.append(f"Left out: {agency.id}, {why}")
+        _record(repo, change, plan.planned, sending)
+    return Sent(reached, refused, via, files)
+
+
+def _record(repo: Repository, change: Change, planned: Planned, sending: Sending) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
+    from jatac.storage.yaml_roundtrip import dump, ensure, to_yaml
+
+    relpath = repo.relpath(MEETING, planned.id)
+    if planned.record is None:
+        meeting = planned.as_meeting().model_copy(update={"sent": [sending]})
+        doc = to_yaml(meeting.model_dump())
+        text = None
+    else:
+        loaded = repo.open(MEETING, planned.id)
+        doc, text = loaded.doc, loaded.text
+        sent = ensure(doc, "sent", CommentedSeq(), list(Meeting.model_fields))
+        sent.append(to_yaml(sending.model_dump()))
+    repo.validate_doc(MEETING, doc, relpath, planned.id)
+    change.write(relpath, dump(doc), expect=text)
