@@ -186,19 +186,20 @@ def prepare_agenda(repo: Repository, when: str | None, group: str | None, sender
     if not included:
         return plan
     text, html, pdf = _render(repo, agenda.template, agenda.as_template())
-    what = f"Agenda: {planned.group.name}, {planned.day:%A} {planned.day.day} {planned.day:%B %Y}"
-    for agency in included:
-        plan.messages.append(
-            _message(
-                sender,
-                agency,
-                _subject(marking.value, what, plan.issue),
-                text,
-                html,
-                {f"agenda-{planned.id}.pdf": pdf},
-            )
-        )
+    _to_each(plan, included, sender, "Agenda", text, html, pdf)
     return plan
+
+
+def _to_each(
+    plan: Plan, included: list[Agency], sender: str | None, paper: str, text: str, html: str, pdf: bytes
+) -> None:
+    """One message a receiving agency: the paper in the body, its PDF attached."""
+    planned = plan.planned
+    what = f"{paper}: {planned.group.name}, {planned.day:%A} {planned.day.day} {planned.day:%B %Y}"
+    subject = _subject(plan.marking.value, what, plan.issue)
+    pdf_name = f"{paper.lower()}-{planned.id}.pdf"
+    for agency in included:
+        plan.messages.append(_message(sender, agency, subject, text, html, {pdf_name: pdf}))
 
 
 def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str | None = None) -> Plan:
@@ -215,18 +216,7 @@ def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str 
     if not included:
         return plan
     text, html, pdf = _render(repo, "minutes", context)
-    what = f"Minutes: {planned.group.name}, {planned.day:%A} {planned.day.day} {planned.day:%B %Y}"
-    for agency in included:
-        plan.messages.append(
-            _message(
-                sender,
-                agency,
-                _subject(marking.value, what, plan.issue),
-                text,
-                html,
-                {f"minutes-{planned.id}.pdf": pdf},
-            )
-        )
+    _to_each(plan, included, sender, "Minutes", text, html, pdf)
     return plan
 
 
