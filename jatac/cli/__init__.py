@@ -87,6 +87,7 @@ COMMANDS = {
     "cases": ("new-issue", "list", "show", "edit", "set", "history"),
     "sara": ("adopt", "review", "evaluate", "escalate", "close", "sara", "action"),
     "meetings": ("meetings", "agenda", "calendar", "meeting", "venue", "item", "minutes"),
+    "search": ("search", "lessons"),
     "reports": ("export", "import", "report", "fund"),
     "sync": ("sync", "conflicts", "resolve"),
     "repository": ("init", "validate", "demo", "agency", "locality"),

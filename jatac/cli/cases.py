@@ -71,7 +71,7 @@ def new_issue(
         priority = _ask("Priority (high, medium, low)", default=priority)
         if description is None:
             description = _ask("Description", default="")
-    record, others = raise_case(
+    record, others, closed = raise_case(
         repo,
         title=title,
         category=category,
@@ -90,6 +90,13 @@ def new_issue(
         warn(
             f"{other['id']} is also open at {record.location} for {record.category}: {other['title']}. "
             "Is it the same problem?"
+        )
+    if closed:
+        shown = ", ".join(f"{d['id']} ({d['closed_on']}: {d['title']})" for d in closed[:5])
+        more = f" and {len(closed) - 5} more" if len(closed) > 5 else ""
+        warn(
+            f"{record.location} has come back: closed there in the last 3 years: {shown}{more}. "
+            "`jatac lessons` shows what worked."
         )
     if no_commit:
         typer.echo("Staged, not committed (--no-commit).")

@@ -462,19 +462,32 @@ class Repository:
     def _read_index(
         self, kind: Kind, cases: Mapping[str, Any] | None, listed: list[tuple[str, str]] | None, facts: bool
     ) -> tuple[list[dict[str, Any]], list[Problem]]:
-        """Checked data (or facts) through the index; remembers the case files' digests, which
-        the index keys packages on."""
+        found, problems, _ = self.load_keyed(kind, cases, listed, facts)
+        return found, problems
+
+    def load_keyed(
+        self,
+        kind: Kind,
+        cases: Mapping[str, Any] | None = None,
+        listed: list[tuple[str, str]] | None = None,
+        facts: bool = False,
+        only: set[str] | None = None,
+    ) -> tuple[list[dict[str, Any]], list[Problem], dict[str, str]]:
+        """Checked data (or facts) through the index, and each file's key (the digest of its
+        bytes; a package's joined with its case's): what a cache kept beside the index (the
+        search database) is keyed on. Remembers the case files' digests, which the index keys
+        packages on. ``only``: just these ids (the keys are then of these alone)."""
         from jatac.storage import index
 
         if kind.with_case and cases is None:
             cases = CaseModels(self, {d["id"]: d for d in self.load_facts(KINDS["case"])[0]})
         case_digests = self._case_digests if kind.with_case else None
         found, problems, digests = index.load_all(
-            self, kind, cases, case_digests, raw=True, listed=listed, facts=facts
+            self, kind, cases, case_digests, only=only, raw=True, listed=listed, facts=facts
         )
-        if kind is KINDS["case"]:
+        if kind is KINDS["case"] and only is None:
             self._case_digests = digests
-        return found, problems
+        return found, problems, digests
 
     def rebuild(self, kind: Kind, data: list[dict[str, Any]]) -> list[Any]:
         """Records from data ``load_raw`` gave (it was checked when it was read)."""
