@@ -206,6 +206,17 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
             )
         elif key == "people":
             value = ", ".join(f"{p['ref']} ({p['role']})" for p in value)
+        elif key == "references":
+            value = "; ".join(
+                f"{r['system']} {r['ref']}" + (f" ({r['note']})" if r.get("note") else "") for r in value
+            )
+        elif key == "links":
+            value = "; ".join(
+                f"{link['how']} {link['case']}" + (f" ({link['note']})" if link.get("note") else "")
+                for link in value
+            )
+        elif key == "evidence":
+            value = "; ".join(f"{e['name']} ({e['size']:,} bytes, {e['added_on']})" for e in value)
         elif key == "not_personal":
             value = "; ".join(f"{p['text']} ({p['reason']})" for p in value)
         elif isinstance(value, list):

@@ -87,7 +87,7 @@ KINDS: dict[str, Kind] = {
         facts=(
             *("id", "title", "status", "priority", "risk", "marking", "category", "location"),
             *("place", "raised_by", "raised_on", "lead", "adopted_on", "reviewed_on", "reviews"),
-            *("escalations", "closed_on"),
+            *("escalations", "closed_on", "links", "evidence"),
         ),
     ),
     "sara": Kind(
