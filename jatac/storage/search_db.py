@@ -29,7 +29,7 @@ from jatac.errors import Refused
 from jatac.storage import index
 from jatac.storage.lock import local_dir
 
-FORMAT = 3
+FORMAT = 4
 COLUMNS = ("title", "body", "refs", "tactics")  # the words searched, in the order bm25 weighs them
 WEIGHTS = (8.0, 1.0, 4.0, 2.0)  # a word in a title counts for more than one in a long text
 SCHEMA = f"""
@@ -52,6 +52,7 @@ CREATE VIRTUAL TABLE fts USING fts5(
     {", ".join(COLUMNS)}, content='doc', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
 );
+INSERT INTO fts(fts, rank) VALUES ('rank', 'bm25({", ".join(str(w) for w in WEIGHTS)})');
 """
 
 
@@ -319,12 +320,13 @@ class SearchDb:
         )
         joins = "LEFT JOIN cases c ON c.id = d.case_id"
         if q.match is not None:
-            weights = ", ".join(str(w) for w in WEIGHTS)
+            # ORDER BY rank: FTS5 ranks every match but hands rows over best first, so the
+            # passages are cut only for the rows shown (a common word matches thousands)
             sql = (
-                f"{select}, snippet(fts, -1, '{MARK_START}', '{MARK_END}', '…', 16), bm25(fts, {weights}) "
-                f"FROM fts JOIN doc d ON d.rowid = fts.rowid {joins} WHERE fts MATCH ?"
+                f"{select}, snippet(fts, -1, '{MARK_START}', '{MARK_END}', '…', 16), fts.rank "
+                f"FROM fts CROSS JOIN doc d ON d.rowid = fts.rowid {joins} WHERE fts MATCH ?"
                 + "".join(f" AND {w}" for w in where)
-                + " ORDER BY 11 LIMIT ?"
+                + " ORDER BY fts.rank LIMIT ?"
             )
             try:
                 rows = self.conn.execute(sql, [q.match, *params, fetch]).fetchall()
