@@ -138,3 +138,8 @@ def test_an_evidence_folder_linked_out_of_the_repository_is_refused(example: Jat
     assert result.exit_code == 1 and "outside the repository" in result.stderr
     assert list(outside.iterdir()) == []
     assert "evidence" not in (example.root / CASE_FILE).read_text()
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "."])
+def test_evidence_is_a_file_not_a_device_or_a_folder(example: Jatac, source: str) -> None:
+    _refused(example, "evidence", "add", CASE, source, message="is not a file")

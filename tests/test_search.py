@@ -207,3 +207,8 @@ def test_new_issue_names_cases_closed_at_the_same_place_in_the_last_three_years(
         )
     )
     assert "closed there" not in far.stderr
+
+
+def test_a_huge_limit_is_kept_to_what_can_be_shown(example: Jatac) -> None:
+    hits = found(example, "Melrose", "--limit", str(10**30))
+    assert 0 < len(hits) <= 1000

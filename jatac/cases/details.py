@@ -172,14 +172,17 @@ def attach(
     no_commit: bool = False,
 ) -> Attached:
     """Keep a copy of ``source`` in the evidence folder and list it on the case."""
+    import stat
+
     try:
-        data = source.read_bytes() if source.stat().st_size <= MAX_EVIDENCE else None
-    except IsADirectoryError:
-        raise Refused(f"{source} is a folder, not a file") from None
+        st = source.stat()
     except FileNotFoundError:
         raise NotFound(f"{source} does not exist") from None
-    if data is None:
+    if not stat.S_ISREG(st.st_mode):  # a folder, a device, a pipe that would never end
+        raise Refused(f"{source} is not a file")
+    if st.st_size > MAX_EVIDENCE:
         raise Refused(f"{source} is larger than {MAX_EVIDENCE // (1024 * 1024)} MB")
+    data = source.read_bytes()
     name = name or source.name
     digest = hashlib.sha256(data).hexdigest()
     stored = blob_relpath(digest, name)

@@ -37,6 +37,7 @@ KIND_NAMES = {
     "minutes": "minutes item",
 }
 SOURCES = ("case", "sara", "meeting", "minutes")  # the record kinds read, in this order
+MOST = 1000  # matches shown at most, whatever --limit says
 
 
 @dataclass
@@ -87,21 +88,30 @@ def search(
 
     ``audience="wide"``: nothing about an OFFICIAL-SENSITIVE case (or naming one) is found.
     """
+    if audience not in ("core", "wide"):
+        raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
     query = _query(repo, words, kinds, statuses, category, location, since, until, tactic, limit)
+    limit = query.limit
     db = open_current(repo)
     try:
         wide = audience == "wide"
         withheld = db.sensitive_cases() if wide else set()
-        hits: list[Hit] = []
-        fetch = limit if not wide else limit * 4 + 50
-        for hit in db.search(query, fetch):
-            if wide and (
-                hit.marking != "OFFICIAL" or hit.case_id in withheld or withheld.intersection(hit.mentions)
-            ):
-                continue
-            hits.append(hit)
-            if len(hits) == limit:
+        fetch = limit if not wide else limit * 2 + 20
+        while True:  # for the wide group, more until enough are left after withholding
+            found = db.search(query, fetch)
+            hits = [
+                hit
+                for hit in found
+                if not wide
+                or not (
+                    hit.marking != "OFFICIAL"
+                    or hit.case_id in withheld
+                    or withheld.intersection(hit.mentions)
+                )
+            ][:limit]
+            if len(hits) == limit or len(found) < fetch:
                 break
+            fetch *= 4
         facts = db.cases(h.case_id for h in hits if h.case_id)
     finally:
         db.close()
@@ -197,6 +207,7 @@ def _query(
                 raise Refused(f"{name} {value!r} is not a date", hint="Dates look like 2024-01-01.") from None
     if limit < 1:
         raise Refused("--limit must be at least 1")
+    limit = min(limit, MOST)
     match = match_expression(words)
     if tactic:
         tactic_match = match_expression(tactic)
