@@ -212,3 +212,9 @@ def test_new_issue_names_cases_closed_at_the_same_place_in_the_last_three_years(
 def test_a_huge_limit_is_kept_to_what_can_be_shown(example: Jatac) -> None:
     hits = found(example, "Melrose", "--limit", str(10**30))
     assert 0 < len(hits) <= 1000
+
+
+def test_a_fund_request_is_found_by_its_purpose(example: Jatac) -> None:
+    hits = found(example, "anti-climb paint")
+    assert hits[0]["kind"] == "fund" and hits[0]["id"] == "FR-2026-001"
+    assert hits[0]["case"] == "JAT-2026-0002" and hits[0]["info"]["status"] == "approved"

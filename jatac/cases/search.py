@@ -35,8 +35,9 @@ KIND_NAMES = {
     "evaluation": "evaluation",
     "agenda": "agenda item",
     "minutes": "minutes item",
+    "fund": "fund request",
 }
-SOURCES = ("case", "sara", "meeting", "minutes")  # the record kinds read, in this order
+SOURCES = ("case", "sara", "meeting", "minutes", "fund")  # the record kinds read, in this order
 MOST = 1000  # matches shown at most, whatever --limit says
 
 
@@ -142,10 +143,15 @@ def lessons(
 
 def _result(hit: Hit, case: CaseFacts | None) -> Result:
     context, matches = split_marks(hit.context)
-    part = f"/{hit.part}" if hit.part and hit.kind == "action" else (f" {hit.part}" if hit.part else "")
+    if hit.kind == "fund":
+        shown = hit.part  # a request's id says it all (FR-2026-001)
+    elif hit.kind == "action":
+        shown = f"{hit.record}/{hit.part}"
+    else:
+        shown = f"{hit.record} {hit.part}" if hit.part else hit.record
     return Result(
         kind=hit.kind,
-        id=hit.record + part,
+        id=shown,
         case=hit.case_id,
         case_title=case.title if case else None,
         status=case.status if case else None,
@@ -372,6 +378,8 @@ class _Pieces:
             return list(self.sara(data))
         if name == "meeting":
             return list(self.agenda(data))
+        if name == "fund":
+            return list(self.fund(data))
         return list(self.minutes(data))
 
     def case_facts(self, d: dict[str, Any]) -> CaseFacts:
@@ -528,6 +536,29 @@ class _Pieces:
                 marking=d.get("marking") or "OFFICIAL",
                 mentions=self.mentions(item.get("title", ""), body),
                 title=item.get("title", ""),
+                body=body,
+            )
+
+    def fund(self, d: dict[str, Any]) -> Iterator[Doc]:
+        for r in d.get("requests", []):
+            dates = [r.get("requested_on"), r.get("considered_on"), r.get("decided_on")]
+            dates += [x.get("on") for x in r.get("spends", [])]
+            body = _join(
+                r.get("consideration"),
+                r.get("decision_note"),
+                self.name(r.get("by")),
+                *(x.get("note") for x in r.get("spends", [])),
+            )
+            yield Doc(
+                kind="fund",
+                record=d["year"],
+                part=r["id"],
+                case_id=r.get("case"),
+                on=_latest(dates),
+                marking=r.get("marking") or "OFFICIAL",
+                mentions=self.mentions(r.get("purpose", ""), body),
+                info=json.dumps({"amount": r.get("amount"), "status": r.get("status")}),
+                title=r.get("purpose", ""),
                 body=body,
             )
 

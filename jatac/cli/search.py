@@ -28,7 +28,7 @@ def search(
     kind: list[str] = typer.Option(
         [],
         "--kind",
-        help="Only this kind: case, sara, action, evaluation, agenda or minutes (repeat for more).",
+        help="Only this kind: case, sara, action, evaluation, agenda, minutes or fund (repeat for more).",
     ),
     category: str = typer.Option(None, "--category", help="Only about cases of this category."),
     location: str = typer.Option(None, "--location", help="Only about cases in this locality (id or name)."),
@@ -44,8 +44,8 @@ def search(
     limit: int = typer.Option(20, "--limit", "-n", help="Show at most this many matches."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
-    """Search cases, SARA packages, actions, evaluations, agendas and minutes; best matches first,
-    each with the words it matched in context."""
+    """Search cases, SARA packages, actions, evaluations, agendas, minutes and fund requests; best
+    matches first, each with the words it matched in context."""
     from jatac.cases.search import search as find
 
     check_format(fmt, ("text", "json"))

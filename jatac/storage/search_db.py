@@ -29,7 +29,7 @@ from jatac.errors import Refused
 from jatac.storage import index
 from jatac.storage.lock import local_dir
 
-FORMAT = 4
+FORMAT = 5
 COLUMNS = ("title", "body", "refs", "tactics")  # the words searched, in the order bm25 weighs them
 WEIGHTS = (8.0, 1.0, 4.0, 2.0)  # a word in a title counts for more than one in a long text
 SCHEMA = f"""
@@ -60,7 +60,7 @@ INSERT INTO fts(fts, rank) VALUES ('rank', 'bm25({", ".join(str(w) for w in WEIG
 class Doc:
     """One searchable piece of a record, as the search shows it."""
 
-    kind: str  # case, sara, action, evaluation, agenda, minutes
+    kind: str  # case, sara, action, evaluation, agenda, minutes, fund
     record: str  # the file's record id (a case id, a meeting id)
     part: str = ""  # an action id, an item number
     case_id: str | None = None  # the case it is about, if any
