@@ -52,6 +52,14 @@ def cross_check(
             assessment = package and package["assessment"]
             if not assessment or Assessment.model_validate(assessment).missing():
                 problem(case_kind, case_id, "status", "closed after adoption without a complete evaluation")
+    for case_id, case in cases.items():
+        for link in case.get("links") or []:
+            other = link["case"]
+            if other not in cases and not (repo.root / repo.relpath(case_kind, other)).exists():
+                problem(case_kind, case_id, "links", f"links to {other}, which does not exist")
+    from jatac.cases.details import check_evidence
+
+    problems.extend(check_evidence(repo, cases))
     ids = CaseIds(repo.config.prefix)
     sensitive = frozenset().union(*(ids.mentioned(i) for i, c in cases.items() if c["marking"] == SENSITIVE))
     if sensitive:  # only then can a record name one

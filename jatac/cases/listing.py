@@ -6,7 +6,9 @@ the settings cache are current, the models; so `list` starts fast.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from jatac.errors import Problem, Refused
@@ -17,18 +19,55 @@ from jatac.storage.repository import KINDS, Repository
 CASE = KINDS["case"]
 
 
+RECENT_YEARS = 3  # a place closed this recently and raised again is a recurring place
+
+
 def similar_open(repo: Repository, location: str, category: str) -> list[dict[str, Any]]:
     """Open cases at ``location`` in ``category``: maybe the same problem as a new one
-    (their facts: id, title and the fields `list` shows).
+    (their facts: id, title and the fields `list` shows)."""
+    return same_place(repo, location, category, None, None)[0]
+
+
+def same_place(
+    repo: Repository, location: str, category: str, place: str | None, today: date | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a new case at ``location`` meets there (the cases' facts): the open cases in
+    ``category`` (maybe the same problem), and the cases closed there in the last
+    ``RECENT_YEARS`` years before ``today`` (None: none asked for) in the same category or
+    at the same ``place``, newest first (a recurring place).
 
     new-issue asks before it writes the new case, so this read finds the index as the
     last command left it rather than parsing (and re-indexing) the file just written.
     """
     location = repo.settings.resolve_locality(location) or location
     data, _ = repo.facts(CASE)
-    return [
-        d for d in data if d["status"] in OPEN and d["location"] == location and d["category"] == category
+    here = [d for d in data if d["location"] == location]
+    open_ = [d for d in here if d["status"] in OPEN and d["category"] == category]
+    if today is None:
+        return open_, []
+    since = _years_before(today, RECENT_YEARS).isoformat()
+    wanted = _words(place) if place else None
+    closed = [
+        d
+        for d in here
+        if d["status"] == Status.closed.value
+        and (d.get("closed_on") or "") >= since
+        and (d["category"] == category or (wanted is not None and _words(d.get("place")) == wanted))
     ]
+    closed.sort(key=lambda d: (d.get("closed_on") or "", d["id"]), reverse=True)
+    return open_, closed
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _words(text: str | None) -> str:
+    """A place as compared: the same words, whatever the case and punctuation."""
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
 
 
 @dataclass

@@ -88,6 +88,8 @@ COMMANDS = {
     "sara": ("adopt", "review", "evaluate", "escalate", "close", "sara", "action"),
     "meetings": ("meetings", "agenda", "calendar", "meeting", "venue", "item", "minutes"),
     "sending": ("send",),
+    "search": ("search", "lessons"),
+    "details": ("ref", "link", "evidence"),
     "reports": ("export", "import", "report", "fund"),
     "sync": ("sync", "conflicts", "resolve"),
     "repository": ("init", "validate", "demo", "agency", "locality"),

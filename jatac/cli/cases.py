@@ -71,7 +71,7 @@ def new_issue(
         priority = _ask("Priority (high, medium, low)", default=priority)
         if description is None:
             description = _ask("Description", default="")
-    record, others = raise_case(
+    record, others, closed = raise_case(
         repo,
         title=title,
         category=category,
@@ -90,6 +90,13 @@ def new_issue(
         warn(
             f"{other['id']} is also open at {record.location} for {record.category}: {other['title']}. "
             "Is it the same problem?"
+        )
+    if closed:
+        shown = ", ".join(f"{d['id']} ({d['closed_on']}: {d['title']})" for d in closed[:5])
+        more = f" and {len(closed) - 5} more" if len(closed) > 5 else ""
+        warn(
+            f"{record.location} has come back: closed there in the last 3 years: {shown}{more}. "
+            "`jatac lessons` shows what worked."
         )
     if no_commit:
         typer.echo("Staged, not committed (--no-commit).")
@@ -199,6 +206,17 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
             )
         elif key == "people":
             value = ", ".join(f"{p['ref']} ({p['role']})" for p in value)
+        elif key == "references":
+            value = "; ".join(
+                f"{r['system']} {r['ref']}" + (f" ({r['note']})" if r.get("note") else "") for r in value
+            )
+        elif key == "links":
+            value = "; ".join(
+                f"{link['how']} {link['case']}" + (f" ({link['note']})" if link.get("note") else "")
+                for link in value
+            )
+        elif key == "evidence":
+            value = "; ".join(f"{e['name']} ({e['size']:,} bytes, {e['added_on']})" for e in value)
         elif key == "not_personal":
             value = "; ".join(f"{p['text']} ({p['reason']})" for p in value)
         elif isinstance(value, list):

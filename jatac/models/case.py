@@ -108,6 +108,43 @@ class Review(Record):
         return self
 
 
+class Reference(Record):
+    """A reference in another system (a police incident number, a council complaint ...):
+    the system is one jatac.yaml declares, and the reference takes one of its forms."""
+
+    system: Slug
+    ref: Line
+    note: Line | None = None
+
+
+class LinkKind(StrEnum):
+    related = "related"
+    duplicate_of = "duplicate-of"
+    superseded_by = "superseded-by"
+
+
+class CaseLink(Record):
+    """This case and another: related, a duplicate of it, or superseded by it."""
+
+    case: CaseId
+    how: LinkKind = LinkKind.related
+    note: Line | None = None
+
+
+EVIDENCE_DIGEST_RE = r"^[0-9a-f]{64}$"
+
+
+class Evidence(Record):
+    """A file attached to the case (a photo, a letter), kept out of git's history in the
+    repository's evidence folder under its content's SHA-256; the case keeps its name and digest."""
+
+    name: str = Field(pattern=r"^[^/\\\x00-\x1f\x7f]{1,200}$")  # a file's own name, never a path
+    sha256: str = Field(pattern=EVIDENCE_DIGEST_RE)
+    size: int = Field(ge=0)
+    added_on: date
+    note: Line | None = None
+
+
 # The fields a report counts, whose every change is dated in ``changes``: what a case was
 # on a past day is worked out from them, never from git (a clone without history agrees).
 TRACKED = ("status", "priority", "risk", "lead", "outcome", "category", "location")
@@ -173,6 +210,9 @@ class Issue(Record):
     closed_on: Annotated[date | None, FACT] = None
     outcome: Outcome | None = None
     tags: list[Slug] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    links: Annotated[list[CaseLink], FACT] = Field(default_factory=list)
+    evidence: Annotated[list[Evidence], FACT] = Field(default_factory=list)
     # people (victims, subjects, witnesses) only by pseudonym; their details stay in the
     # restricted store, never in git. Personal: left out of wide-audience documents.
     people: list[PersonLink] = Field(default_factory=list)
@@ -224,6 +264,44 @@ class Issue(Record):
         if cfg is not None and not value.startswith(cfg.prefix + "-"):
             raise ValueError(f"case ids in this repository start with {cfg.prefix}-")
         return value
+
+    @field_validator("references")
+    @classmethod
+    def _references_known(cls, value: list[Reference], info: ValidationInfo) -> list[Reference]:
+        cfg = config_from(info)
+        seen: set[tuple[str, str]] = set()
+        for ref in value:
+            if (ref.system, ref.ref.upper()) in seen:
+                raise ValueError(f"{ref.system} {ref.ref} appears twice")
+            seen.add((ref.system, ref.ref.upper()))
+            if cfg is None:
+                continue
+            system = cfg.system_by_id.get(ref.system)
+            if system is None:
+                known = ", ".join(cfg.system_by_id) or "none yet (add them under systems: in jatac.yaml)"
+                raise ValueError(f"unknown reference system {ref.system!r}; jatac.yaml defines: {known}")
+            if not system.matches(ref.ref):
+                raise ValueError(f"{ref.ref!r} is not a {system.name}: they look like {system.describe()}")
+        return value
+
+    @model_validator(mode="after")
+    def _links_and_evidence(self) -> Issue:
+        linked: set[str] = set()
+        for link in self.links:
+            if link.case == self.id:
+                raise FieldError("links", f"{self.id} cannot be linked to itself")
+            if link.case in linked:
+                raise FieldError("links", f"{link.case} is linked twice")
+            linked.add(link.case)
+        ends = [link.case for link in self.links if link.how is not LinkKind.related]
+        if len(ends) > 1:
+            raise FieldError("links", "a case is a duplicate of, or superseded by, one case at most")
+        names: set[str] = set()
+        for item in self.evidence:
+            if item.name in names:
+                raise FieldError("evidence", f"two files are named {item.name!r}")
+            names.add(item.name)
+        return self
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Issue:

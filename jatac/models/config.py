@@ -117,6 +117,30 @@ class Group(Record):
     schedule: Schedule | None = None
 
 
+REFERENCE_PLACES = {"#": "[0-9]", "@": "[A-Za-z]", "?": "[A-Za-z0-9]"}
+
+
+class ReferenceSystem(Record):
+    """Another system whose references a case can carry (police incident and crime numbers,
+    a council complaint, a housing case), and the forms its references take: ``#`` a digit,
+    ``@`` a letter, ``?`` either, anything else as written (``TVP-######-##``). Forms, not
+    patterns: a reference is checked in one pass, whatever jatac.yaml holds."""
+
+    id: Slug
+    name: Line
+    formats: list[Line] = Field(min_length=1)
+
+    def matches(self, ref: str) -> bool:
+        return any(_form_re(form).fullmatch(ref) for form in self.formats)
+
+    def describe(self) -> str:
+        return " or ".join(self.formats) + " (# a digit, @ a letter, ? either)"
+
+
+def _form_re(form: str) -> re.Pattern[str]:
+    return re.compile("".join(REFERENCE_PLACES.get(ch) or re.escape(ch) for ch in form), re.IGNORECASE)
+
+
 class EscalationLevel(Record):
     id: Slug
     name: Line
@@ -125,7 +149,9 @@ class EscalationLevel(Record):
 DEFAULT_REVIEW_DAYS = {Level.high: 14, Level.medium: 28, Level.low: 56}
 
 
-def _unique(items: list[Agency] | list[Locality] | list[Category] | list[Group], what: str) -> None:
+def _unique(
+    items: list[Agency] | list[Locality] | list[Category] | list[Group] | list[ReferenceSystem], what: str
+) -> None:
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
@@ -154,6 +180,8 @@ class PartnershipConfig(Record):
     retention: Retention = Field(default_factory=Retention)
     fund: Fund = Field(default_factory=Fund)
     case_review: CaseReview = Field(default_factory=CaseReview)
+    # other systems' references a case may carry (police, council, housing ...)
+    systems: list[ReferenceSystem] = Field(default_factory=list)
 
     @field_validator("review_days")
     @classmethod
@@ -171,6 +199,7 @@ class PartnershipConfig(Record):
         _unique(self.localities, "locality")
         _unique(self.categories, "category")
         _unique(self.groups, "group")
+        _unique(self.systems, "reference system")
         for loc in self.localities:
             if loc.within is not None and loc.within not in self.locality_by_id:
                 raise ValueError(f"locality {loc.id!r} is within unknown locality {loc.within!r}")
@@ -201,6 +230,10 @@ class PartnershipConfig(Record):
     @cached_property
     def group_by_id(self) -> dict[str, Group]:
         return {g.id: g for g in self.groups}
+
+    @cached_property
+    def system_by_id(self) -> dict[str, ReferenceSystem]:
+        return {s.id: s for s in self.systems}
 
     @cached_property
     def escalation_by_id(self) -> dict[str, EscalationLevel]:

@@ -32,7 +32,7 @@ FACT, SHOWN = Fact(), Shown()
 CASE_FACTS = (
     *("id", "title", "status", "priority", "risk", "marking", "category", "location", "place"),
     *("raised_by", "raised_on", "lead", "adopted_on", "reviewed_on", "reviews", "escalations"),
-    "closed_on",
+    *("closed_on", "links", "evidence"),
 )
 CASE_SHOWN = (
     *("id", "title", "status", "priority", "marking", "category", "location", "place", "raised_by"),

@@ -29,7 +29,13 @@ LIST_COLUMNS = {
     "tags",
     "people",
     "not_personal",
+    "references",
+    "links",
+    "evidence",
 }  # written as JSON in one cell
+# columns whose ids a partner reads better as names: the xlsx shows the name, the id beside it
+NAMED = {"category": "categories", "location": "localities", "raised_by": "agencies", "lead": "agencies"}
+ID_SUFFIX = "_id"
 
 
 def columns() -> list[str]:
@@ -118,31 +124,70 @@ def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
         cells = ([marking.value, *(r.get(n, "") for n in names)] for r in data)
         atomic_write(out, csv_bytes([MARKING_COLUMN, *names], cells))
     else:
-        atomic_write(out, _xlsx(names, data, marking))
+        atomic_write(out, _xlsx(names, data, marking, _names(repo)))
     return Exported(len(data), withheld, marking.value)
 
 
-def _xlsx(names: list[str], data: list[dict[str, Any]], marking: Marking) -> bytes:
+def _names(repo: Repository) -> dict[str, dict[str, str]]:
+    """For each column NAMED, each id's name in jatac.yaml."""
+    cfg = repo.config
+    tables = {
+        "categories": {c.id: c.name for c in cfg.categories},
+        "localities": {loc.id: loc.name for loc in cfg.localities},
+        "agencies": {a.id: a.name for a in cfg.agencies},
+    }
+    return {column: tables[table] for column, table in NAMED.items()}
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+WIDEST = 60  # characters: a long description stays readable in its cell, not a screen wide
+
+
+def _xlsx(
+    names: list[str], data: list[dict[str, Any]], marking: Marking, named: dict[str, dict[str, str]]
+) -> bytes:
     """The workbook: the marking in its first row and on every printed page, the column
-    names in the second, then one case a row, every text a string cell (never a formula)."""
+    names in the second (frozen, with filters), then one case a row. Dates are dates; an
+    agency, locality or category shows its name, its id in the column beside it (``lead``,
+    ``lead_id``: the id column is what an import reads back); every text is a string cell
+    (never a formula); each column is as wide as what it holds, up to WIDEST."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     from jatac.guard.inert import FORMULA_STARTS, visible
 
+    columns: list[tuple[str, str, bool]] = []  # (heading, field, as its name)
+    for name in names:
+        if name in named:
+            columns += [(name, name, True), (name + ID_SUFFIX, name, False)]
+        else:
+            columns.append((name, name, False))
     book = Workbook()
     sheet = book.active
     sheet.title = "Cases"
     sensitive = marking is not Marking.OFFICIAL
     banner = sheet.cell(row=1, column=1, value=marking.value)
     banner.font = Font(bold=True, color="C00000" if sensitive else None)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names))
-    for c, name in enumerate(names, start=1):
-        sheet.cell(row=2, column=c, value=name).font = Font(bold=True)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    widths = [len(heading) + 3 for heading, _, _ in columns]  # room for the filter button
+    for c, (heading, _, _) in enumerate(columns, start=1):
+        sheet.cell(row=2, column=c, value=heading).font = Font(bold=True)
     for r, row in enumerate(data, start=3):
-        for c, name in enumerate(names, start=1):
+        for c, (_, name, as_name) in enumerate(columns, start=1):
             cell = sheet.cell(row=r, column=c)
             value = row.get(name, "")
+            if as_name and value:
+                value = named[name].get(value, value)
+            if isinstance(value, str) and name.endswith("_on") and value:
+                value = date.fromisoformat(value)
+            if isinstance(value, date):
+                cell.value = value
+                cell.number_format = DATE_FORMAT
+                widths[c - 1] = max(widths[c - 1], len(DATE_FORMAT) + 2)
+                continue
+            longest = max((len(line) for line in str(value).splitlines()), default=0)
+            widths[c - 1] = min(WIDEST, max(widths[c - 1], longest + 2))
             if isinstance(value, str):
                 cell.value = visible(value, lines=True)
                 cell.data_type = "s"  # openpyxl would take "=..." as a formula
@@ -150,7 +195,10 @@ def _xlsx(names: list[str], data: list[dict[str, Any]], marking: Marking) -> byt
                     cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
             else:
                 cell.value = value
-    sheet.freeze_panes = "A3"
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    sheet.freeze_panes = "B3"  # the column names and each row's case id stay in view
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{max(2, len(data) + 2)}"
     sheet.print_title_rows = "1:2"
     for part in (sheet.oddHeader, sheet.oddFooter):
         part.center.text = marking.value
@@ -179,7 +227,13 @@ def _read_table(path: Path) -> list[dict[str, str]]:
         if not values:
             return []
         header = [str(h).strip() for h in values[0]]
-        return [dict(zip(header, (_text(v) for v in row), strict=False)) for row in values[1:]]
+        table = [dict(zip(header, (_text(v) for v in row), strict=False)) for row in values[1:]]
+        # an export shows names with the ids beside them (lead, lead_id): the ids come back
+        ids = [h for h in header if h.endswith(ID_SUFFIX) and h[: -len(ID_SUFFIX)] in NAMED]
+        for row in table:
+            for h in ids:
+                row[h[: -len(ID_SUFFIX)]] = row[h]
+        return table
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     return [
         {(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))

@@ -38,7 +38,7 @@ from jatac.storage.lock import local_dir
 if TYPE_CHECKING:
     from jatac.storage.repository import Kind, Repository
 
-FORMAT = 6
+FORMAT = 7
 RACY_NS = 2_000_000_000  # a file changed this recently is read, whatever its signature says
 TRUST_STAT = os.name == "posix"
 

@@ -381,7 +381,15 @@ class Repository:
         that are not. ``as_data``: as checked data, no models built (for a caller that filters
         thousands and shows a few). ``cases``: for kinds checked with their case, the cases by
         id, if the caller has them; ``listed``: ``entries(kind)``, if the caller has it."""
-        return self._through_index(kind, cases, listed, only, "data" if as_data else "models")
+        return self._through_index(kind, cases, listed, only, "data" if as_data else "models")[:2]
+
+    def keyed(
+        self, kind: Kind, cases: Mapping[str, Any] | None = None, *, only: set[str] | None = None
+    ) -> tuple[list[dict[str, Any]], list[Problem], dict[str, str]]:
+        """As ``records(kind, as_data=True)``, with each file's key in the index (the digest of
+        its bytes; a package's joined with its case's): what a cache kept beside the index
+        (the search database) is keyed on."""
+        return self._through_index(kind, cases, None, only, "data")
 
     def facts(
         self,
@@ -391,7 +399,7 @@ class Repository:
     ) -> tuple[list[dict[str, Any]], list[Problem]]:
         """Every valid record of a kind as its listing facts (``kind.facts``): what filtering
         thousands needs, read from the index's small head. Never rebuild models from it."""
-        return self._through_index(kind, cases, listed, None, "facts")
+        return self._through_index(kind, cases, listed, None, "facts")[:2]
 
     def _through_index(
         self,
@@ -400,7 +408,7 @@ class Repository:
         listed: list[tuple[str, str]] | None,
         only: set[str] | None,
         shape: str,
-    ) -> tuple[list[Any], list[Problem]]:
+    ) -> tuple[list[Any], list[Problem], dict[str, str]]:
         from jatac.storage import index
 
         if not index.enabled():
@@ -410,10 +418,10 @@ class Repository:
             if only is not None:
                 records = [r for r in records if r.id in only]
             if shape == "models":
-                return records, problems
+                return records, problems, {}
             data = [r.model_dump(mode="json") for r in records]
             names = kind.facts if shape == "facts" else None
-            return ([{k: d[k] for k in names} for d in data] if names else data), problems
+            return ([{k: d[k] for k in names} for d in data] if names else data), problems, {}
         if kind.with_case and cases is None:
             if shape == "models":
                 cases = {c.id: c for c in self.records(KINDS["case"])[0]}
@@ -425,7 +433,7 @@ class Repository:
         )
         if kind is KINDS["case"] and only is None:
             self._case_digests = digests  # the index keys packages on their case's digest
-        return found, problems
+        return found, problems, digests
 
     _case_digests: dict[str, str] | None = None
 
