@@ -88,6 +88,7 @@ COMMANDS = {
     "sara": ("adopt", "review", "evaluate", "escalate", "close", "sara", "action"),
     "meetings": ("meetings", "agenda", "calendar", "meeting", "venue", "item", "minutes"),
     "reports": ("export", "import", "report", "fund"),
+    "site": ("site",),
     "sync": ("sync", "conflicts", "resolve"),
     "repository": ("init", "validate", "demo", "agency", "locality"),
     "governance": ("check", "install-hooks", "isp", "retention", "doctor", "person"),
