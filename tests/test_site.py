@@ -168,3 +168,31 @@ def test_the_preview_serves_the_site_on_this_computer_only(demo: Jatac, tmp_path
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_meeting_page_links_its_minutes_and_pdfs_as_the_audience_may_see_them(
+    demo: Jatac, tmp_path: Path
+) -> None:
+    held = "2026-12-07"
+    after = {"JATAC_TODAY": "2026-12-08"}
+    demo("minutes", "new", held, env={"JATAC_TODAY": held})
+    build = demo.root / "build"
+    build.mkdir(exist_ok=True)
+    (build / f"agenda-{held}-coordinating.pdf").write_bytes(b"%PDF-1.7 core agenda")
+    (build / f"agenda-{held}-coordinating-wide.pdf").write_bytes(b"%PDF-1.7 wide agenda")
+    core, wide = tmp_path / "core", tmp_path / "wide"
+    demo("site", "--audience", "core", "--out", str(core), env=after)
+    demo("site", "--audience", "wide", "--out", str(wide), env=after)
+
+    page = (core / f"meetings/{held}-coordinating.html").read_text(encoding="utf-8")
+    assert f'href="{held}-coordinating-minutes.html"' in page
+    minutes = (core / f"meetings/{held}-coordinating-minutes.html").read_text(encoding="utf-8")
+    assert "OFFICIAL-SENSITIVE" in minutes  # they name the sensitive cases the group discussed
+    assert (core / f"meetings/agenda-{held}-coordinating.pdf").is_file()
+
+    page = (wide / f"meetings/{held}-coordinating.html").read_text(encoding="utf-8")
+    assert "minutes are marked OFFICIAL-SENSITIVE and withheld" in page
+    assert not (wide / f"meetings/{held}-coordinating-minutes.html").exists()
+    # the core group's papers never reach the wide site; the wide version does
+    assert not (wide / f"meetings/agenda-{held}-coordinating.pdf").exists()
+    assert (wide / f"meetings/agenda-{held}-coordinating-wide.pdf").read_bytes().endswith(b"wide agenda")
