@@ -39,16 +39,15 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example's wide and core sites, built once for this module's tests."""
+    from datetime import date
+
     from jatac.clock import as_of
     from jatac.setup.demo import make_demo
     from jatac.site.build import build
     from tests.conftest import TODAY
 
     root = tmp_path_factory.mktemp("site")
-    os.environ.setdefault("GIT_CONFIG_NOSYSTEM", "1")
-    repo = make_demo(root / "demo")
-    from datetime import date
-
+    repo = make_demo(root / "demo")  # the demo commits as its own identity
     with as_of(date.fromisoformat(TODAY)):
         return {audience: build(repo, audience, root / audience).out for audience in ("wide", "core")}
 
