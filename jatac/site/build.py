@@ -40,6 +40,11 @@ SITE = "site"  # under the repository's build/ folder
 CASE, SARA, MINUTES = KINDS["case"], KINDS["sara"], KINDS["minutes"]
 PAGES = ("home", "cases", "case", "agency", "agencies", "meetings", "meeting", "performance", "search")
 ASSETS = ("style.css", "search.js")  # copied as they are (a repository's templates/site/ may replace them)
+# the fields of a case its page shows (the rest reach it in words: names, history)
+SHOWN = (
+    *("id", "title", "status", "priority", "risk", "marking", "place", "raised_on", "description", "lead"),
+    *("problem_manager", "closed_on", "outcome", "referred_to", "decision_note"),
+)
 STATUS_WORDS = {
     "proposed": "proposed, awaiting the group's decision",
     "adopted": "adopted by the group",
@@ -98,16 +103,22 @@ class _Site:
         return self.templates[name]
 
     def page(
-        self, relpath: str, template: str, context: dict[str, Any], finish: Callable[[], None] | None = None
+        self,
+        relpath: str,
+        template: str,
+        context: dict[str, Any],
+        finish: Callable[[], None] | None = None,
+        source: Any = None,
     ) -> None:
         """Write ``relpath`` from ``template`` unless its content is what the last build wrote.
 
         ``finish`` adds to ``context`` what is costly to work out (a SARA stage) and only
-        follows from what the context already holds; it runs only if the page is rendered.
+        follows from ``source``, the records the page is made from; ``source`` is part of the
+        page's hash (and so of the agendas'), not of what the template is given.
         """
         depth = relpath.count("/")
         context["root"] = "../" * depth
-        key = _digest([self.stamp, relpath, context])
+        key = _digest([self.stamp, relpath, context, source])
         self.written[relpath] = key
         if self.fresh(relpath, key):
             return
@@ -432,7 +443,9 @@ class Content:
         context = self.common(
             "cases",
             {
-                "case": {k: v for k, v in case.items() if k not in ("people", "not_personal")},
+                # what the page shows, not the whole record: every text given to a page is
+                # redacted and searched for a sensitive case, and there are 10,000 pages
+                "case": {k: case[k] for k in SHOWN},
                 "people": [p["ref"] for p in case["people"]] if not self.reader.wide else [],
                 "names": {
                     "status": STATUS_WORDS.get(case["status"], case["status"]),
@@ -441,7 +454,7 @@ class Content:
                     "raised_by": self.agency.get(case["raised_by"], case["raised_by"]),
                     "lead": self.agency.get(case["lead"], case["lead"]) if case["lead"] else None,
                 },
-                "package": package,
+                "package": _package_view(package) if package else None,
                 "actions": self.actions_of.get(case["id"], []),
                 "history": self.history(case),
             },
@@ -457,7 +470,7 @@ class Content:
 
         context.setdefault("stage", None)
         context.setdefault("gaps", {})
-        site.page(f"cases/{case['id']}.html", "site/case.html.j2", context, finish)
+        site.page(f"cases/{case['id']}.html", "site/case.html.j2", context, finish, source=[case, package])
 
     def history(self, case: dict[str, Any]) -> list[dict[str, str]]:
         """The case's story in words, from its dated record (not git: a clone without history
@@ -701,3 +714,14 @@ class Content:
                 },
             ),
         )
+
+
+def _package_view(package: dict[str, Any]) -> dict[str, Any]:
+    """What a case page shows of its SARA package (the action plan comes with the actions)."""
+    return {
+        "objective": package["objective"],
+        "problem": package["scanning"]["problem"],
+        "causes": package["analysis"]["causes"],
+        "tactics": package["response"]["tactics"],
+        "assessment": package["assessment"],
+    }
