@@ -5,7 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser
+
+# the site's browser tests drive Debian's chromium through Playwright (no browser download)
+CHROMIUM ?= /usr/bin/chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +27,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check jatac tests benchmarks
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/python -m pytest
+test: lint browser
+	JATAC_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+# installs chromium where it can (as root on Debian); where it cannot, the browser tests fail
+# and say why: they never pass without a browser
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium could not be installed: the site's browser tests will fail"
 
 # hyperfine times the runs where it can be installed (Debian's package); else Python's clock does
 bench: $(VENV)/.installed-dev

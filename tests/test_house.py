@@ -26,6 +26,7 @@ LAYERS = [
     "cases",
     "partnership",
     "meetings",
+    "site",
     "sharing",
     "setup",
     "cli",

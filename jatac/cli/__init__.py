@@ -91,6 +91,7 @@ COMMANDS = {
     "search": ("search", "lessons"),
     "details": ("ref", "link", "evidence"),
     "reports": ("export", "import", "report", "fund"),
+    "site": ("site",),
     "sync": ("sync", "conflicts", "resolve"),
     "repository": ("init", "validate", "demo", "agency", "locality"),
     "governance": ("check", "install-hooks", "isp", "retention", "doctor", "person"),

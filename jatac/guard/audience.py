@@ -244,7 +244,11 @@ def decide(repo: Repository, group: Group, requested: str | None, cases: list[di
 
     ``cases``: every case's facts (id and marking), as ``Repository.load_facts`` gives them.
     """
-    name = requested or group.audience.value
+    return named(repo, requested or group.audience.value, cases)
+
+
+def named(repo: Repository, name: str, cases: list[dict[str, Any]]) -> Audience:
+    """The audience ``name`` (core or wide) of an output that is for no one group (the site)."""
     if name not in AUDIENCES:
         raise Refused(f"{name!r} is not an audience", hint="Audiences: core, wide.")
     ids = CaseIds(repo.config.prefix)

@@ -1,0 +1,21 @@
+"""A local preview of the site: a web server on this computer only (127.0.0.1)."""
+
+from __future__ import annotations
+
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    """Serves the site's folder; says nothing per request (the command says where it is)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def server(folder: Path, port: int = 8000) -> ThreadingHTTPServer:
+    """A server of ``folder`` on 127.0.0.1 (``port`` 0: any free one); the caller runs it."""
+    handler = partial(_Quiet, directory=str(folder))
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
