@@ -186,6 +186,7 @@ def test_a_meeting_page_links_its_minutes_and_pdfs_as_the_audience_may_see_them(
 
     page = (core / f"meetings/{held}-coordinating.html").read_text(encoding="utf-8")
     assert f'href="{held}-coordinating-minutes.html"' in page
+    assert "The minutes</a> (draft)" in page  # not yet agreed: the partners see so
     minutes = (core / f"meetings/{held}-coordinating-minutes.html").read_text(encoding="utf-8")
     assert "OFFICIAL-SENSITIVE" in minutes  # they name the sensitive cases the group discussed
     assert (core / f"meetings/agenda-{held}-coordinating.pdf").is_file()

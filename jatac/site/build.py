@@ -553,9 +553,9 @@ class Content:
         agenda = minutes = None
         if is_next:
             agenda = self.agenda_document(site, planned)
-        minutes_withheld = False
+        minutes_withheld, minutes_state = False, ""
         if has_minutes:
-            minutes, minutes_withheld = self.minutes_document(site, planned)
+            minutes, minutes_withheld, minutes_state = self.minutes_document(site, planned)
         row = {
             "id": planned.id,
             "date": planned.day.isoformat(),
@@ -575,6 +575,7 @@ class Content:
             "agenda": agenda,
             "minutes": minutes,
             "minutes_withheld": minutes_withheld,
+            "minutes_state": minutes_state,
             "pdfs": self.pdfs(site, planned),
         }
         site.page(
@@ -637,13 +638,18 @@ class Content:
             self._settings = [_digest(path.read_bytes().decode("utf-8", "replace")) for path in files]
         return self._settings
 
-    def minutes_document(self, site: _Site, planned: Planned) -> tuple[str | None, bool]:
-        """The minutes as a page; for the wide audience, only minutes marked OFFICIAL, redacted."""
+    def minutes_document(self, site: _Site, planned: Planned) -> tuple[str | None, bool, str]:
+        """The minutes as a page, whether they were withheld, and their state in words (a
+        draft, agreed at a later meeting ...); for the wide audience, only minutes marked
+        OFFICIAL, redacted."""
         from jatac.meetings.minutes import render_context
 
         record = self.repo.record(MINUTES, planned.id)
+        state = record.state.value + (
+            f", agreed at the meeting of {record.agreed_at}" if record.agreed_at else ""
+        )
         if self.reader.wide and record.marking.value != "OFFICIAL":
-            return None, True
+            return None, True, state
         name = f"meetings/{planned.id}-minutes.html"
         key = _digest(
             [site.stamp, name, record.model_dump(mode="json"), site._source("minutes.html.j2"), self.settings]
@@ -655,7 +661,7 @@ class Content:
                 {k: v for k, v in context.items() if k not in ("audience", "marking")}
             )
             site.write(name, site.render_prepared("minutes.html.j2", context))
-        return os.path.basename(name), False
+        return os.path.basename(name), False, state
 
     def pdfs(self, site: _Site, planned: Planned) -> list[str]:
         """The meeting's PDFs already made in build/, copied beside its page. The wide site takes
