@@ -215,7 +215,8 @@ def edit(
     case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Open a case in your editor ($EDITOR); on save it is checked, then committed."""
+    """Open a case in your editor ($VISUAL or $EDITOR, else vi; Notepad on Windows); on save it is
+    checked, then committed."""
     from jatac.cases.lifecycle import CASE, apply_edit
     from jatac.cli.editing import edit_until_valid
 

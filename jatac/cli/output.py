@@ -102,6 +102,43 @@ def _csv_cell(value: Any) -> Any:
     return _cell(value) if value is None or isinstance(value, list | tuple) else value
 
 
+def how_to_run() -> str:
+    """The command that runs this jatac, as a person would type it in this folder: ``jatac``
+    when that is the one on PATH, else the path to it (``.venv/bin/jatac``) or
+    ``python -m jatac``, so a hint printed with it works as printed."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is None or argv0.stem != "jatac" or not argv0.is_file():
+        return f"{shell_path(sys.executable, program=True)} -m jatac"
+    on_path = shutil.which("jatac")
+    if on_path and os.path.samefile(on_path, argv0):
+        return "jatac"
+    return shell_path(argv0, program=True)
+
+
+def shell_path(path: Any, program: bool = False) -> str:
+    """A path as a person types it here: relative to this folder when inside it, else absolute;
+    quoted for the shell. A ``program`` in this folder gets ``./`` (else the shell looks on PATH)."""
+    import os
+    import shlex
+
+    absolute = os.path.abspath(path)
+    try:
+        shown = os.path.relpath(absolute)
+    except ValueError:  # another drive on Windows
+        shown = absolute
+    if shown.startswith(".."):
+        shown = absolute
+    if program and os.sep not in shown:
+        shown = os.path.join(".", shown)
+    if os.name == "nt":
+        return f'"{shown}"' if " " in shown else shown
+    return shlex.quote(shown)
+
+
 def success(message: str) -> None:
     from jatac.guard.inert import visible
 

@@ -84,7 +84,7 @@ def demo(
 ) -> None:
     """Try jatac on the example partnership: a fresh copy, its open cases, its next agenda."""
     from jatac.cli.cases import CASE_COLUMNS
-    from jatac.cli.output import print_rows
+    from jatac.cli.output import how_to_run, print_rows, shell_path
     from jatac.setup.demo import run_demo
 
     shown = run_demo(folder)
@@ -99,8 +99,10 @@ def demo(
     if shown.agenda is not None:
         typer.secho(f"\nThe next meeting's agenda ({shown.meeting}): {shown.agenda}", fg="green")
     example = shown.open_cases[0]["id"] if shown.open_cases else "JAT-2026-0001"
-    typer.echo(f"\nTry: jatac --repo {repo.root} show {example}")
-    typer.echo(f"     jatac --repo {repo.root} meetings")
+    # a command that works as printed: `make demo` leaves jatac in .venv, not on PATH
+    run = f"{how_to_run()} --repo {shell_path(repo.root)}"
+    typer.echo(f"\nTry: {run} show {example}")
+    typer.echo(f"     {run} meetings")
 
 
 @agency_app.command("add")
