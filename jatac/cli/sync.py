@@ -19,7 +19,10 @@ def sync() -> None:
     from jatac.guard.inert import visible  # what came in is a partner's text: shown, never obeyed
     from jatac.sharing.sync import sync as run
 
-    report = run(open_repo())
+    def progress(step: str) -> None:  # on stderr: what the sync is doing while a remote is slow
+        typer.echo(visible(step), err=True)
+
+    report = run(open_repo(), progress)
     for old, new in report.renumbered:
         typer.secho(
             f"Your case {old} is now {new}: another coordinator had already used {old}.",
@@ -47,7 +50,11 @@ def conflicts() -> None:
     for c in found:
         typer.echo(f"{visible(c.case)}  {visible(c.field)}:")
         typer.echo(f"    mine:   {visible(c.mine)}\n    theirs: {visible(c.theirs)}")
-    typer.echo("Settle each case: jatac resolve CASE --take mine|theirs [--field NAME=mine|theirs]")
+    # commands that work as printed: one per case and side (a field can be kept apart with
+    # --field NAME=mine or --field NAME=theirs)
+    typer.echo("Settle each case, keeping your values or theirs, then run jatac sync:")
+    for case in dict.fromkeys(c.case for c in found):
+        typer.echo(visible(f"  jatac resolve {case} --take mine    or    jatac resolve {case} --take theirs"))
 
 
 def resolve(
