@@ -1,0 +1,55 @@
+"""Output that fits its reader: colour only on a terminal and never under NO_COLOR, JSON for
+scripts, one CSV rule, completion of what a person types, dates as a person writes them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Jatac
+
+
+def _on_a_terminal(root: Path, *args: str, **env: str) -> bytes:
+    """Everything a real `jatac` writes to a terminal (a pseudo-terminal here)."""
+    import pty
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jatac", "--repo", str(root), *args],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env={**{k: v for k, v in os.environ.items() if k != "NO_COLOR"}, **env},
+    )
+    os.close(child)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=60)
+    os.close(main)
+    return out
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal")
+def test_no_color_is_honoured_on_a_terminal_and_pipes_get_no_colour(jatac: Jatac) -> None:
+    jatac.new()
+    coloured = _on_a_terminal(jatac.root, "validate") + _on_a_terminal(jatac.root, "show", "JAT-2026-0099")
+    assert b"\x1b[" in coloured  # on a terminal, colour (so the checks below can fail)
+    plain = _on_a_terminal(jatac.root, "validate", NO_COLOR="1")
+    plain += _on_a_terminal(jatac.root, "show", "JAT-2026-0099", NO_COLOR="1")  # an error, on stderr
+    plain += _on_a_terminal(jatac.root, "list", NO_COLOR="1")
+    assert b"All valid" in plain and b"JAT-2026-0099" in plain and b"\x1b[" not in plain
+    piped = subprocess.run(
+        [sys.executable, "-m", "jatac", "--repo", str(jatac.root), "list"], capture_output=True
+    )
+    assert b"JAT-2026-0001" in piped.stdout and b"\x1b[" not in piped.stdout + piped.stderr
