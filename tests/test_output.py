@@ -53,3 +53,30 @@ def test_no_color_is_honoured_on_a_terminal_and_pipes_get_no_colour(jatac: Jatac
         [sys.executable, "-m", "jatac", "--repo", str(jatac.root), "list"], capture_output=True
     )
     assert b"JAT-2026-0001" in piped.stdout and b"\x1b[" not in piped.stdout + piped.stderr
+
+
+def test_validate_doctor_and_check_speak_json_with_the_same_exit_codes(jatac: Jatac) -> None:
+    import json
+
+    case = jatac.new()
+    for command in ("validate", "doctor", "check"):
+        text, data = jatac(command), jatac(command, "--format", "json")
+        assert text.exit_code == data.exit_code == 0
+        assert json.loads(data.stdout)["ok"] is True
+    assert json.loads(jatac("validate", "-f", "json").stdout)["files"]["case"] == 1
+    path = jatac.root / f"issues/2026/{case}.yaml"
+    path.write_text(path.read_text().replace("priority: high", "priority: urgentest"))
+    text, data = jatac("validate", ok=False), jatac("validate", "-f", "json", ok=False)
+    assert text.exit_code == data.exit_code == 1
+    (problem,) = json.loads(data.stdout)["problems"]
+    assert problem["path"] == f"issues/2026/{case}.yaml" and problem["field"] == "priority"
+    assert isinstance(problem["line"], int) and "urgentest" in problem["message"]
+    doctor_text, doctor_json = jatac("doctor", ok=False), jatac("doctor", "-f", "json", ok=False)
+    assert doctor_text.exit_code == doctor_json.exit_code == 1
+    assert "problem" in [f["status"] for f in json.loads(doctor_json.stdout)["findings"]]
+    path.write_text(path.read_text().replace("urgentest", "high") + "# ring jo.bloggs@example.com\n")
+    text, data = jatac("check", ok=False), jatac("check", "-f", "json", ok=False)
+    assert text.exit_code == data.exit_code == 1
+    found = json.loads(data.stdout)
+    assert found["ok"] is False and found["problems"][0]["path"] == f"issues/2026/{case}.yaml"
+    assert "not one of text, json" in jatac("check", "-f", "yaml", ok=False).output

@@ -236,6 +236,16 @@ def test_the_resolve_commands_conflicts_prints_work_as_printed(pair: tuple[Jatac
     bob("set", case, "priority=medium")
     alice("sync")
     bob("sync", ok=False)
+    as_json = json.loads(bob("conflicts", "--format", "json").stdout)
+    assert as_json == [
+        {
+            "case": case,
+            "path": f"issues/2026/{case}.yaml",
+            "field": "priority",
+            "mine": "medium",
+            "theirs": "low",
+        }
+    ]
     shown = bob("conflicts").stdout
     line = next(x for x in shown.splitlines() if "jatac resolve" in x)
     command = line.split("    or    ")[0].strip()

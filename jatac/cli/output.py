@@ -19,6 +19,22 @@ FORMATS = ("table", "json", "csv")
 WRAPPING = {"title", "place", "what", "note", "purpose", "reason", "description"}
 
 
+# for the checks (validate, doctor, check, conflicts): words for a person, or JSON for a script or
+# a CI job, with the same exit code either way
+CHECK_FORMAT = typer.Option("text", "--format", "-f", help="text, or json for a script or a CI job.")
+
+
+def problem_json(problem: Any) -> dict[str, Any]:
+    """A positioned problem (file, line, column, field, message) as a JSON object."""
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "message": problem.message,
+    }
+
+
 def check_format(value: str, allowed: Sequence[str] = FORMATS) -> str:
     if value not in allowed:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint="--format")

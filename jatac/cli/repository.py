@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from jatac.cli.cases import NO_COMMIT
-from jatac.cli.output import success
+from jatac.cli.output import CHECK_FORMAT, check_format, print_json, problem_json, success
 from jatac.cli.state import open_repo
 
 agency_app = typer.Typer(
@@ -59,20 +59,31 @@ def init(
     typer.echo("Next: edit jatac.yaml (agencies, localities, meeting dates), then `jatac validate`.")
 
 
-def validate() -> None:
+def validate(fmt: str = CHECK_FORMAT) -> None:
     """Check jatac.yaml and every case file; list problems by file:line:column."""
+    check_format(fmt, ("text", "json"))
     repo = open_repo()
     from jatac.cases.consistency import validate_repository
+    from jatac.storage.repository import KINDS
 
     problems = validate_repository(repo)
+    if fmt == "json":
+        print_json(
+            {
+                "ok": not problems,
+                "problems": [problem_json(p) for p in problems],
+                "files": {k.name: len(repo.entries(k)) for k in KINDS.values()},
+            }
+        )
+        if problems:
+            raise typer.Exit(1)
+        return
     if problems:
         for problem in problems:
             typer.echo(str(problem), err=True)
         count = len(problems)
         typer.secho(f"{count} problem{'s' if count != 1 else ''} found.", fg="red", err=True)
         raise typer.Exit(1)
-    from jatac.storage.repository import KINDS
-
     counts = ", ".join(f"{len(repo.entries(k))} {k.name} file(s)" for k in KINDS.values())
     typer.secho(f"All valid: jatac.yaml, {counts}.", fg="green")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jatac.cli.output import success
+from jatac.cli.output import CHECK_FORMAT, check_format, print_json, success
 from jatac.cli.state import open_repo
 
 
@@ -38,12 +38,21 @@ def sync() -> None:
     success(f"In sync: {report.pulled} change(s) came in, {report.pushed} went out.")
 
 
-def conflicts() -> None:
+def conflicts(fmt: str = CHECK_FORMAT) -> None:
     """The fields that the shared repository and yours both changed, with both values."""
     from jatac.guard.inert import visible
     from jatac.sharing.sync import conflicts as find
 
+    check_format(fmt, ("text", "json"))
     found = find(open_repo())
+    if fmt == "json":
+        print_json(
+            [
+                {"case": c.case, "path": c.path, "field": c.field, "mine": c.mine, "theirs": c.theirs}
+                for c in found
+            ]
+        )
+        return
     if not found:
         typer.echo("No conflicts.")
         return
