@@ -80,3 +80,49 @@ def test_validate_doctor_and_check_speak_json_with_the_same_exit_codes(jatac: Ja
     found = json.loads(data.stdout)
     assert found["ok"] is False and found["problems"][0]["path"] == f"issues/2026/{case}.yaml"
     assert "not one of text, json" in jatac("check", "-f", "yaml", ok=False).output
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Jatac:
+    from jatac.setup.demo import make_demo
+
+    return Jatac(make_demo(tmp_path_factory.mktemp("example") / "demo").root)
+
+
+COMMANDS_WITH_CSV = [
+    ("list", "--all"),
+    ("action", "list"),
+    ("isp",),
+    ("meetings",),
+    ("report", "triggers"),
+    ("report", "hotspots"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS_WITH_CSV, ids=" ".join)
+def test_csv_has_every_field_of_the_json_and_the_bom_as_export(
+    example: Jatac, command: tuple[str, ...]
+) -> None:
+    import csv
+    import io
+    import json
+
+    as_json = json.loads(example(*command, "--format", "json").stdout)
+    data = example(*command, "--format", "csv").stdout_bytes
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM, as `export` writes
+    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    if isinstance(as_json, list) and as_json and isinstance(as_json[0], dict):
+        keys = list(dict.fromkeys(k for row in as_json for k in row))
+        assert set(keys) <= set(header), set(keys) - set(header)
+        assert len(rows) == len(as_json)
+        for row, record in zip(rows, as_json, strict=True):
+            cells = dict(zip(header, row, strict=True))
+            for key, value in record.items():
+                if isinstance(value, str | int) and not isinstance(value, bool):
+                    assert cells[key] == str(value), key
+
+
+def test_list_csv_has_all_fourteen_fields(example: Jatac) -> None:
+    header = example("list", "--format", "csv").stdout.splitlines()[0].lstrip("\ufeff").split(",")
+    assert len(header) == 14 and header[:3] == ["id", "title", "status"]
+    assert {"place", "raised_by", "marking", "next_review", "review_due", "escalated_to"} <= set(header)

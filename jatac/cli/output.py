@@ -81,8 +81,11 @@ def print_rows(
     if fmt == "csv":
         from jatac.guard.inert import csv_bytes
 
-        cells = ([_csv_cell(row.get(k)) for k, _ in columns] for row in rows)
-        typer.echo(csv_bytes([k for k, _ in columns], cells), nl=False)  # bytes: the BOM and UTF-8 as written
+        # one rule for CSV in the whole tool: every field the JSON has, named as in the JSON
+        # (the table's columns first), UTF-8 with the BOM Excel needs, each cell inert
+        keys = list(dict.fromkeys([k for k, _ in columns] + [k for row in rows for k in row]))
+        cells = ([_csv_cell(row.get(k)) for k in keys] for row in rows)
+        typer.echo(csv_bytes(keys, cells), nl=False)  # bytes: the BOM and UTF-8 as written
         return
     import os
     import shutil
@@ -114,8 +117,17 @@ def _cell(value: Any) -> str:
 
 
 def _csv_cell(value: Any) -> Any:
-    """Numbers stay numbers in a spreadsheet; lists are joined as the table shows them."""
-    return _cell(value) if value is None or isinstance(value, list | tuple) else value
+    """Numbers stay numbers in a spreadsheet; lists are joined as the table shows them; a
+    nested record is its JSON; true/false as the JSON writes them; a date in ISO form."""
+    if value is None or isinstance(value, list | tuple):
+        return _cell(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def how_to_run() -> str:
