@@ -126,3 +126,29 @@ def test_list_csv_has_all_fourteen_fields(example: Jatac) -> None:
     header = example("list", "--format", "csv").stdout.splitlines()[0].lstrip("\ufeff").split(",")
     assert len(header) == 14 and header[:3] == ["id", "title", "status"]
     assert {"place", "raised_by", "marking", "next_review", "review_due", "escalated_to"} <= set(header)
+
+
+def _complete(root: Path, line: str) -> list[str]:
+    """What bash offers on Tab after ``line`` (the real completion protocol, a real process)."""
+    words = line.split()
+    env = {
+        **os.environ,
+        "_JATAC_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"jatac --repo {root} {line}",
+        "COMP_CWORD": str(len(words) + 2 + (1 if line.endswith(" ") else 0)),
+    }
+    done = subprocess.run([sys.executable, "-m", "jatac"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_completion_offers_case_ids_agencies_localities_and_categories(example: Jatac) -> None:
+    cases = _complete(example.root, "show JAT-2026-000")
+    assert "JAT-2026-0001" in cases and "JAT-2026-0009" in cases and "JAT-2025-0001" not in cases
+    assert _complete(example.root, "sara show JAT-2025-000")[:1] == ["JAT-2025-0005"]  # newest first
+    assert "tvp" in _complete(example.root, "adopt JAT-2026-0001 --lead ")
+    assert _complete(example.root, "list --agency t") == ["tvp"]
+    assert "bletchley" in _complete(example.root, "list --location b")
+    assert "asb" in _complete(example.root, "new-issue --category ")
+    assert "JAT-2026-0002" in _complete(example.root, "action list --case JAT-2026-000")
+    assert _complete(example.root.parent, "show JAT") == []  # no repository: nothing, no error

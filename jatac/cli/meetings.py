@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import check_format, print_rows, success, warn
 from jatac.cli.state import open_repo
@@ -186,8 +187,12 @@ def venue_set(
 def item_add(
     when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
     title: str = typer.Argument(..., help="The item, in a line."),
-    by: str = typer.Option(..., "--by", help="The agency proposing it (id from jatac.yaml)."),
-    case: str = typer.Option(None, "--case", help="The case it is about, if any."),
+    by: str = typer.Option(
+        ..., "--by", help="The agency proposing it (id from jatac.yaml).", autocompletion=completion.agencies
+    ),
+    case: str = typer.Option(
+        None, "--case", help="The case it is about, if any.", autocompletion=completion.case_ids
+    ),
     kind: str = typer.Option("issue", "--kind", help="issue, fund (a fund request) or aob."),
     late: bool = typer.Option(False, "--late", help="After the item deadline: the Chair has been told."),
     group: str = GROUP,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import CHECK_FORMAT, check_format, print_json, problem_json, success
 from jatac.cli.state import open_repo
@@ -193,7 +194,10 @@ def locality_add(
     name: str = typer.Option(..., "--name", help='Its name, e.g. "Lakes Estate".'),
     kind: str = typer.Option("ward", "--kind", help="ward, parish, estate or area."),
     within: str = typer.Option(
-        None, "--within", help="The locality it is part of (an estate within a ward)."
+        None,
+        "--within",
+        help="The locality it is part of (an estate within a ward).",
+        autocompletion=completion.localities,
     ),
     no_commit: bool = NO_COMMIT,
 ) -> None:

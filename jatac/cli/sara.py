@@ -6,11 +6,14 @@ from datetime import date
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import check_format, print_json, print_rows, success
 from jatac.cli.state import open_repo
 
-CASE_ARG = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.")
+CASE_ARG = typer.Argument(
+    ..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.", autocompletion=completion.case_ids
+)
 ACTION_ARG = typer.Argument(..., metavar="ACTION", help="The action, e.g. JAT-2026-0001/A2.")
 
 sara_app = typer.Typer(help="The SARA problem-solving package of an adopted case.", no_args_is_help=True)
@@ -40,7 +43,9 @@ def _date(value: str | None, option: str) -> date | None:
 
 def adopt(
     case_id: str = CASE_ARG,
-    lead: str = typer.Option(..., "--lead", help="The lead agency (id from jatac.yaml)."),
+    lead: str = typer.Option(
+        ..., "--lead", help="The lead agency (id from jatac.yaml).", autocompletion=completion.agencies
+    ),
     problem_manager: str = typer.Option(
         ..., "--problem-manager", help='The named lead, as a role: "ASB Team Leader".'
     ),
@@ -121,7 +126,12 @@ def sara_edit(case_id: str = CASE_ARG, no_commit: bool = NO_COMMIT) -> None:
 def action_add(
     case_id: str = CASE_ARG,
     what: str = typer.Argument(..., help="What is to be done, in a line (SMART)."),
-    owner: str = typer.Option(..., "--owner", help="The agency that owns it (id from jatac.yaml)."),
+    owner: str = typer.Option(
+        ...,
+        "--owner",
+        help="The agency that owns it (id from jatac.yaml).",
+        autocompletion=completion.agencies,
+    ),
     due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
     role: str = typer.Option(None, "--role", help="The role in that agency who will do it."),
     meeting: str = typer.Option(None, "--meeting", help="The meeting that set it (its date)."),
@@ -149,7 +159,9 @@ def action_update(
     ref: str = ACTION_ARG,
     note: str = typer.Option(None, "--note", help="Progress, in a line."),
     due: str = typer.Option(None, "--due", help="A new due date, YYYY-MM-DD."),
-    owner: str = typer.Option(None, "--owner", help="Hand it to another agency."),
+    owner: str = typer.Option(
+        None, "--owner", help="Hand it to another agency.", autocompletion=completion.agencies
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Record progress on an action, or move its due date or owner."""
@@ -199,8 +211,15 @@ ACTION_COLUMNS = [
 @action_app.command("list")
 def action_list(
     overdue: bool = typer.Option(False, "--overdue", help="Only actions past their due date."),
-    agency: str = typer.Option(None, "--agency", help="Only this owner agency."),
-    case_id: str = typer.Option(None, "--case", help="Only this case's actions (finished ones too)."),
+    agency: str = typer.Option(
+        None, "--agency", help="Only this owner agency.", autocompletion=completion.agencies
+    ),
+    case_id: str = typer.Option(
+        None,
+        "--case",
+        help="Only this case's actions (finished ones too).",
+        autocompletion=completion.case_ids,
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The chase list: open actions of adopted cases, overdue first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.output import CHECK_FORMAT, check_format, print_json, success
 from jatac.cli.state import open_repo
 
@@ -67,7 +68,9 @@ def conflicts(fmt: str = CHECK_FORMAT) -> None:
 
 
 def resolve(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The conflicted case."),
+    case_id: str = typer.Argument(
+        ..., metavar="CASE", help="The conflicted case.", autocompletion=completion.case_ids
+    ),
     take: str = typer.Option(..., "--take", help="mine or theirs, for every conflicting field."),
     fields: list[str] = typer.Option([], "--field", help="NAME=mine|theirs for one field (repeat)."),
 ) -> None:
