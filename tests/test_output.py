@@ -152,3 +152,32 @@ def test_completion_offers_case_ids_agencies_localities_and_categories(example: 
     assert "asb" in _complete(example.root, "new-issue --category ")
     assert "JAT-2026-0002" in _complete(example.root, "action list --case JAT-2026-000")
     assert _complete(example.root.parent, "show JAT") == []  # no repository: nothing, no error
+
+
+def test_a_typed_date_may_be_day_first_and_data_output_is_iso(jatac: Jatac) -> None:
+    import json
+
+    from jatac.models.dates import typed_date
+
+    assert typed_date("7/12/2026").isoformat() == "2026-12-07"
+    assert typed_date("07.12.2026") == typed_date("7-12-2026") == typed_date("2026-12-07")
+    case = jatac.new()
+    jatac.adopt(case)
+    jatac("action", "add", case, "Install CCTV", "--owner", "police", "--due", "18/12/2026")
+    action = json.loads(jatac("action", "list", "-f", "json").stdout)[0]
+    assert action["due"] == "2026-12-18"
+    assert "2026-12-18" in jatac("action", "list", "-f", "csv").stdout
+    jatac("set", case, "raised_on=1/11/2026")
+    assert json.loads(jatac("show", case, "-f", "json").stdout)["raised_on"] == "2026-11-01"
+    assert "raised_on: 2026-11-01" in (jatac.root / f"issues/2026/{case}.yaml").read_text()
+    jatac("item", "add", "14/12/2026", "Scooter thefts", "--by", "police")
+    agenda = jatac.root.parent / "agenda.md"
+    jatac("agenda", "14/12/2026", "--format", "md", "--out", str(agenda))
+    assert "Scooter thefts" in agenda.read_text() and "14 December 2026" in agenda.read_text()
+    # month first is no UK date: refused, saying both forms, nothing changed
+    before = jatac.snapshot()
+    refused = jatac("action", "add", case, "Leaflets", "--owner", "police", "--due", "12/18/2026", ok=False)
+    assert "day/month/year (7/12/2026)" in refused.output and refused.exit_code == 2
+    refused = jatac("item", "add", "12/14/2026", "Graffiti", "--by", "police", ok=False)
+    assert "day/month/year" in refused.output and refused.exit_code == 1
+    assert jatac.snapshot() == before

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 minutes_app = typer.Typer(help="Write, render and apply a meeting's minutes.", no_args_is_help=True)
 
-WHEN = typer.Argument(None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one).")
+WHEN = typer.Argument(
+    None, metavar="DATE", help="The meeting's date, YYYY-MM-DD or 7/12/2026 (default: the next one)."
+)
 GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
 DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html or md.")
 OUT = typer.Option(None, "--out", "-o", help="Write here (default: the repository's build/ folder).")
@@ -97,7 +99,7 @@ def _note(p: Any) -> str:
 @meeting_app.command("new")
 def meeting_new(
     group: str = typer.Option(..., "--group", "-g", help="The group (id from jatac.yaml)."),
-    date: str = typer.Option(..., "--date", help="YYYY-MM-DD."),
+    date: str = typer.Option(..., "--date", help="YYYY-MM-DD or day/month/year."),
     venue: str = typer.Option(None, "--venue", help="Where (default: the group's venue)."),
     chair: str = typer.Option(None, "--chair", help="Who chairs (default: the group's chair)."),
     time: str = typer.Option(None, "--time", help="HH:MM."),
@@ -122,8 +124,10 @@ def meeting_new(
 
 @meeting_app.command("move")
 def meeting_move(
-    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date now, YYYY-MM-DD."),
-    to: str = typer.Option(..., "--to", help="The day it moves to, YYYY-MM-DD."),
+    when: str = typer.Argument(
+        ..., metavar="DATE", help="The meeting's date now, YYYY-MM-DD or day/month/year."
+    ),
+    to: str = typer.Option(..., "--to", help="The day it moves to, YYYY-MM-DD or day/month/year."),
     reason: str = typer.Option(None, "--reason", help='Why, e.g. "Spring bank holiday".'),
     group: str = GROUP,
     no_commit: bool = NO_COMMIT,
@@ -141,7 +145,7 @@ def meeting_move(
 
 @meeting_app.command("cancel")
 def meeting_cancel(
-    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD or day/month/year."),
     reason: str = typer.Option(..., "--reason", help='Why, e.g. "Christmas".'),
     group: str = GROUP,
     no_commit: bool = NO_COMMIT,
@@ -185,7 +189,7 @@ def venue_set(
 
 @item_app.command("add")
 def item_add(
-    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD or day/month/year."),
     title: str = typer.Argument(..., help="The item, in a line."),
     by: str = typer.Option(
         ..., "--by", help="The agency proposing it (id from jatac.yaml).", autocompletion=completion.agencies

@@ -78,7 +78,7 @@ def report_actions(
 
 @report_app.command("attendance")
 def report_attendance(
-    since: str = typer.Option(..., "--since", help="From this date, YYYY-MM-DD."),
+    since: str = typer.Option(..., "--since", help="From this date, YYYY-MM-DD or day/month/year."),
     until: str = typer.Option(None, "--until", help="Up to this date (default: today)."),
     fmt: str = FORMAT,
 ) -> None:

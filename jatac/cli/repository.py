@@ -39,12 +39,12 @@ def register(app: typer.Typer) -> None:
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from jatac.models.dates import typed_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=option
-        ) from None
+        return typed_date(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def init(
@@ -122,7 +122,9 @@ def agency_add(
     agency_id: str = AGENCY_ID,
     name: str = typer.Option(..., "--name", help='The agency\'s name, e.g. "Thames Valley Police".'),
     isp_signed: str = typer.Option(
-        None, "--isp-signed", help="When it signed the Information Sharing Protocol, YYYY-MM-DD."
+        None,
+        "--isp-signed",
+        help="When it signed the Information Sharing Protocol, YYYY-MM-DD or day/month/year.",
     ),
     members: list[str] = typer.Option(
         [],
@@ -156,10 +158,14 @@ def agency_edit(
     agency_id: str = AGENCY_ID,
     name: str = typer.Option(None, "--name", help="A new name."),
     isp_signed: str = typer.Option(
-        None, "--isp-signed", help="When it signed the Information Sharing Protocol, YYYY-MM-DD."
+        None,
+        "--isp-signed",
+        help="When it signed the Information Sharing Protocol, YYYY-MM-DD or day/month/year.",
     ),
     isp_review: str = typer.Option(
-        None, "--isp-review", help="When its signature is next reviewed, YYYY-MM-DD (default: a year on)."
+        None,
+        "--isp-review",
+        help="When its signature is next reviewed, YYYY-MM-DD or day/month/year (default: a year on).",
     ),
     add_members: list[str] = typer.Option([], "--add-member", help="A role to add (repeat for more)."),
     groups: list[str] = GROUPS,

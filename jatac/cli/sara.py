@@ -33,12 +33,12 @@ def register(app: typer.Typer) -> None:
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from jatac.models.dates import typed_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=option
-        ) from None
+        return typed_date(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def adopt(
@@ -132,7 +132,7 @@ def action_add(
         help="The agency that owns it (id from jatac.yaml).",
         autocompletion=completion.agencies,
     ),
-    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
+    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD or day/month/year."),
     role: str = typer.Option(None, "--role", help="The role in that agency who will do it."),
     meeting: str = typer.Option(None, "--meeting", help="The meeting that set it (its date)."),
     no_commit: bool = NO_COMMIT,
@@ -158,7 +158,7 @@ def action_add(
 def action_update(
     ref: str = ACTION_ARG,
     note: str = typer.Option(None, "--note", help="Progress, in a line."),
-    due: str = typer.Option(None, "--due", help="A new due date, YYYY-MM-DD."),
+    due: str = typer.Option(None, "--due", help="A new due date, YYYY-MM-DD or day/month/year."),
     owner: str = typer.Option(
         None, "--owner", help="Hand it to another agency.", autocompletion=completion.agencies
     ),
@@ -278,7 +278,9 @@ def review(
     case_id: str = CASE_ARG,
     note: str = typer.Option(..., "--note", help="What the review found, in a line."),
     next_on: str = typer.Option(
-        None, "--next", help="When the next review is due, YYYY-MM-DD (default: by the case's risk level)."
+        None,
+        "--next",
+        help="When the next review is due, YYYY-MM-DD or day/month/year (default: by the case's risk level).",
     ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
