@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint look bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,17 @@ demo: $(VENV)/.installed
 	$(BIN)/jatac demo build/jatac-demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check jatac tests benchmarks
-	$(BIN)/ruff format --check jatac tests benchmarks
+	$(BIN)/ruff check jatac tests benchmarks scripts
+	$(BIN)/ruff format --check jatac tests benchmarks scripts
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
+
+# every paper of the example (minutes, agendas) as PNG pages in build/look/png: look at each
+# after changing a template
+look: $(VENV)/.installed-dev
+	$(BIN)/python scripts/look.py build/look
 
 # hyperfine times the runs where it can be installed (Debian's package); else Python's clock does
 bench: $(VENV)/.installed-dev

@@ -34,22 +34,32 @@ def _points(key: str, agenda: dict[str, Any]) -> list[str]:
     context is already redacted for its audience: nothing withheld reaches the minutes)."""
     if key == "new_issues":
         return [f"{c.id} {c.title}" for c in agenda["proposed_on_time"]] + [
-            f"{i.title} (proposed by {i.by})" for i in agenda["new_items"]
+            f"{i.title} (proposed by {agenda['agency_name'].get(i.by, i.by)})" for i in agenda["new_items"]
         ]
     if key == "late_items":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["late_items"]] + [
-            f"{c.id} {c.title}" for c in agenda["proposed_late"]
-        ]
+        return [
+            f"{i.title} (proposed by {agenda['agency_name'].get(i.by, i.by)})" for i in agenda["late_items"]
+        ] + [f"{c.id} {c.title}" for c in agenda["proposed_late"]]
     if key == "partners_items":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["new_items"] + agenda["late_items"]]
+        return [
+            f"{i.title} (proposed by {agenda['agency_name'].get(i.by, i.by)})"
+            for i in agenda["new_items"] + agenda["late_items"]
+        ]
     if key == "fund":
         return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in agenda["fund_requests"]] + [
-            f"{i.title} (proposed by {i.by})" for i in agenda["fund_items"]
+            f"{i.title} (proposed by {agenda['agency_name'].get(i.by, i.by)})" for i in agenda["fund_items"]
         ]
     if key == "closure":
-        return [c.id for c in agenda["escalated"] + agenda["for_closure"] + agenda["being_evaluated"]]
+        # a case escalated and being evaluated is one point, not two
+        return list(
+            dict.fromkeys(
+                c.id for c in agenda["escalated"] + agenda["for_closure"] + agenda["being_evaluated"]
+            )
+        )
     if key == "aob":
-        return [f"{i.title} (proposed by {i.by})" for i in agenda["aob_items"]]
+        return [
+            f"{i.title} (proposed by {agenda['agency_name'].get(i.by, i.by)})" for i in agenda["aob_items"]
+        ]
     return []
 
 
