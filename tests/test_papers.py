@@ -110,3 +110,14 @@ def test_ids_and_dates_do_not_wrap_in_html(papers: dict[str, Path]) -> None:
     wrapped = set(re.findall(r'<span class="id">(JAT-\d{4}-\d{4}(?:/A\d+)?)</span>', html))
     assert len(ids) > 10 and ids == wrapped | {i for i in ids if f"({i}" in html or f" {i})" in html}
     assert re.search(r'<span class="id">\d{1,2} [A-Z][a-z]{2} \d{4}</span>', html)
+
+
+def test_a_case_escalated_and_being_evaluated_is_one_line_under_closure(papers: dict[str, Path]) -> None:
+    for paper in ("agenda.pdf", "agenda.md", "agenda.html"):
+        shown = "\n".join(_pdf_lines(papers[paper])) if paper.endswith("pdf") else papers[paper].read_text()
+        closure = re.sub(r"\s+", " ", shown.split("Escalations and evaluations for closure")[-1])
+        assert closure.count("JAT-2025-0002") == 1, paper
+        assert (
+            "(Dealing displaced within the estate after two action plans; needs medium-term housing and treatment input); evaluation in progress"
+            in closure
+        ), paper
