@@ -51,8 +51,8 @@ def _git_commands(name: str) -> list[str]:
 
 
 def test_one_place_runs_git_commit_and_one_path_calls_it() -> None:
-    assert [where.split(":")[0] for where in _git_commands("commit")] == ["audit.py"]
-    assert {where.split(":")[0] for where in _calls("commit", on="audit")} == {"change.py"}
+    assert [where.split(":")[0] for where in _git_commands("commit")] == ["git/audit.py"]
+    assert {where.split(":")[0] for where in _calls("commit", on="audit")} == {"git/change.py"}
 
 
 def test_hand_typed_minutes_are_committed_through_the_guard(jatac: Jatac, tmp_path: Path) -> None:
