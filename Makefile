@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint look bench clean browser
 
 # the site's browser tests drive Debian's chromium through Playwright (no browser download)
 CHROMIUM ?= /usr/bin/chromium
@@ -23,8 +23,8 @@ demo: $(VENV)/.installed
 	$(BIN)/jatac demo build/jatac-demo
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check jatac tests benchmarks
-	$(BIN)/ruff format --check jatac tests benchmarks
+	$(BIN)/ruff check jatac tests benchmarks scripts
+	$(BIN)/ruff format --check jatac tests benchmarks scripts
 	$(BIN)/mypy
 
 test: lint browser
@@ -35,6 +35,11 @@ test: lint browser
 browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium could not be installed: the site's browser tests will fail"
+
+# every paper of the example (minutes, agendas) as PNG pages in build/look/png: look at each
+# after changing a template
+look: $(VENV)/.installed-dev
+	$(BIN)/python scripts/look.py build/look
 
 # hyperfine times the runs where it can be installed (Debian's package); else Python's clock does
 bench: $(VENV)/.installed-dev

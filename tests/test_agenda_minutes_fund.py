@@ -113,7 +113,7 @@ def test_the_wide_groups_minutes_hold_none_of_the_core_groups_items(partnership:
     text = (partnership.root / f"minutes/2027/{WIDE}-jatac.yaml").read_text()
     # what the agenda lists under an item is noted above it, to minute against
     partners = text[text.index("ref: JAT05") : text.index("ref: JAT06")]
-    assert "#   Scooter thefts at the station (proposed by police)" in partners
+    assert "#   Scooter thefts at the station (proposed by Police (Neighbourhood Policing))" in partners
     assert "Parks Trust summer events" in text[text.index("ref: JAT06") :]
     assert "Action log" not in text and "Adopted cases" not in text and "New issues" not in text
     partnership("minutes", "new", CORE, env=on(CORE))

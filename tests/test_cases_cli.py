@@ -163,7 +163,7 @@ def test_set_refuses_a_lifecycle_jump_and_changes_nothing(jatac: Jatac) -> None:
         ("colour=red", "'colour' is not a case field"),
         ("priority", "is not FIELD=VALUE"),
         ("priority=urgent", "'urgent' is not one of high, medium, low"),
-        ("raised_on=16/11/2026", "is not a date; write it as YYYY-MM-DD"),
+        ("raised_on=11/16/2026", "is not a date; write it as YYYY-MM-DD"),  # month first: no UK date
         ("escalations=x", "jatac escalate"),
     ],
 )

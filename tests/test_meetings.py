@@ -177,7 +177,7 @@ def test_minutes_scaffolded_filled_rendered_and_applied_once(jatac: Jatac, tmp_p
     new_issues = text[text.index("ref: JAT06") : text.index("ref: JAT07")]
     assert "title: New issues" in new_issues  # numbered as the agenda numbers it
     assert "#   JAT-2026-0002 Groups at the underpass" in new_issues  # what the agenda lists under it
-    assert "#   Fly-tipping behind Coffee Hall shops (proposed by fire)" in new_issues
+    assert "#   Fly-tipping behind Coffee Hall shops (proposed by Fire and Rescue Service)" in new_issues
     assert "status: held" in (jatac.root / "meetings/2026/2026-12-14-coordinating.yaml").read_text()
 
     script = tmp_path / "fill.py"

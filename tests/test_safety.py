@@ -75,8 +75,20 @@ def test_a_hand_edited_file_is_not_clobbered(jatac: Jatac) -> None:
     before = jatac.snapshot()
     result = jatac("set", case_id, "priority=low", ok=False)
     assert "has changes that are not committed" in result.stderr
-    assert "git checkout -- FILE" in result.stderr
     assert jatac.snapshot() == before
+    # the hint names the file, so it works as printed (from the repository's folder)
+    hint = " ".join(result.stderr.split())
+    discard = f"git checkout -- issues/2026/{case_id}.yaml"
+    assert f"In {jatac.root}:" in hint and discard in hint
+    import subprocess
+
+    subprocess.run(discard, shell=True, cwd=jatac.root, check=True)
+    jatac("set", case_id, "priority=low")
+    path.write_text(path.read_text() + "# another note\n")
+    commit = f'git add issues/2026/{case_id}.yaml && git commit -m "Edited by hand"'
+    assert commit in " ".join(jatac("set", case_id, "priority=high", ok=False).stderr.split())
+    subprocess.run(commit, shell=True, cwd=jatac.root, check=True, capture_output=True)
+    jatac("set", case_id, "priority=high")
 
 
 def test_a_failed_commit_puts_the_file_back(jatac: Jatac) -> None:

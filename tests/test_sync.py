@@ -138,3 +138,118 @@ def test_changes_dated_on_both_clones_are_all_kept(pair: tuple[Jatac, Jatac]) ->
         assert "All valid" in who("validate").stdout
     text = (bob.root / f"issues/2026/{case}.yaml").read_text()
     assert "field: priority, from: high, to: low" in text and "field: lead, to: asb-team" in text
+
+
+def _run_hint(cwd: Path, command: str) -> None:
+    """A command exactly as jatac printed it, in the shell."""
+    done = subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
+
+
+def test_an_untracked_file_that_is_no_record_does_not_stop_a_sync(pair: tuple[Jatac, Jatac]) -> None:
+    alice, bob = pair
+    case = alice.new("Fly-tipping in the lane")
+    alice("sync")
+    notes = bob.root / "Agenda notes.docx"
+    notes.write_bytes(b"PK\x03\x04 a partner's notes")
+    out = bob("sync")
+    assert f"new case {case}" in out.stdout
+    assert notes.read_bytes() == b"PK\x03\x04 a partner's notes"
+    assert '?? "Agenda notes.docx"' in bob.status()
+
+
+def test_sync_says_what_it_is_doing_on_stderr(pair: tuple[Jatac, Jatac]) -> None:
+    alice, _ = pair
+    alice.new()
+    out = alice("sync")
+    assert "Fetching from " in out.stderr and "shared.git" in out.stderr
+    assert "Sending 1 change(s) to origin/main ..." in out.stderr
+    assert "Fetching" not in out.stdout  # a script reading stdout gets only the result
+
+
+@pytest.mark.parametrize("route", ["stash", "commit"])
+def test_the_hint_for_uncommitted_work_works_as_printed(pair: tuple[Jatac, Jatac], route: str) -> None:
+    alice, bob = pair
+    case = alice.new("Fly-tipping in the lane")
+    alice("sync")
+    path = bob.root / "jatac.yaml"
+    path.write_text(path.read_text() + "# a note typed by hand\n")
+    stray = bob.root / "issues" / "2026" / "JAT-2026-0077.yaml"  # an untracked record
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_text("id: JAT-2026-0077\n")
+    before, head = bob.snapshot(), bob.git("rev-parse", "HEAD")
+    refused = bob("sync", ok=False)
+    assert refused.exit_code == 1 and "not yet committed" in refused.stderr
+    assert "jatac.yaml" in refused.stderr and "issues/2026/JAT-2026-0077.yaml" in refused.stderr
+    assert bob.snapshot() == before and bob.git("rev-parse", "HEAD") == head
+    hint = " ".join(refused.stderr.split())
+    if route == "commit":
+        command = 'git add -A && git commit -m "Edited by hand"'
+        assert command in hint
+        stray.unlink()  # not a valid case: a person would fix it before committing
+        _run_hint(bob.root, command)
+        assert f"new case {case}" in bob("sync").stdout
+        assert "# a note typed by hand" in path.read_text()
+    else:
+        assert "git stash --include-untracked" in hint and "git stash pop" in hint
+        _run_hint(bob.root, "git stash --include-untracked")
+        assert f"new case {case}" in bob("sync").stdout
+        _run_hint(bob.root, "git stash pop")
+        assert stray.exists() and "# a note typed by hand" in path.read_text()
+
+
+def test_the_hint_without_a_remote_works_as_printed(tmp_path: Path) -> None:
+    lone = Jatac(init(tmp_path / "lone", name="X", prefix="JAT").root)
+    refused = lone("sync", ok=False)
+    hint = " ".join(refused.stderr.split())
+    command = "git remote add origin ADDRESS && git push -u origin main"
+    assert command in hint
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(bare))
+    _run_hint(lone.root, command.replace("ADDRESS", str(bare)))
+    lone.new()
+    assert "1 went out" in lone("sync").stdout
+
+
+def test_an_untracked_file_where_one_comes_in_is_named_and_the_hint_works(pair: tuple[Jatac, Jatac]) -> None:
+    alice, bob = pair
+    (alice.root / "notes.txt").write_text("Alice's notes\n")
+    git(alice.root, "add", "notes.txt")
+    git(alice.root, "commit", "--quiet", "-m", "Notes")
+    alice("sync")
+    (bob.root / "notes.txt").write_text("Bob's own notes\n")
+    before, head = bob.snapshot(), bob.git("rev-parse", "HEAD")
+    refused = bob("sync", ok=False)
+    assert "notes.txt" in refused.stderr and "Move yours out of the folder" in refused.stderr
+    assert bob.snapshot() == before and bob.git("rev-parse", "HEAD") == head
+    (bob.root / "notes.txt").rename(bob.root.parent / "bob-notes.txt")
+    bob("sync")
+    assert (bob.root / "notes.txt").read_text() == "Alice's notes\n"
+
+
+def test_the_resolve_commands_conflicts_prints_work_as_printed(pair: tuple[Jatac, Jatac]) -> None:
+    alice, bob = pair
+    case = alice.new()
+    alice("sync")
+    bob("sync")
+    alice("set", case, "priority=low")
+    bob("set", case, "priority=medium")
+    alice("sync")
+    bob("sync", ok=False)
+    as_json = json.loads(bob("conflicts", "--format", "json").stdout)
+    assert (
+        {
+            "case": case,
+            "path": f"issues/2026/{case}.yaml",
+            "field": "priority",
+            "mine": "medium",
+            "theirs": "low",
+        }
+    ) in as_json
+    shown = bob("conflicts").stdout
+    line = next(x for x in shown.splitlines() if "jatac resolve" in x)
+    command = line.split("    or    ")[0].strip()
+    assert command == f"jatac resolve {case} --take mine"
+    bob(*command.split()[1:])
+    bob("sync")
+    assert json.loads(bob("show", case, "-f", "json").stdout)["priority"] == "medium"

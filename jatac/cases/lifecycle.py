@@ -12,6 +12,7 @@ from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.git.change import Change
 from jatac.git.revision import Revision, commit_revision, date_changes, parse_edit, revise
 from jatac.models.case import Issue, Status, escalation_error, transition_error
+from jatac.models.dates import is_day_first, typed_date
 from jatac.storage.repository import KINDS, Loaded, Repository
 from jatac.storage.yaml_roundtrip import dump, position, set_field, to_yaml
 
@@ -122,7 +123,19 @@ def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
 def _value(assignment: Assignment) -> Any:
     if assignment.field in LIST_FIELDS:
         return [v.strip() for v in assignment.raw.split(",") if v.strip()]
+    if _is_date(assignment.field) and is_day_first(assignment.raw):
+        try:  # due=7/12/2026 as the person typed it; the file holds 2026-12-07
+            return typed_date(assignment.raw).isoformat()
+        except ValueError:
+            pass  # not a day of the calendar: the check says so, with the field's position
     return assignment.raw or None
+
+
+def _is_date(name: str) -> bool:
+    import typing
+
+    annotation = CASE.model.model_fields[name].annotation
+    return annotation is date or date in typing.get_args(annotation)
 
 
 def _follow_status(doc: Any, old: Status, new: Status) -> None:

@@ -25,6 +25,8 @@ class JatacGroup(TyperGroup):
     """Turns every JatacError into one message and an exit code, in one place."""
 
     def invoke(self, ctx: Any) -> Any:
+        if os.environ.get("NO_COLOR"):  # https://no-color.org: any value but empty
+            ctx.color = False  # every echo and secho, to the messages of the errors below
         try:
             return super().invoke(ctx)
         except JatacError as e:

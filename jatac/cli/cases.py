@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.output import check_format, print_json, print_rows, success, warn
 from jatac.cli.state import open_repo
 
@@ -31,12 +32,27 @@ def _ask(label: str, choices: dict[str, Any] | None = None, default: str | None 
 
 def new_issue(
     title: str = typer.Option(None, "--title", help="What the problem is, in a line."),
-    category: str = typer.Option(None, "--category", help="A category id from jatac.yaml (asb, drugs ...)."),
-    location: str = typer.Option(None, "--location", help="A locality from jatac.yaml, by id or name."),
+    category: str = typer.Option(
+        None,
+        "--category",
+        help="A category id from jatac.yaml (asb, drugs ...).",
+        autocompletion=completion.categories,
+    ),
+    location: str = typer.Option(
+        None,
+        "--location",
+        help="A locality from jatac.yaml, by id or name.",
+        autocompletion=completion.localities,
+    ),
     place: str = typer.Option(
         None, "--place", help="The street, shops or estate, in words (never a home address)."
     ),
-    raised_by: str = typer.Option(None, "--raised-by", help="The agency raising it (id from jatac.yaml)."),
+    raised_by: str = typer.Option(
+        None,
+        "--raised-by",
+        help="The agency raising it (id from jatac.yaml).",
+        autocompletion=completion.agencies,
+    ),
     priority: str = typer.Option("medium", "--priority", help="high, medium or low."),
     risk: str = typer.Option(None, "--risk", help="Risk level (high, medium, low) if not the priority."),
     description: str = typer.Option(None, "--description", help="What is happening, when, who is affected."),
@@ -116,9 +132,15 @@ CASE_COLUMNS = [
 
 def list_cases(
     status: list[str] = typer.Option([], "--status", help="Only this status (repeat for more)."),
-    category: str = typer.Option(None, "--category", help="Only this category."),
-    location: str = typer.Option(None, "--location", help="Only this locality (id or name)."),
-    agency: str = typer.Option(None, "--agency", help="Only cases this agency raised or leads."),
+    category: str = typer.Option(
+        None, "--category", help="Only this category.", autocompletion=completion.categories
+    ),
+    location: str = typer.Option(
+        None, "--location", help="Only this locality (id or name).", autocompletion=completion.localities
+    ),
+    agency: str = typer.Option(
+        None, "--agency", help="Only cases this agency raised or leads.", autocompletion=completion.agencies
+    ),
     all_: bool = typer.Option(False, "--all", "-a", help="Include closed, rejected, referred."),
     escalated: bool = typer.Option(False, "--escalated", help="Only escalated cases, with level."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
@@ -157,7 +179,9 @@ def list_cases(
 
 
 def show(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    case_id: str = typer.Argument(
+        ..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.", autocompletion=completion.case_ids
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json or yaml."),
 ) -> None:
     """Show one case."""
@@ -230,10 +254,13 @@ def _print_case(repo: Any, data: dict[str, Any]) -> None:
 
 
 def edit(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    case_id: str = typer.Argument(
+        ..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.", autocompletion=completion.case_ids
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Open a case in your editor ($EDITOR); on save it is checked, then committed."""
+    """Open a case in your editor ($VISUAL or $EDITOR, else vi; Notepad on Windows); on save it is
+    checked, then committed."""
     from jatac.cases.lifecycle import CASE, apply_edit
     from jatac.cli.editing import edit_until_valid
 
@@ -248,7 +275,9 @@ def edit(
 
 
 def set_fields(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    case_id: str = typer.Argument(
+        ..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.", autocompletion=completion.case_ids
+    ),
     assignments: list[str] = typer.Argument(
         ..., metavar="FIELD=VALUE...", help="Fields to change; FIELD= empties one."
     ),
@@ -268,7 +297,9 @@ def set_fields(
 
 
 def history(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001."),
+    case_id: str = typer.Argument(
+        ..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.", autocompletion=completion.case_ids
+    ),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """A case's whole story, oldest first: who changed what and when, in the case, its SARA

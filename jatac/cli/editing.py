@@ -41,7 +41,9 @@ def edit_until_valid(
             try:
                 code = subprocess.call([*editor_command(), str(scratch)])
             except OSError as e:
-                raise typer.BadParameter(f"cannot start the editor ({e}); set EDITOR") from None
+                raise typer.BadParameter(
+                    f"cannot start the editor ({e}); set EDITOR to one that is installed, e.g. EDITOR=nano"
+                ) from None
             if code != 0:
                 typer.secho("The editor failed; nothing was changed.", fg="yellow", err=True)
                 raise typer.Exit(1)

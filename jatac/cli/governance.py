@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from jatac.cli.output import check_format, print_rows, success, warn
+from jatac.cli.output import CHECK_FORMAT, check_format, print_json, print_rows, problem_json, success, warn
 from jatac.cli.state import open_repo
 
 person_app = typer.Typer(
@@ -23,12 +23,26 @@ def register(app: typer.Typer) -> None:
 
 def check(
     staged: bool = typer.Option(False, "--staged", help="Check what is staged for commit (the git hook)."),
+    fmt: str = CHECK_FORMAT,
 ) -> None:
     """Look for personal data in every record: emails, phones, NI numbers, postcodes, names ..."""
     from jatac.git.hooks import check_repository
     from jatac.guard.privacy import HOW_TO
 
+    check_format(fmt, ("text", "json"))
     checked = check_repository(open_repo(), staged=staged)
+    if fmt == "json":
+        print_json(
+            {
+                "ok": not checked.problems,
+                "files": checked.files,
+                "names_unchecked": checked.names_unchecked,
+                "problems": [problem_json(p) for p in checked.problems],
+            }
+        )
+        if checked.problems:
+            raise typer.Exit(1)
+        return
     if checked.names_unchecked:
         warn(f"names in the people store were not checked for: {checked.names_unchecked}")
     if checked.problems:
@@ -153,19 +167,34 @@ def retention(
         typer.echo("Run `jatac retention --apply` to remove them.")
 
 
-def doctor() -> None:
+def doctor(fmt: str = CHECK_FORMAT) -> None:
     """Check the repository end to end (git, config, records, personal data, hooks) and say what to fix."""
     from jatac.setup.doctor import examine
 
+    check_format(fmt, ("text", "json"))
     found = examine(open_repo())
-    errors = 0
-    for f in found:
-        if f.ok:
-            typer.secho(f"  ok       {f.what}", fg="green")
-        elif f.warning:
-            typer.secho(f"  warning  {f.what}: {f.fix}", fg="yellow")
-        else:
-            errors += 1
-            typer.secho(f"  problem  {f.what}: {f.fix}", fg="red")
+    errors = sum(1 for f in found if not f.ok and not f.warning)
+    if fmt == "json":
+        print_json(
+            {
+                "ok": not errors,
+                "findings": [
+                    {
+                        "status": "ok" if f.ok else "warning" if f.warning else "problem",
+                        "what": f.what,
+                        "fix": f.fix,
+                    }
+                    for f in found
+                ],
+            }
+        )
+    else:
+        for f in found:
+            if f.ok:
+                typer.secho(f"  ok       {f.what}", fg="green")
+            elif f.warning:
+                typer.secho(f"  warning  {f.what}: {f.fix}", fg="yellow")
+            else:
+                typer.secho(f"  problem  {f.what}: {f.fix}", fg="red")
     if errors:
         raise typer.Exit(1)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import check_format, print_rows, success, warn
 from jatac.cli.state import open_repo
@@ -27,7 +28,9 @@ minutes_app = typer.Typer(
     no_args_is_help=True,
 )
 
-WHEN = typer.Argument(None, metavar="DATE", help="The meeting's date, YYYY-MM-DD (default: the next one).")
+WHEN = typer.Argument(
+    None, metavar="DATE", help="The meeting's date, YYYY-MM-DD or 7/12/2026 (default: the next one)."
+)
 GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
 DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html, md, or docx (Word, to edit and file).")
 OUT = typer.Option(None, "--out", "-o", help="Write here (default: the repository's build/ folder).")
@@ -112,7 +115,7 @@ def _note(p: Any) -> str:
 @meeting_app.command("new")
 def meeting_new(
     group: str = typer.Option(..., "--group", "-g", help="The group (id from jatac.yaml)."),
-    date: str = typer.Option(..., "--date", help="YYYY-MM-DD."),
+    date: str = typer.Option(..., "--date", help="YYYY-MM-DD or day/month/year."),
     venue: str = typer.Option(None, "--venue", help="Where (default: the group's venue)."),
     chair: str = typer.Option(None, "--chair", help="Who chairs (default: the group's chair)."),
     time: str = typer.Option(None, "--time", help="HH:MM."),
@@ -137,8 +140,10 @@ def meeting_new(
 
 @meeting_app.command("move")
 def meeting_move(
-    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date now, YYYY-MM-DD."),
-    to: str = typer.Option(..., "--to", help="The day it moves to, YYYY-MM-DD."),
+    when: str = typer.Argument(
+        ..., metavar="DATE", help="The meeting's date now, YYYY-MM-DD or day/month/year."
+    ),
+    to: str = typer.Option(..., "--to", help="The day it moves to, YYYY-MM-DD or day/month/year."),
     reason: str = typer.Option(None, "--reason", help='Why, e.g. "Spring bank holiday".'),
     group: str = GROUP,
     no_commit: bool = NO_COMMIT,
@@ -156,7 +161,7 @@ def meeting_move(
 
 @meeting_app.command("cancel")
 def meeting_cancel(
-    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD or day/month/year."),
     reason: str = typer.Option(..., "--reason", help='Why, e.g. "Christmas".'),
     group: str = GROUP,
     no_commit: bool = NO_COMMIT,
@@ -200,10 +205,14 @@ def venue_set(
 
 @item_app.command("add")
 def item_add(
-    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD or day/month/year."),
     title: str = typer.Argument(..., help="The item, in a line."),
-    by: str = typer.Option(..., "--by", help="The agency proposing it (id from jatac.yaml)."),
-    case: str = typer.Option(None, "--case", help="The case it is about, if any."),
+    by: str = typer.Option(
+        ..., "--by", help="The agency proposing it (id from jatac.yaml).", autocompletion=completion.agencies
+    ),
+    case: str = typer.Option(
+        None, "--case", help="The case it is about, if any.", autocompletion=completion.case_ids
+    ),
     kind: str = typer.Option("issue", "--kind", help="issue, fund (a fund request) or aob."),
     late: bool = typer.Option(False, "--late", help="After the item deadline: the Chair has been told."),
     group: str = GROUP,

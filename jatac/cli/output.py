@@ -19,6 +19,22 @@ FORMATS = ("table", "json", "csv")
 WRAPPING = {"title", "place", "what", "note", "purpose", "reason", "description"}
 
 
+# for the checks (validate, doctor, check, conflicts): words for a person, or JSON for a script or
+# a CI job, with the same exit code either way
+CHECK_FORMAT = typer.Option("text", "--format", "-f", help="text, or json for a script or a CI job.")
+
+
+def problem_json(problem: Any) -> dict[str, Any]:
+    """A positioned problem (file, line, column, field, message) as a JSON object."""
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "message": problem.message,
+    }
+
+
 def check_format(value: str, allowed: Sequence[str] = FORMATS) -> str:
     if value not in allowed:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}", param_hint="--format")
@@ -65,8 +81,11 @@ def print_rows(
     if fmt == "csv":
         from jatac.guard.inert import csv_bytes
 
-        cells = ([_csv_cell(row.get(k)) for k, _ in columns] for row in rows)
-        typer.echo(csv_bytes([k for k, _ in columns], cells), nl=False)  # bytes: the BOM and UTF-8 as written
+        # one rule for CSV in the whole tool: every field the JSON has, named as in the JSON
+        # (the table's columns first), UTF-8 with the BOM Excel needs, each cell inert
+        keys = list(dict.fromkeys([k for k, _ in columns] + [k for row in rows for k in row]))
+        cells = ([_csv_cell(row.get(k)) for k in keys] for row in rows)
+        typer.echo(csv_bytes(keys, cells), nl=False)  # bytes: the BOM and UTF-8 as written
         return
     import os
     import shutil
@@ -98,8 +117,54 @@ def _cell(value: Any) -> str:
 
 
 def _csv_cell(value: Any) -> Any:
-    """Numbers stay numbers in a spreadsheet; lists are joined as the table shows them."""
-    return _cell(value) if value is None or isinstance(value, list | tuple) else value
+    """Numbers stay numbers in a spreadsheet; lists are joined as the table shows them; a
+    nested record is its JSON; true/false as the JSON writes them; a date in ISO form."""
+    if value is None or isinstance(value, list | tuple):
+        return _cell(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def how_to_run() -> str:
+    """The command that runs this jatac, as a person would type it in this folder: ``jatac``
+    when that is the one on PATH, else the path to it (``.venv/bin/jatac``) or
+    ``python -m jatac``, so a hint printed with it works as printed."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is None or argv0.stem != "jatac" or not argv0.is_file():
+        return f"{shell_path(sys.executable, program=True)} -m jatac"
+    on_path = shutil.which("jatac")
+    if on_path and os.path.samefile(on_path, argv0):
+        return "jatac"
+    return shell_path(argv0, program=True)
+
+
+def shell_path(path: Any, program: bool = False) -> str:
+    """A path as a person types it here: relative to this folder when inside it, else absolute;
+    quoted for the shell. A ``program`` in this folder gets ``./`` (else the shell looks on PATH)."""
+    import os
+    import shlex
+
+    absolute = os.path.abspath(path)
+    try:
+        shown = os.path.relpath(absolute)
+    except ValueError:  # another drive on Windows
+        shown = absolute
+    if shown.startswith(".."):
+        shown = absolute
+    if program and os.sep not in shown:
+        shown = os.path.join(".", shown)
+    if os.name == "nt":
+        return f'"{shown}"' if " " in shown else shown
+    return shlex.quote(shown)
 
 
 def success(message: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.output import check_format, print_json, print_rows, success, warn
 from jatac.cli.state import open_repo
 
@@ -31,7 +32,12 @@ def _day(text: str | None) -> date | None:
 
 @report_app.command("actions")
 def report_actions(
-    agency: str = typer.Option(None, "--agency", help="Only this owner agency: its actions one by one."),
+    agency: str = typer.Option(
+        None,
+        "--agency",
+        help="Only this owner agency: its actions one by one.",
+        autocompletion=completion.agencies,
+    ),
     fmt: str = FORMAT,
 ) -> None:
     """The chase list: open and overdue actions by owner agency."""
@@ -72,7 +78,7 @@ def report_actions(
 
 @report_app.command("attendance")
 def report_attendance(
-    since: str = typer.Option(..., "--since", help="From this date, YYYY-MM-DD."),
+    since: str = typer.Option(..., "--since", help="From this date, YYYY-MM-DD or day/month/year."),
     until: str = typer.Option(None, "--until", help="Up to this date (default: today)."),
     fmt: str = FORMAT,
 ) -> None:
@@ -219,7 +225,12 @@ def fund_request(
     case_id: str = typer.Argument(None, metavar="[CASE]", help="The case it is for, if any."),
     amount: float = typer.Option(..., "--amount", help="Pounds."),
     purpose: str = typer.Option(..., "--purpose", help="What it would pay for."),
-    by: str = typer.Option("support-team", "--by", help="The agency asking (id from jatac.yaml)."),
+    by: str = typer.Option(
+        "support-team",
+        "--by",
+        help="The agency asking (id from jatac.yaml).",
+        autocompletion=completion.agencies,
+    ),
 ) -> None:
     """Ask the fund for money; prints the request id, numbered by financial year (FR-2026-003)."""
     from jatac.partnership.fund import fund_year, request, year_start
@@ -254,7 +265,7 @@ def fund_amend(
     request_id: str = typer.Argument(..., metavar="REQUEST", help="e.g. FR-2026-003"),
     amount: float = typer.Option(None, "--amount", help="The new amount, in pounds."),
     purpose: str = typer.Option(None, "--purpose", help="What it would pay for, reworded."),
-    case: str = typer.Option(None, "--case", help="The case it is for."),
+    case: str = typer.Option(None, "--case", help="The case it is for.", autocompletion=completion.case_ids),
 ) -> None:
     """Change a request before it is decided, keeping its number; the change is recorded in it."""
     from jatac.partnership.fund import amend

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
-from jatac.cli.output import success
+from jatac.cli.output import CHECK_FORMAT, check_format, print_json, problem_json, success
 from jatac.cli.state import open_repo
 
 agency_app = typer.Typer(
@@ -38,12 +39,12 @@ def register(app: typer.Typer) -> None:
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from jatac.models.dates import typed_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=option
-        ) from None
+        return typed_date(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def init(
@@ -59,20 +60,31 @@ def init(
     typer.echo("Next: edit jatac.yaml (agencies, localities, meeting dates), then `jatac validate`.")
 
 
-def validate() -> None:
+def validate(fmt: str = CHECK_FORMAT) -> None:
     """Check jatac.yaml and every case file; list problems by file:line:column."""
+    check_format(fmt, ("text", "json"))
     repo = open_repo()
     from jatac.cases.consistency import validate_repository
+    from jatac.storage.repository import KINDS
 
     problems = validate_repository(repo)
+    if fmt == "json":
+        print_json(
+            {
+                "ok": not problems,
+                "problems": [problem_json(p) for p in problems],
+                "files": {k.name: len(repo.entries(k)) for k in KINDS.values()},
+            }
+        )
+        if problems:
+            raise typer.Exit(1)
+        return
     if problems:
         for problem in problems:
             typer.echo(str(problem), err=True)
         count = len(problems)
         typer.secho(f"{count} problem{'s' if count != 1 else ''} found.", fg="red", err=True)
         raise typer.Exit(1)
-    from jatac.storage.repository import KINDS
-
     counts = ", ".join(f"{len(repo.entries(k))} {k.name} file(s)" for k in KINDS.values())
     typer.secho(f"All valid: jatac.yaml, {counts}.", fg="green")
 
@@ -84,7 +96,7 @@ def demo(
 ) -> None:
     """Try jatac on the example partnership: a fresh copy, its open cases, its next agenda."""
     from jatac.cli.cases import CASE_COLUMNS
-    from jatac.cli.output import print_rows
+    from jatac.cli.output import how_to_run, print_rows, shell_path
     from jatac.setup.demo import run_demo
 
     shown = run_demo(folder)
@@ -99,8 +111,10 @@ def demo(
     if shown.agenda is not None:
         typer.secho(f"\nThe next meeting's agenda ({shown.meeting}): {shown.agenda}", fg="green")
     example = shown.open_cases[0]["id"] if shown.open_cases else "JAT-2026-0001"
-    typer.echo(f"\nTry: jatac --repo {repo.root} show {example}")
-    typer.echo(f"     jatac --repo {repo.root} meetings")
+    # a command that works as printed: `make demo` leaves jatac in .venv, not on PATH
+    run = f"{how_to_run()} --repo {shell_path(repo.root)}"
+    typer.echo(f"\nTry: {run} show {example}")
+    typer.echo(f"     {run} meetings")
 
 
 @agency_app.command("add")
@@ -108,7 +122,9 @@ def agency_add(
     agency_id: str = AGENCY_ID,
     name: str = typer.Option(..., "--name", help='The agency\'s name, e.g. "Thames Valley Police".'),
     isp_signed: str = typer.Option(
-        None, "--isp-signed", help="When it signed the Information Sharing Protocol, YYYY-MM-DD."
+        None,
+        "--isp-signed",
+        help="When it signed the Information Sharing Protocol, YYYY-MM-DD or day/month/year.",
     ),
     members: list[str] = typer.Option(
         [],
@@ -148,10 +164,14 @@ def agency_edit(
     agency_id: str = AGENCY_ID,
     name: str = typer.Option(None, "--name", help="A new name."),
     isp_signed: str = typer.Option(
-        None, "--isp-signed", help="When it signed the Information Sharing Protocol, YYYY-MM-DD."
+        None,
+        "--isp-signed",
+        help="When it signed the Information Sharing Protocol, YYYY-MM-DD or day/month/year.",
     ),
     isp_review: str = typer.Option(
-        None, "--isp-review", help="When its signature is next reviewed, YYYY-MM-DD (default: a year on)."
+        None,
+        "--isp-review",
+        help="When its signature is next reviewed, YYYY-MM-DD or day/month/year (default: a year on).",
     ),
     add_members: list[str] = typer.Option([], "--add-member", help="A role to add (repeat for more)."),
     groups: list[str] = GROUPS,
@@ -192,7 +212,10 @@ def locality_add(
     name: str = typer.Option(..., "--name", help='Its name, e.g. "Lakes Estate".'),
     kind: str = typer.Option("ward", "--kind", help="ward, parish, estate or area."),
     within: str = typer.Option(
-        None, "--within", help="The locality it is part of (an estate within a ward)."
+        None,
+        "--within",
+        help="The locality it is part of (an estate within a ward).",
+        autocompletion=completion.localities,
     ),
     no_commit: bool = NO_COMMIT,
 ) -> None:

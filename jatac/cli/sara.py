@@ -6,11 +6,14 @@ from datetime import date
 
 import typer
 
+from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import check_format, print_json, print_rows, success
 from jatac.cli.state import open_repo
 
-CASE_ARG = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.")
+CASE_ARG = typer.Argument(
+    ..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.", autocompletion=completion.case_ids
+)
 ACTION_ARG = typer.Argument(..., metavar="ACTION", help="The action, e.g. JAT-2026-0001/A2.")
 
 sara_app = typer.Typer(help="The SARA problem-solving package of an adopted case.", no_args_is_help=True)
@@ -30,17 +33,19 @@ def register(app: typer.Typer) -> None:
 def _date(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    from jatac.models.dates import typed_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=option
-        ) from None
+        return typed_date(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def adopt(
     case_id: str = CASE_ARG,
-    lead: str = typer.Option(..., "--lead", help="The lead agency (id from jatac.yaml)."),
+    lead: str = typer.Option(
+        ..., "--lead", help="The lead agency (id from jatac.yaml).", autocompletion=completion.agencies
+    ),
     problem_manager: str = typer.Option(
         ..., "--problem-manager", help='The named lead, as a role: "ASB Team Leader".'
     ),
@@ -121,8 +126,13 @@ def sara_edit(case_id: str = CASE_ARG, no_commit: bool = NO_COMMIT) -> None:
 def action_add(
     case_id: str = CASE_ARG,
     what: str = typer.Argument(..., help="What is to be done, in a line (SMART)."),
-    owner: str = typer.Option(..., "--owner", help="The agency that owns it (id from jatac.yaml)."),
-    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD."),
+    owner: str = typer.Option(
+        ...,
+        "--owner",
+        help="The agency that owns it (id from jatac.yaml).",
+        autocompletion=completion.agencies,
+    ),
+    due: str = typer.Option(..., "--due", help="Due date, YYYY-MM-DD or day/month/year."),
     role: str = typer.Option(None, "--role", help="The role in that agency who will do it."),
     meeting: str = typer.Option(None, "--meeting", help="The meeting that set it (its date)."),
     no_commit: bool = NO_COMMIT,
@@ -148,8 +158,10 @@ def action_add(
 def action_update(
     ref: str = ACTION_ARG,
     note: str = typer.Option(None, "--note", help="Progress, in a line."),
-    due: str = typer.Option(None, "--due", help="A new due date, YYYY-MM-DD."),
-    owner: str = typer.Option(None, "--owner", help="Hand it to another agency."),
+    due: str = typer.Option(None, "--due", help="A new due date, YYYY-MM-DD or day/month/year."),
+    owner: str = typer.Option(
+        None, "--owner", help="Hand it to another agency.", autocompletion=completion.agencies
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Record progress on an action, or move its due date or owner."""
@@ -199,8 +211,15 @@ ACTION_COLUMNS = [
 @action_app.command("list")
 def action_list(
     overdue: bool = typer.Option(False, "--overdue", help="Only actions past their due date."),
-    agency: str = typer.Option(None, "--agency", help="Only this owner agency."),
-    case_id: str = typer.Option(None, "--case", help="Only this case's actions (finished ones too)."),
+    agency: str = typer.Option(
+        None, "--agency", help="Only this owner agency.", autocompletion=completion.agencies
+    ),
+    case_id: str = typer.Option(
+        None,
+        "--case",
+        help="Only this case's actions (finished ones too).",
+        autocompletion=completion.case_ids,
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The chase list: open actions of adopted cases, overdue first."""
@@ -259,7 +278,9 @@ def review(
     case_id: str = CASE_ARG,
     note: str = typer.Option(..., "--note", help="What the review found, in a line."),
     next_on: str = typer.Option(
-        None, "--next", help="When the next review is due, YYYY-MM-DD (default: by the case's risk level)."
+        None,
+        "--next",
+        help="When the next review is due, YYYY-MM-DD or day/month/year (default: by the case's risk level).",
     ),
     no_commit: bool = NO_COMMIT,
 ) -> None:

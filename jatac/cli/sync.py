@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from jatac.cli.output import success
+from jatac.cli import completion
+from jatac.cli.output import CHECK_FORMAT, check_format, print_json, success
 from jatac.cli.state import open_repo
 
 
@@ -19,7 +20,10 @@ def sync() -> None:
     from jatac.guard.inert import visible  # what came in is a partner's text: shown, never obeyed
     from jatac.sharing.sync import sync as run
 
-    report = run(open_repo())
+    def progress(step: str) -> None:  # on stderr: what the sync is doing while a remote is slow
+        typer.echo(visible(step), err=True)
+
+    report = run(open_repo(), progress)
     for old, new in report.renumbered:
         typer.secho(
             f"Your case {old} is now {new}: another coordinator had already used {old}.",
@@ -35,23 +39,38 @@ def sync() -> None:
     success(f"In sync: {report.pulled} change(s) came in, {report.pushed} went out.")
 
 
-def conflicts() -> None:
+def conflicts(fmt: str = CHECK_FORMAT) -> None:
     """The fields that the shared repository and yours both changed, with both values."""
     from jatac.guard.inert import visible
     from jatac.sharing.sync import conflicts as find
 
+    check_format(fmt, ("text", "json"))
     found = find(open_repo())
+    if fmt == "json":
+        print_json(
+            [
+                {"case": c.case, "path": c.path, "field": c.field, "mine": c.mine, "theirs": c.theirs}
+                for c in found
+            ]
+        )
+        return
     if not found:
         typer.echo("No conflicts.")
         return
     for c in found:
         typer.echo(f"{visible(c.case)}  {visible(c.field)}:")
         typer.echo(f"    mine:   {visible(c.mine)}\n    theirs: {visible(c.theirs)}")
-    typer.echo("Settle each case: jatac resolve CASE --take mine|theirs [--field NAME=mine|theirs]")
+    # commands that work as printed: one per case and side (a field can be kept apart with
+    # --field NAME=mine or --field NAME=theirs)
+    typer.echo("Settle each case, keeping your values or theirs, then run jatac sync:")
+    for case in dict.fromkeys(c.case for c in found):
+        typer.echo(visible(f"  jatac resolve {case} --take mine    or    jatac resolve {case} --take theirs"))
 
 
 def resolve(
-    case_id: str = typer.Argument(..., metavar="CASE", help="The conflicted case."),
+    case_id: str = typer.Argument(
+        ..., metavar="CASE", help="The conflicted case.", autocompletion=completion.case_ids
+    ),
     take: str = typer.Option(..., "--take", help="mine or theirs, for every conflicting field."),
     fields: list[str] = typer.Option([], "--field", help="NAME=mine|theirs for one field (repeat)."),
 ) -> None:

@@ -179,11 +179,15 @@ class Audit:
     def require_clean(self, relpaths: Sequence[str]) -> None:
         dirty = self.hand_edited(relpaths)
         if dirty:
+            import shlex
+
+            files = " ".join(shlex.quote(p) for p in dirty)
             raise DirtyFile(
                 f"{', '.join(dirty)} has changes that are not committed (edited by hand?); "
                 "jatac will not overwrite them",
-                hint="Commit them (git add FILE && git commit), or discard them "
-                "(git checkout -- FILE), then run the command again.",
+                # the files named, so the commands work as printed (from the repository's folder)
+                hint=f'In {self.root}: commit them (git add {files} && git commit -m "Edited by hand"), '
+                f"or discard them (git checkout -- {files}), then run the command again.",
             )
 
     def refresh_commit_graph(self) -> None:

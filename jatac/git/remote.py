@@ -19,6 +19,23 @@ def upstream(audit: Audit) -> str | None:
         return None
 
 
+def branch(audit: Audit) -> str | None:
+    """The branch checked out here (``main``), or None when none is (a detached HEAD)."""
+    try:
+        return audit.run("symbolic-ref", "--quiet", "--short", "HEAD").strip() or None
+    except GitError:
+        return None
+
+
+def remote_url(audit: Audit, upstream: str) -> str:
+    """Where ``upstream`` (``origin/main``) is fetched from, as configured (its name if unknown)."""
+    name = upstream.split("/", 1)[0]
+    try:
+        return audit.run("remote", "get-url", name).strip() or name
+    except GitError:
+        return name
+
+
 def _git_dir(audit: Audit) -> Path:
     return Path(audit.run("rev-parse", "--absolute-git-dir").strip())
 

@@ -105,10 +105,12 @@ class Planned:
 
 
 def parse_day(text: str) -> date:
+    from jatac.models.dates import HOW, typed_date
+
     try:
-        day = date.fromisoformat(text)
+        day = typed_date(text)
     except ValueError:
-        raise Refused(f"{text!r} is not a date", hint="Write it as YYYY-MM-DD, e.g. 2026-12-07.") from None
+        raise Refused(f"{text!r} is not a date", hint=HOW[0].upper() + HOW[1:] + ".") from None
     # the schedule is worked out around a date: near year 9999 that runs past the calendar's end
     if not 1900 <= day.year <= 2999:
         raise Refused(f"{text} is not a date jatac can plan for", hint="Give a date between 1900 and 2999.")

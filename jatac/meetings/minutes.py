@@ -43,24 +43,31 @@ def _points(key: str, agenda: Agenda) -> list[str]:
     """What the agenda lists under a section, for a note above the minute item (the agenda is
     already redacted for its audience: nothing withheld reaches the minutes)."""
     items, fund, closure = agenda.proposals, agenda.fund, agenda.closure
+
+    def by(item: Any) -> str:  # the agency that proposed an item, by its name
+        return agenda.agency_name.get(item.by, item.by)
+
     if key == "new_issues":
         return [f"{c.id} {c.title}" for c in items.proposed_on_time] + [
-            f"{i.title} (proposed by {i.by})" for i in items.new_items
+            f"{i.title} (proposed by {by(i)})" for i in items.new_items
         ]
     if key == "late_items":
-        return [f"{i.title} (proposed by {i.by})" for i in items.late_items] + [
+        return [f"{i.title} (proposed by {by(i)})" for i in items.late_items] + [
             f"{c.id} {c.title}" for c in items.proposed_late
         ]
     if key == "partners_items":
-        return [f"{i.title} (proposed by {i.by})" for i in items.new_items + items.late_items]
+        return [f"{i.title} (proposed by {by(i)})" for i in items.new_items + items.late_items]
     if key == "fund":
         return [f"{r.id} £{r.amount:,.2f}: {r.purpose}" for r in fund.fund_requests] + [
-            f"{i.title} (proposed by {i.by})" for i in fund.fund_items
+            f"{i.title} (proposed by {by(i)})" for i in fund.fund_items
         ]
     if key == "closure":
-        return [c.id for c in closure.escalated + closure.for_closure + closure.being_evaluated]
+        # a case escalated and being evaluated is one point, not two
+        return list(
+            dict.fromkeys(c.id for c in closure.escalated + closure.for_closure + closure.being_evaluated)
+        )
     if key == "aob":
-        return [f"{i.title} (proposed by {i.by})" for i in items.aob_items]
+        return [f"{i.title} (proposed by {by(i)})" for i in items.aob_items]
     return []
 
 

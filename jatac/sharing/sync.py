@@ -11,6 +11,7 @@ merges lines; a real conflict is shown field by field and settled with
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,9 +63,17 @@ def _upstream(audit: Audit) -> str:
     if shared is None:
         raise Refused(
             "this repository has no shared remote to sync with",
-            hint="Set one up once: git remote add origin URL && git push -u origin main",
+            hint=_remote_hint(audit),
         )
     return shared
+
+
+def _remote_hint(audit: Audit) -> str:
+    branch = remote.branch(audit) or "main"
+    return (
+        "Set one up once, with the shared repository's address in place of ADDRESS: "
+        f"git remote add origin ADDRESS && git push -u origin {branch}"
+    )
 
 
 def _added(audit: Audit, base: str, tip: str, folder: str) -> dict[str, str]:
@@ -135,22 +144,56 @@ def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
     return data
 
 
-def sync(repo: Repository) -> Report:
+def is_record(relpath: str) -> bool:
+    """A file jatac reads as part of the partnership's records (the settings, a case, a
+    meeting ...), as opposed to anything else a person saves in the folder."""
+    from jatac.storage.repository import CONFIG_FILE
+
+    first = relpath.split("/", 1)[0]
+    return relpath == CONFIG_FILE or first == "templates" or any(first == k.folder for k in KINDS.values())
+
+
+def _blocking(audit: Audit) -> list[str]:
+    """What a pull would mix with: changed or staged tracked files, and untracked records.
+    An untracked file that is no record (``Agenda notes.docx``) is left where it is."""
+    untracked = set(audit.untracked())
+    changed = {p for p in audit.hand_edited(["."]) if p not in untracked or is_record(p)}
+    return sorted(changed | set(remote.staged(audit)))
+
+
+def _put_aside_hint(paths: list[str]) -> str:
+    named = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    return (
+        f"Not committed: {named}. Either commit them (in the repository's folder: "
+        'git add -A && git commit -m "Edited by hand"), or put them aside for the sync with '
+        "git stash --include-untracked, run jatac sync, then bring them back with git stash pop."
+    )
+
+
+def sync(repo: Repository, progress: Callable[[str], None] = lambda _: None) -> Report:
+    """Pull, renumber clashing ids, push. ``progress`` is told each step as it starts (a
+    slow remote makes a person wonder whether anything is happening)."""
     audit = _audit(repo)
     audit.identity()
     if remote.in_progress(audit):
         return continue_sync(repo)
-    if audit.hand_edited(["."]) or remote.staged(audit):
-        raise Refused(
-            "there are changes not yet committed",
-            hint="Commit them (or `git stash` them) first, so nothing of yours is mixed into the pull.",
-        )
+    blocking = _blocking(audit)
+    if blocking:
+        raise Refused("there are changes not yet committed", hint=_put_aside_hint(blocking))
     upstream = _upstream(audit)
     report = Report()
     lock = RepoLock(repo.root)
     lock.acquire()
     try:
+        progress(f"Fetching from {remote.remote_url(audit, upstream)} ...")
         remote.fetch(audit)
+        in_the_way = sorted(set(audit.untracked()) & set(remote.files_at(audit, upstream)))
+        if in_the_way:
+            raise Refused(
+                f"{', '.join(in_the_way)} came in from the shared repository, and a file of that name "
+                "that is not committed is already here",
+                hint="Move yours out of the folder (or rename it), then run jatac sync again.",
+            )
         base = remote.merge_base(audit, "HEAD", upstream)
         report.pulled = remote.count(audit, "HEAD", upstream)
         folder = KINDS["case"].folder
@@ -176,14 +219,17 @@ def sync(repo: Repository) -> Report:
                 report.renumbered.append((old, new))
             # a rebase would replay the commit that first wrote the clashing file; a merge
             # compares end states, in which the clash is already gone
+            progress(f"Merging {report.pulled} change(s) from {upstream} ...")
             _pull(audit, ["merge", "--no-edit", "-m", f"Sync with {upstream}", upstream])
             report.merged = True
         elif report.pulled:
+            progress(f"Taking in {report.pulled} change(s) from {upstream} ...")
             _pull(audit, ["rebase", upstream])
         if report.pulled:
             _came_in(repo, audit, base, upstream, report)
         report.pushed = remote.count(audit, upstream, "HEAD")
         if report.pushed:
+            progress(f"Sending {report.pushed} change(s) to {upstream} ...")
             remote.push(audit)
     finally:
         lock.release()
@@ -196,8 +242,8 @@ def _pull(audit: Audit, args: list[str]) -> None:
     except GitError:
         raise Conflicted(
             "the shared repository and yours both changed the same lines",
-            hint="`jatac conflicts` shows them field by field; settle each with `jatac resolve CASE "
-            "--take mine|theirs` (or by hand), then run `jatac sync` again.",
+            hint="Run jatac conflicts: it shows them field by field, and the jatac resolve commands that "
+            "settle each (or settle them by hand); then run jatac sync again.",
         ) from None
 
 
@@ -314,7 +360,7 @@ def continue_sync(repo: Repository) -> Report:
     if left:
         raise Conflicted(
             f"still to settle: {', '.join(left)}",
-            hint="`jatac conflicts` shows them; `jatac resolve CASE --take mine|theirs`, then sync.",
+            hint="Run jatac conflicts: it shows them, and the jatac resolve commands that settle each.",
         )
     from jatac.cases.consistency import validate_repository
 
