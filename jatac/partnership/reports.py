@@ -328,18 +328,27 @@ def hotspots(
 
 def performance_document(repo: Repository, period: str) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The performance report's template context and its chart images."""
-    from jatac.partnership import charts
+    from jatac.render import charts
 
     p = performance(repo, load(repo), period)
+    font = "Libertinus Serif"  # the documents' font (templates/_page.typ.j2), built into Typst
     assets = {
-        "trend.png": charts.trend_lines(
-            p.quarters, {"raised": p.raised_by_quarter, "closed": p.closed_by_quarter}, "Cases by quarter"
-        ),
-        "localities.png": charts.bars(
-            [r["name"] for r in p.by_locality[:15]],
-            [r["total"] for r in p.by_locality[:15]],
-            f"Cases raised by locality, {p.quarters[0]} to {p.quarters[-1]}",
-        ),
+        "trend.svg": str(
+            charts.columns(
+                p.quarters,
+                {"Raised": p.raised_by_quarter, "Closed": p.closed_by_quarter},
+                "Cases by quarter",
+                font,
+            )
+        ).encode(),
+        "localities.svg": str(
+            charts.bars(
+                [r["name"] for r in p.by_locality[:15]],
+                [r["total"] for r in p.by_locality[:15]],
+                f"Cases raised by locality, {p.quarters[0]} to {p.quarters[-1]}",
+                font,
+            )
+        ).encode(),
     }
     context = {
         "partnership": repo.config.name,

@@ -27,8 +27,8 @@ from jatac.clock import today
 from jatac.errors import Refused
 from jatac.guard.audience import AUDIENCES, Audience, named
 from jatac.models.vocab import OPEN_VALUES
+from jatac.render import charts
 from jatac.render.engine import TemplateProblem, environment
-from jatac.site import charts
 from jatac.site.search import search_index
 from jatac.storage.repository import KINDS, Repository, atomic_write
 

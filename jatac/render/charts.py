@@ -1,10 +1,12 @@
-"""The site's charts as inline SVG: counts drawn with whole-number axes, no library.
+"""Charts as SVG: counts drawn with whole-number axes, no library. The site shows them
+inline; the performance report's PDF embeds them (Typst draws SVG, in the document's font).
 
-matplotlib takes seconds to start and draws pictures of text; an SVG of a few
-rectangles is drawn in microseconds, stays sharp when printed, takes the page's
-font, and its labels are text a screen reader can reach (each chart also has a
-table of the same figures beside it). Every label is escaped here: the SVG is
-markup the template shows as it is.
+matplotlib took 2.5 s to start and 168 MB to install (with numpy, pillow and its other
+dependencies) for two charts, and drew pictures of text with fractional ticks for counts;
+an SVG of a few rectangles is drawn in microseconds, stays sharp when printed, takes the
+page's font, and its labels are text a screen reader can reach (each chart also has a
+table of the same figures beside it). Every label is escaped here: the SVG is markup the
+template shows as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ def _ident(title: str) -> str:
     return f"chart-{zlib.crc32(title.encode()):08x}"
 
 
+def _font(font: str | None) -> str:
+    return f' font-family="{escape(font)}" font-size="13"' if font else ""
+
+
 def _step(top: int) -> int:
     """A whole-number gridline step giving at most five lines up to ``top``."""
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
@@ -30,8 +36,9 @@ def _step(top: int) -> int:
     return max(1, top // 5)
 
 
-def columns(labels: list[str], series: dict[str, list[int]], title: str) -> Raw:
-    """Grouped columns, one group per label (quarters), one colour per series."""
+def columns(labels: list[str], series: dict[str, list[int]], title: str, font: str | None = None) -> Raw:
+    """Grouped columns, one group per label (quarters), one colour per series. ``font``: the
+    font to draw the labels in (a PDF's; a page's own font otherwise)."""
     width, height, left, bottom, top_pad = 640, 240, 44, 40, 30
     plot_h = height - bottom - top_pad
     top = max([1, *(v for values in series.values() for v in values)])
@@ -41,7 +48,7 @@ def columns(labels: list[str], series: dict[str, list[int]], title: str) -> Raw:
     bar_w = group_w * 0.8 / max(1, len(series))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{_ident(title)}" class="chart">',
+        f'aria-labelledby="{_ident(title)}" class="chart"{_font(font)}>',
         f'<title id="{_ident(title)}">{escape(title)}</title>',
     ]
     for value in range(0, top + 1, step):
@@ -70,7 +77,7 @@ def columns(labels: list[str], series: dict[str, list[int]], title: str) -> Raw:
     return Raw("".join(parts))
 
 
-def bars(labels: list[str], values: list[int], title: str) -> Raw:
+def bars(labels: list[str], values: list[int], title: str, font: str | None = None) -> Raw:
     """Horizontal bars, largest first (cases by locality)."""
     row, left, width = 22, 190, 640
     height = 20 + row * max(1, len(labels))
@@ -79,7 +86,7 @@ def bars(labels: list[str], values: list[int], title: str) -> Raw:
     ident = _ident(title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{ident}" class="chart">',
+        f'aria-labelledby="{ident}" class="chart"{_font(font)}>',
         f'<title id="{ident}">{escape(title)}</title>',
     ]
     for n, (label, value) in enumerate(zip(labels, values, strict=True)):
