@@ -177,3 +177,16 @@ def warn(message: str) -> None:
     from jatac.guard.inert import visible
 
     typer.secho(f"warning: {visible(message)}", fg="yellow", err=True)
+
+
+def typed_date(value: str | None, option: str) -> date | None:
+    """A date a person typed for ``option`` (2026-12-07 or the UK's 7/12/2026); a clear usage
+    error, naming the option, for anything else."""
+    if value is None:
+        return None
+    from jatac.models.dates import typed_date as parse
+
+    try:
+        return parse(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None

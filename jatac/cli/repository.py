@@ -3,14 +3,13 @@ jatac.yaml (agency, locality)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
 from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
-from jatac.cli.output import CHECK_FORMAT, check_format, print_json, problem_json, success
+from jatac.cli.output import CHECK_FORMAT, check_format, print_json, problem_json, success, typed_date
 from jatac.cli.state import open_repo
 
 agency_app = typer.Typer(
@@ -34,17 +33,6 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.add_typer(agency_app, name="agency")
     app.add_typer(locality_app, name="locality")
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    from jatac.models.dates import typed_date
-
-    try:
-        return typed_date(value)
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def init(
@@ -146,7 +134,7 @@ def agency_add(
         open_repo(),
         agency_id,
         name=name,
-        isp_signed=_date(isp_signed, "--isp-signed"),
+        isp_signed=typed_date(isp_signed, "--isp-signed"),
         roles=members,
         groups=groups,
         email=email,
@@ -192,8 +180,8 @@ def agency_edit(
         open_repo(),
         agency_id,
         name=name,
-        isp_signed=_date(isp_signed, "--isp-signed"),
-        isp_review=_date(isp_review, "--isp-review"),
+        isp_signed=typed_date(isp_signed, "--isp-signed"),
+        isp_review=typed_date(isp_review, "--isp-review"),
         add_roles=add_members,
         groups=groups,
         remove_roles=remove_members,

@@ -8,7 +8,7 @@ import typer
 
 from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
-from jatac.cli.output import check_format, print_json, print_rows, success
+from jatac.cli.output import check_format, print_json, print_rows, success, typed_date
 from jatac.cli.state import open_repo
 
 CASE_ARG = typer.Argument(
@@ -28,17 +28,6 @@ def register(app: typer.Typer) -> None:
     app.command("close")(close)
     app.add_typer(sara_app, name="sara")
     app.add_typer(action_app, name="action")
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    from jatac.models.dates import typed_date
-
-    try:
-        return typed_date(value)
-    except ValueError as e:
-        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def adopt(
@@ -146,7 +135,7 @@ def action_add(
         case_id,
         what,
         owner=owner,
-        due=_date(due, "--due") or date.min,  # --due is required, so never None
+        due=typed_date(due, "--due") or date.min,  # --due is required, so never None
         role=role,
         meeting=meeting,
         no_commit=no_commit,
@@ -168,7 +157,9 @@ def action_update(
     from jatac.cases.sara import update_action
 
     repo = open_repo()
-    action = update_action(repo, ref, note=note, due=_date(due, "--due"), owner=owner, no_commit=no_commit)
+    action = update_action(
+        repo, ref, note=note, due=typed_date(due, "--due"), owner=owner, no_commit=no_commit
+    )
     success(f"{ref} updated: due {action.due}, owner {action.owner}")
 
 
@@ -288,7 +279,7 @@ def review(
     from jatac.cases.reviews import record
 
     repo = open_repo()
-    case = record(repo, case_id, note=note, next_on=_date(next_on, "--next"), no_commit=no_commit)
+    case = record(repo, case_id, note=note, next_on=typed_date(next_on, "--next"), no_commit=no_commit)
     success(f"{case.id} reviewed on {case.reviewed_on}.")
     typer.echo(f"Next review by {case.next_review(repo.config.review_days)}.")
 
