@@ -1,0 +1,82 @@
+"""Entering things without YAML: interactive new-issue, agenda items listed, edited and withdrawn,
+minutes recorded and attendance marked from the command line, each one commit.
+
+The starter jatac.yaml has the Coordinating Group meeting on 16 November and 14 December 2026
+(items due 7 December); the clock is 16 November unless a test moves it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from tests.conftest import Jatac
+
+NOV, DEC = "2026-11-16", "2026-12-14"
+MINUTES = "minutes/2026/2026-11-16-coordinating.yaml"
+MEETING = "meetings/2026/2026-12-14-coordinating.yaml"
+
+
+def on(day: str) -> dict[str, str]:
+    return {"JATAC_TODAY": day}
+
+
+def refused(jatac: Jatac, args: list[str], said: str, env: dict[str, str] | None = None) -> str:
+    """``args`` refused with ``said`` in the message, and nothing in the work tree or history changed."""
+    before, head = jatac.snapshot(), jatac.git("rev-parse", "HEAD")
+    result = jatac(*args, ok=False, env=env)
+    assert result.exit_code == 1, result.output
+    assert said in result.stderr, result.stderr
+    assert jatac.snapshot() == before and jatac.git("rev-parse", "HEAD") == head
+    return result.stderr
+
+
+# -- interactive new-issue -----------------------------------------------------------------------
+
+
+def test_interactive_new_issue_numbers_the_choices_and_asks_again_only_what_was_wrong(jatac: Jatac) -> None:
+    answers = [
+        "x" * 201,  # too long for a title: asked again
+        "Groups gathering at the underpass",
+        "99",  # no such category: asked again, the title kept
+        "1",  # the first category, by its number
+        "nowhere",  # no such locality
+        "Town Centre",  # by its name
+        "Underpass by the station",
+        "police",  # by its id
+        "",  # priority: the default (medium)
+        "Most evenings after 9pm.",
+        "Shop staff feel unsafe.",
+        "",  # an empty line ends the description
+    ]
+    result = jatac("new-issue", "--interactive", input="\n".join(answers) + "\n")
+    out = result.stdout
+    assert "   1. " in out and "(asb)" in out  # a numbered list of names, not a line of ids
+    assert "the title is too long" in result.stderr
+    assert "'99' is not one of the categories" in result.stderr
+    assert "'nowhere' is not one of the localities" in result.stderr
+    case = out.split("raised:")[0].split()[-1]
+    data = yaml.safe_load((jatac.root / f"issues/2026/{case}.yaml").read_text())
+    assert data["title"] == "Groups gathering at the underpass"
+    assert data["category"] == "asb" and data["location"] == "town-centre" and data["raised_by"] == "police"
+    assert data["priority"] == "medium" and data["place"] == "Underpass by the station"
+    assert data["description"] == "Most evenings after 9pm.\nShop staff feel unsafe.\n"
+    assert len(jatac.commits()) == 2 and jatac.commits()[0].startswith(f"{case}: new case")
+
+
+def test_interactive_new_issue_refuses_a_personal_answer_and_keeps_the_others(jatac: Jatac) -> None:
+    answers = ["Noise from the park", "asb", "town-centre", "", "police", "3"]
+    answers += ["Call 07700 900123 for details", "", "Loud music late at night.", ""]
+    result = jatac("new-issue", "-i", input="\n".join(answers) + "\n")
+    assert "looks like it holds" in result.stderr  # the phone number, said at once
+    case = result.stdout.split("raised:")[0].split()[-1]
+    data = yaml.safe_load((jatac.root / f"issues/2026/{case}.yaml").read_text())
+    assert data["title"] == "Noise from the park" and data["priority"] == "low"
+    assert data["description"] == "Loud music late at night."
+    assert "07700" not in jatac.git("log", "-p")
+
+
+def test_new_issue_without_a_terminal_or_options_says_what_is_missing(jatac: Jatac) -> None:
+    result = jatac("new-issue", "--title", "x", ok=False)
+    assert result.exit_code == 2 and "--interactive" in result.stderr
