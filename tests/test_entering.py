@@ -80,3 +80,55 @@ def test_interactive_new_issue_refuses_a_personal_answer_and_keeps_the_others(ja
 def test_new_issue_without_a_terminal_or_options_says_what_is_missing(jatac: Jatac) -> None:
     result = jatac("new-issue", "--title", "x", ok=False)
     assert result.exit_code == 2 and "--interactive" in result.stderr
+
+
+# -- agenda items ------------------------------------------------------------------------------
+
+
+def _two_items(jatac: Jatac) -> None:
+    jatac("item", "add", DEC, "Fly-tipping behind Coffee Hall shops", "--by", "fire", env=on("2026-12-01"))
+    jatac("item", "add", DEC, "Scooter thefts", "--by", "police", env=on("2026-12-02"))
+
+
+def test_item_list_shows_the_partners_items(jatac: Jatac) -> None:
+    assert "No partners' items" in jatac("item", "list", DEC).stdout
+    _two_items(jatac)
+    rows = json.loads(jatac("item", "list", DEC, "-f", "json").stdout)
+    assert [(r["id"], r["title"], r["by"]) for r in rows] == [
+        ("I1", "Fly-tipping behind Coffee Hall shops", "fire"),
+        ("I2", "Scooter thefts", "police"),
+    ]
+    assert "Scooter thefts" in jatac("item", "list", DEC).stdout
+
+
+def test_item_edit_changes_the_fields_in_one_commit(jatac: Jatac) -> None:
+    _two_items(jatac)
+    before = len(jatac.commits())
+    out = jatac("item", "edit", DEC, "I2", "--title", "Scooter thefts, Lakes Estate", "--kind", "aob").stdout
+    assert "item I2 changed" in out and "kind: issue -> aob" in out
+    assert len(jatac.commits()) == before + 1
+    assert (
+        jatac.commits()[0] == "2026-12-14-coordinating: agenda item I2 edited, Scooter thefts, Lakes Estate"
+    )
+    items = yaml.safe_load((jatac.root / MEETING).read_text())["items"]
+    assert items[1]["title"] == "Scooter thefts, Lakes Estate" and items[1]["kind"] == "aob"
+    assert items[0]["title"] == "Fly-tipping behind Coffee Hall shops"
+    assert "No change" in jatac("item", "edit", DEC, "I2", "--kind", "aob").stdout
+    assert len(jatac.commits()) == before + 1
+    refused(jatac, ["item", "edit", DEC, "I9", "--title", "x"], "has no item 'I9'")
+    refused(jatac, ["item", "edit", DEC, "I1", "--by", "nobody"], "nobody")
+    refused(jatac, ["item", "edit", DEC, "I1", "--kind", "urgent"], "'urgent' is not an item kind")
+    refused(jatac, ["item", "edit", DEC, "I1", "--title", "x"], "already taken place", env=on("2026-12-15"))
+
+
+def test_item_remove_withdraws_it_in_one_commit(jatac: Jatac) -> None:
+    _two_items(jatac)
+    out = jatac("item", "remove", DEC, "i1", "--reason", "Cleared by the council").stdout
+    assert "item I1 withdrawn (Fly-tipping behind Coffee Hall shops)" in out
+    assert jatac.commits()[0] == (
+        "2026-12-14-coordinating: agenda item I1 withdrawn, Fly-tipping behind Coffee Hall shops"
+    )
+    assert "Why: Cleared by the council" in jatac.git("log", "-1", "--format=%b")
+    items = yaml.safe_load((jatac.root / MEETING).read_text())["items"]
+    assert [i["id"] for i in items] == ["I2"]
+    refused(jatac, ["item", "remove", DEC, "I1"], "has no item 'I1'")

@@ -228,6 +228,95 @@ def item_add(
         typer.echo(f"It is before the item deadline ({planned.items_due}), so it is not a late item.")
 
 
+@item_app.command("list")
+def item_list(
+    when: str = WHEN,
+    group: str = GROUP,
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+) -> None:
+    """The partners' items on a meeting's agenda: number, title, who proposed it, late or not."""
+    from jatac.meetings.items import items
+
+    check_format(fmt)
+    planned, found = items(open_repo(), when, group)
+    rows = [
+        {
+            "id": i.id,
+            "title": i.title,
+            "by": i.by,
+            "kind": i.kind.value,
+            "case": i.case or "",
+            "added_on": i.added_on.isoformat(),
+            "late": "late" if i.late else "",
+            "note": i.note,
+        }
+        for i in found
+    ]
+    columns = [
+        ("id", "Item"),
+        ("title", "Title"),
+        ("by", "By"),
+        ("kind", "Kind"),
+        ("case", "Case"),
+        ("added_on", "Added"),
+        ("late", "Late"),
+    ]
+    if not rows and fmt == "table":
+        typer.echo(f"No partners' items for {planned.id} yet (items due by {planned.items_due}).")
+        return
+    print_rows(rows, fmt, columns, title=f"{planned.group.name}, {planned.day}: partners' items")
+
+
+@item_app.command("edit")
+def item_edit(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    ref: str = typer.Argument(
+        ..., metavar="ITEM", help="The item's number, as `item list` shows it (I1 ...)."
+    ),
+    title: str = typer.Option(None, "--title", help="The item, in a line."),
+    by: str = typer.Option(None, "--by", help="The agency proposing it (id from jatac.yaml)."),
+    case: str = typer.Option(None, "--case", help='The case it is about ("" for none).'),
+    kind: str = typer.Option(None, "--kind", help="issue, fund (a fund request) or aob."),
+    note: str = typer.Option(None, "--note", help='A note for the Chair ("" to remove it).'),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Change a partner's item before the meeting (its title, who proposes it, its case, kind or note)."""
+    from jatac.meetings.items import edit_item
+
+    changes = {
+        k: v
+        for k, v in {"title": title, "by": by, "case": case, "kind": kind, "note": note}.items()
+        if v is not None
+    }
+    if not changes:
+        raise typer.BadParameter("say what changes: --title, --by, --case, --kind or --note")
+    planned, item, said = edit_item(open_repo(), when, ref, changes, group_id=group, no_commit=no_commit)
+    if not said:
+        typer.echo("No change.")
+        return
+    success(f"{planned.id}: item {item.id} changed.")
+    for line in said:
+        typer.echo(f"  {line}")
+
+
+@item_app.command("remove")
+def item_remove(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    ref: str = typer.Argument(
+        ..., metavar="ITEM", help="The item's number, as `item list` shows it (I1 ...)."
+    ),
+    reason: str = typer.Option(None, "--reason", help='Why, e.g. "withdrawn by the police".'),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Withdraw a partner's item from the agenda before the meeting (git keeps it)."""
+    from jatac.meetings.items import remove_item
+
+    planned, item = remove_item(open_repo(), when, ref, reason=reason, group_id=group, no_commit=no_commit)
+    success(f"{planned.id}: item {item.id} withdrawn ({item.title}).")
+
+
 def agenda(
     when: str = WHEN,
     fmt: str = DOC_FORMAT,
