@@ -132,3 +132,49 @@ def test_item_remove_withdraws_it_in_one_commit(jatac: Jatac) -> None:
     items = yaml.safe_load((jatac.root / MEETING).read_text())["items"]
     assert [i["id"] for i in items] == ["I2"]
     refused(jatac, ["item", "remove", DEC, "I1"], "has no item 'I1'")
+
+
+# -- minutes without an editor ---------------------------------------------------------------------
+
+
+def test_minutes_record_writes_heard_and_resolved_under_the_item(jatac: Jatac) -> None:
+    jatac("minutes", "new", NOV)
+    before = len(jatac.commits())
+    out = jatac(
+        "minutes", "record", NOV, "JAT03", "--heard", "Two actions overdue.",
+        "--resolved", "That the police report back.",
+    ).stdout  # fmt: skip
+    assert "JAT03 recorded" in out and "JAT03 RESOLVED: That the police report back." in out
+    assert len(jatac.commits()) == before + 1
+    assert jatac.commits()[0] == "2026-11-16-coordinating: minutes, JAT03 recorded"
+    item = yaml.safe_load((jatac.root / MINUTES).read_text())["items"][2]
+    assert item["ref"] == "JAT03" and item["heard"] == "Two actions overdue."
+    assert item["resolved"] == ["That the action log be noted.", "That the police report back."]
+    jatac("minutes", "record", NOV, "3", "--heard", "Three actions overdue.")  # the number alone
+    assert yaml.safe_load((jatac.root / MINUTES).read_text())["items"][2]["heard"] == "Three actions overdue."
+    refused(jatac, ["minutes", "record", NOV, "JAT99", "--heard", "x"], "have no item 'JAT99'")
+    refused(jatac, ["minutes", "record", NOV, "JAT03"], "say what the meeting heard or resolved")
+
+
+def test_minutes_attend_marks_an_agency_present_or_sending_apologies(jatac: Jatac) -> None:
+    jatac("minutes", "new", NOV)
+    rows = yaml.safe_load((jatac.root / MINUTES).read_text())["attendance"]
+    agency, role = rows[0]["agency"], rows[0]["role"]
+    out = jatac("minutes", "attend", NOV, "--agency", agency, "--role", role).stdout
+    assert f"{agency} ({role}): present" in out
+    assert jatac.commits()[0] == f"2026-11-16-coordinating: attendance, {agency} ({role}): present"
+    jatac("minutes", "attend", NOV, "--agency", "fire", "--role", "Station Manager", "--apologies")
+    rows = yaml.safe_load((jatac.root / MINUTES).read_text())["attendance"]
+    assert rows[0]["status"] == "present"
+    assert {"agency": "fire", "role": "Station Manager", "status": "apologies"} in rows
+    assert "already recorded" in jatac("minutes", "attend", NOV, "--agency", agency, "--role", role).stdout
+    refused(jatac, ["minutes", "attend", NOV, "--agency", "nobody"], "unknown agency 'nobody'")
+
+
+def test_agreed_minutes_take_no_record_or_attendance(jatac: Jatac) -> None:
+    jatac("minutes", "new", NOV)
+    jatac("minutes", "circulate", NOV, env=on("2026-11-17"))
+    jatac("minutes", "agree", NOV, "--at", DEC, env=on(DEC))
+    said = "are agreed: they are not edited again"
+    refused(jatac, ["minutes", "record", NOV, "JAT03", "--heard", "x"], said, env=on(DEC))
+    refused(jatac, ["minutes", "attend", NOV, "--agency", "police", "--apologies"], said, env=on(DEC))

@@ -478,6 +478,52 @@ def minutes_correct(
     success(f"Correction to the minutes of {minutes.meeting} recorded ({len(minutes.corrections)} in all).")
 
 
+@minutes_app.command("record")
+def minutes_record(
+    when: str = MINUTES_DATE,
+    ref: str = typer.Argument(
+        ..., metavar="ITEM", help="The item's number on agenda and minutes alike (JAT03)."
+    ),
+    heard: str = typer.Option(None, "--heard", help="What the meeting heard under the item (replaces it)."),
+    resolved: list[str] = typer.Option(
+        [], "--resolved", help="A RESOLVED decision, in words (repeat for more; added to those there)."
+    ),
+    group: str = GROUP,
+) -> None:
+    """Write what was heard and RESOLVED under one item of the minutes, without an editor."""
+    from jatac.meetings.minutes import record_item
+
+    minutes, the_ref, said = record_item(open_repo(), when, ref, heard=heard, resolved=resolved, group=group)
+    if not said:
+        typer.echo("No change.")
+        return
+    success(f"Minutes of {minutes.meeting}: {the_ref} recorded.")
+    for line in said:
+        typer.echo(f"  {line}")
+
+
+@minutes_app.command("attend")
+def minutes_attend(
+    when: str = MINUTES_DATE,
+    agency: str = typer.Option(..., "--agency", help="The agency (id from jatac.yaml)."),
+    role: str = typer.Option(None, "--role", help="Its member's role, when it has more than one place."),
+    apologies: bool = typer.Option(False, "--apologies", help="Sent apologies (default: present)."),
+    absent: bool = typer.Option(False, "--absent", help="Neither came nor sent apologies."),
+    group: str = GROUP,
+) -> None:
+    """Record an agency's attendance in the minutes: present, or --apologies, or --absent."""
+    from jatac.meetings.minutes import record_attendance
+
+    if apologies and absent:
+        raise typer.BadParameter("either --apologies or --absent, not both")
+    status = "apologies" if apologies else "absent" if absent else "present"
+    minutes, said = record_attendance(open_repo(), when, agency, role=role, status=status, group=group)
+    if not said:
+        typer.echo("No change: already recorded so.")
+        return
+    success(f"Minutes of {minutes.meeting}: {said}.")
+
+
 @minutes_app.command("lock")
 def minutes_lock(when: str = MINUTES_DATE, group: str = GROUP) -> None:
     """Close agreed minutes to further corrections (when they are filed)."""

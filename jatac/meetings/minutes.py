@@ -675,3 +675,128 @@ def state_of(repo: Repository, planned: Planned) -> str:
     if minutes.agreed:
         return f"{minutes.state.value}, at the meeting of {shortdate(minutes.agreed_at)}"
     return "draft"
+
+
+# -- filling minutes in without an editor ----------------------------------------------------
+
+
+def _fillable(repo: Repository, when: str, group: str | None, command: str) -> tuple[Planned, Any, str]:
+    """Minutes still being written (not agreed), opened for a change; hand edits committed first."""
+    planned = require_editable(repo, when, group)
+    loaded, relpath = _committed(repo, planned, command)
+    return planned, loaded, relpath
+
+
+def _save(
+    repo: Repository, planned: Planned, loaded: Any, relpath: str, command: str, subject: str, body: list[str]
+) -> Minutes:
+    record: Minutes = repo.validate_doc(MINUTES, loaded.doc, relpath, planned.id)
+    require_marking(repo, MINUTES, record, relpath, loaded.doc)
+    with Change(
+        repo, command=command, subject=subject[:120], trailers={"Jatac-Meeting": planned.id}
+    ) as change:
+        change.body.extend(body)
+        change.write(relpath, dump(loaded.doc), expect=loaded.text)
+    return record
+
+
+def _ref(repo: Repository, minutes: Minutes, ref: str) -> int:
+    """Where the item numbered ``ref`` is (JAT03, or 3 alone), as the agenda numbers it."""
+    wanted = ref.strip().upper()
+    if wanted.isdigit():
+        wanted = f"{repo.config.prefix}{int(wanted):02d}"
+    refs = [i.ref for i in minutes.items]
+    if wanted not in refs:
+        raise NotFound(
+            f"the minutes of {minutes.meeting} have no item {ref!r}",
+            hint="Items: " + ", ".join(f"{i.ref} {i.title}" for i in minutes.items[:12]),
+        )
+    return refs.index(wanted)
+
+
+def record_item(
+    repo: Repository,
+    when: str,
+    ref: str,
+    *,
+    heard: str | None = None,
+    resolved: list[str] | None = None,
+    group: str | None = None,
+) -> tuple[Minutes, str, list[str]]:
+    """What the meeting heard under an item (replacing what was written) and what it RESOLVED
+    (each added after those already there). Returns the minutes, the item's ref and what changed."""
+    resolved = [r.strip() for r in resolved or [] if r.strip()]
+    if (heard is None or not heard.strip()) and not resolved:
+        raise Refused("say what the meeting heard or resolved", hint='--heard "..." and/or --resolved "..."')
+    planned, loaded, relpath = _fillable(repo, when, group, "minutes record")
+    at = _ref(repo, loaded.record, ref)
+    item = loaded.doc["items"][at]
+    the_ref = loaded.record.items[at].ref
+    body: list[str] = []
+    fields = ["ref", "title", "heard", "resolved", "decisions"]
+    if heard is not None and heard.strip() and heard.strip() != loaded.record.items[at].heard:
+        set_field(item, "heard", heard.strip(), fields)
+        body.append(f"{the_ref} heard: {heard.strip()}")
+    existing = list(loaded.record.items[at].resolved)
+    fresh = [r for r in resolved if r not in existing]
+    if fresh:
+        set_field(item, "resolved", existing + fresh, fields)
+        body.extend(f"{the_ref} RESOLVED: {r}" for r in fresh)
+    if not body:
+        return loaded.record, the_ref, []
+    subject = f"{planned.id}: minutes, {the_ref} recorded"
+    return _save(repo, planned, loaded, relpath, "minutes record", subject, body), the_ref, body
+
+
+def record_attendance(
+    repo: Repository,
+    when: str,
+    agency: str,
+    *,
+    role: str | None = None,
+    status: str = "present",
+    group: str | None = None,
+) -> tuple[Minutes, str]:
+    """An agency's attendance (present, apologies or absent), by its member's role; a role the
+    minutes do not list yet is added. Returns the minutes and the line said."""
+    from jatac.models.meeting import Attendance, Presence
+
+    if agency not in repo.config.agency_by_id:
+        raise Refused(f"unknown agency {agency!r}", hint="Agencies: " + ", ".join(repo.config.agency_by_id))
+    planned, loaded, relpath = _fillable(repo, when, group, "minutes attend")
+    rows = loaded.record.attendance
+    matches = [
+        n
+        for n, row in enumerate(rows)
+        if row.agency == agency and (role is None or (row.role or "").casefold() == role.strip().casefold())
+    ]
+    if role is None and len(matches) > 1:
+        raise Refused(
+            f"{agency} has {len(matches)} places at this meeting",
+            hint="Say which with --role: " + ", ".join(rows[n].role or "(no role)" for n in matches),
+        )
+    state = Presence(status).value
+    order = list(Attendance.model_fields)
+    if matches:
+        row = loaded.doc["attendance"][matches[0]]
+        if (rows[matches[0]].status and rows[matches[0]].status.value) == state:
+            return loaded.record, ""
+        set_field(row, "status", state, order)
+        shown = rows[matches[0]].role or agency
+    else:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        from jatac.storage.yaml_roundtrip import ensure
+
+        seq = ensure(loaded.doc, "attendance", CommentedSeq(), list(Minutes.model_fields))
+        seq.append(
+            CommentedMap([("agency", agency), ("role", role.strip() if role else None), ("status", state)])
+        )
+        if not role:
+            del seq[-1]["role"]
+        shown = role.strip() if role else agency
+    said = f"{agency} ({shown}): {state}"
+    record = _save(
+        repo, planned, loaded, relpath, "minutes attend", f"{planned.id}: attendance, {said}", [said]
+    )
+    return record, said
