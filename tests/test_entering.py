@@ -147,13 +147,32 @@ def test_minutes_record_writes_heard_and_resolved_under_the_item(jatac: Jatac) -
     assert "JAT03 recorded" in out and "JAT03 RESOLVED: That the police report back." in out
     assert len(jatac.commits()) == before + 1
     assert jatac.commits()[0] == "2026-11-16-coordinating: minutes, JAT03 recorded"
-    item = yaml.safe_load((jatac.root / MINUTES).read_text())["items"][2]
+    text = (jatac.root / MINUTES).read_text()
+    assert "heard: Two actions overdue.\n" in text  # as a person would write it, not quoted
+    item = yaml.safe_load(text)["items"][2]
     assert item["ref"] == "JAT03" and item["heard"] == "Two actions overdue."
     assert item["resolved"] == ["That the action log be noted.", "That the police report back."]
     jatac("minutes", "record", NOV, "3", "--heard", "Three actions overdue.")  # the number alone
     assert yaml.safe_load((jatac.root / MINUTES).read_text())["items"][2]["heard"] == "Three actions overdue."
     refused(jatac, ["minutes", "record", NOV, "JAT99", "--heard", "x"], "have no item 'JAT99'")
-    refused(jatac, ["minutes", "record", NOV, "JAT03"], "say what the meeting heard or resolved")
+    refused(jatac, ["minutes", "record", NOV, "JAT03"], "say what the meeting heard, resolved or decided")
+
+
+def test_minutes_record_adds_a_decision_that_minutes_apply_carries_out(jatac: Jatac) -> None:
+    case = jatac.new("Groups at the underpass")
+    jatac("minutes", "new", NOV)
+    adopt = f"do=adopt case={case} lead=asb-team problem_manager='ASB Team Leader'"
+    refused(jatac, ["minutes", "record", NOV, "JAT06", "--decision", f"do=adopt case={case}"], "needs lead")
+    refused(jatac, ["minutes", "record", NOV, "JAT06", "--decision", "do=adopt colour=red"], "no colour")
+    out = jatac("minutes", "record", NOV, "JAT06", "--decision", adopt).stdout
+    assert f"JAT06 decision: do=adopt case={case} lead=asb-team problem_manager=ASB Team Leader" in out
+    item = yaml.safe_load((jatac.root / MINUTES).read_text())["items"][5]
+    assert item["decisions"] == [
+        {"do": "adopt", "case": case, "lead": "asb-team", "problem_manager": "ASB Team Leader"}
+    ]
+    assert "No change" in jatac("minutes", "record", NOV, "JAT06", "--decision", adopt).stdout
+    assert "1 decision(s) applied" in jatac("minutes", "apply", NOV).stdout
+    assert yaml.safe_load((jatac.root / f"issues/2026/{case}.yaml").read_text())["status"] == "adopted"
 
 
 def test_minutes_attend_marks_an_agency_present_or_sending_apologies(jatac: Jatac) -> None:
@@ -161,13 +180,21 @@ def test_minutes_attend_marks_an_agency_present_or_sending_apologies(jatac: Jata
     rows = yaml.safe_load((jatac.root / MINUTES).read_text())["attendance"]
     agency, role = rows[0]["agency"], rows[0]["role"]
     out = jatac("minutes", "attend", NOV, "--agency", agency, "--role", role).stdout
-    assert f"{agency} ({role}): present" in out
+    assert f"{agency} ({role}): present" in out and "new line" not in out
     assert jatac.commits()[0] == f"2026-11-16-coordinating: attendance, {agency} ({role}): present"
-    jatac("minutes", "attend", NOV, "--agency", "fire", "--role", "Station Manager", "--apologies")
+    out = jatac(
+        "minutes", "attend", NOV, "--agency", "fire", "--role", "Station Manager", "--apologies"
+    ).stdout
+    assert "A new line in the attendance" in out
     rows = yaml.safe_load((jatac.root / MINUTES).read_text())["attendance"]
     assert rows[0]["status"] == "present"
     assert {"agency": "fire", "role": "Station Manager", "status": "apologies"} in rows
     assert "already recorded" in jatac("minutes", "attend", NOV, "--agency", agency, "--role", role).stdout
+    # without --role, every place the agency has at the meeting
+    out = jatac("minutes", "attend", NOV, "--agency", "fire", "--absent").stdout
+    assert [r["status"] for r in yaml.safe_load((jatac.root / MINUTES).read_text())["attendance"]
+            if r["agency"] == "fire"] == ["absent", "absent"]  # fmt: skip
+    assert "fire (Community Safety Manager, Station Manager): absent" in out
     refused(jatac, ["minutes", "attend", NOV, "--agency", "nobody"], "unknown agency 'nobody'")
 
 

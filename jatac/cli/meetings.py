@@ -488,12 +488,21 @@ def minutes_record(
     resolved: list[str] = typer.Option(
         [], "--resolved", help="A RESOLVED decision, in words (repeat for more; added to those there)."
     ),
+    decisions: list[str] = typer.Option(
+        [],
+        "--decision",
+        help='A decision `minutes apply` carries out, as KEY=VALUE words: "do=fund request=FR-2026-003 '
+        'approve=true", "do=action case=JAT-2026-0002 what=\'Increase patrols\' owner=tvp due=2027-01-08" '
+        "(repeat for more).",
+    ),
     group: str = GROUP,
 ) -> None:
-    """Write what was heard and RESOLVED under one item of the minutes, without an editor."""
+    """Write what was heard, RESOLVED and decided under one item of the minutes, without an editor."""
     from jatac.meetings.minutes import record_item
 
-    minutes, the_ref, said = record_item(open_repo(), when, ref, heard=heard, resolved=resolved, group=group)
+    minutes, the_ref, said = record_item(
+        open_repo(), when, ref, heard=heard, resolved=resolved, decisions=decisions, group=group
+    )
     if not said:
         typer.echo("No change.")
         return
@@ -506,7 +515,9 @@ def minutes_record(
 def minutes_attend(
     when: str = MINUTES_DATE,
     agency: str = typer.Option(..., "--agency", help="The agency (id from jatac.yaml)."),
-    role: str = typer.Option(None, "--role", help="Its member's role, when it has more than one place."),
+    role: str = typer.Option(
+        None, "--role", help="Only this member's place (default: all the agency's places)."
+    ),
     apologies: bool = typer.Option(False, "--apologies", help="Sent apologies (default: present)."),
     absent: bool = typer.Option(False, "--absent", help="Neither came nor sent apologies."),
     group: str = GROUP,
@@ -517,11 +528,13 @@ def minutes_attend(
     if apologies and absent:
         raise typer.BadParameter("either --apologies or --absent, not both")
     status = "apologies" if apologies else "absent" if absent else "present"
-    minutes, said = record_attendance(open_repo(), when, agency, role=role, status=status, group=group)
+    minutes, said, added = record_attendance(open_repo(), when, agency, role=role, status=status, group=group)
     if not said:
         typer.echo("No change: already recorded so.")
         return
     success(f"Minutes of {minutes.meeting}: {said}.")
+    if added:
+        typer.echo("A new line in the attendance: the minutes did not list that place for the agency.")
 
 
 @minutes_app.command("lock")
