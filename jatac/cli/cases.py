@@ -82,10 +82,8 @@ def _interview(repo: Any, given: dict[str, Any], priority: bool = True) -> dict[
             lambda a: check_text(repo, "title", a), "Title (what the problem is, in a line)"
         )
     if not answers["category"]:
-        typer.echo("Category:")
         answers["category"] = _ask_choice(repo, "category", "Category", "categories")
     if not answers["location"]:
-        typer.echo("Locality:")
         answers["location"] = _ask_choice(repo, "location", "Locality", "localities")
     if answers["place"] is None:
         answers["place"] = (
@@ -97,10 +95,8 @@ def _interview(repo: Any, given: dict[str, Any], priority: bool = True) -> dict[
             or None
         )
     if not answers["raised_by"]:
-        typer.echo("Raised by:")
         answers["raised_by"] = _ask_choice(repo, "raised_by", "Raised by (agency)", "agencies")
     if priority:
-        typer.echo("Priority:")
         answers["priority"] = _ask_choice(
             repo, "priority", "Priority", "priorities", default=answers["priority"]
         )
