@@ -24,10 +24,99 @@ def register(app: typer.Typer) -> None:
     app.command("history")(history)
 
 
-def _ask(label: str, choices: dict[str, Any] | None = None, default: str | None = None) -> str:
-    if choices:
-        typer.echo(f"{label}: " + ", ".join(choices))
-    return str(typer.prompt(label, default=default)).strip()
+def _ask(check: Any, label: str, default: str | None = None) -> Any:
+    """Ask until ``check`` accepts the answer; a wrong answer is said at once and asked again,
+    so the answers already given are kept."""
+    from jatac.cli import report_error
+    from jatac.errors import Refused
+
+    while True:
+        answer = str(typer.prompt(label, default=default, show_default=bool(default)))
+        try:
+            return check(answer)
+        except Refused as e:
+            report_error(e)
+
+
+def _ask_choice(repo: Any, field: str, label: str, what: str, default: str | None = None) -> str:
+    """A numbered list of names to choose from; the answer is a number, an id or a name."""
+    from jatac.cases.answers import choices, pick
+
+    options = choices(repo, field)
+    for n, option in enumerate(options, start=1):
+        shown = option.name if option.name == option.id else f"{option.name} ({option.id})"
+        typer.echo(f"  {n:>2}. {shown}")
+    number = next((str(n) for n, o in enumerate(options, start=1) if o.id == default), None)
+    return str(_ask(lambda a: pick(options, a, what), label, default=number))
+
+
+def _ask_description(repo: Any) -> str:
+    """Several lines, ended by an empty line (or the end of input)."""
+    from jatac.cases.answers import check_text
+    from jatac.cli import report_error
+    from jatac.errors import Refused
+
+    while True:
+        typer.echo("Description: what is happening, when, who is affected (end with an empty line):")
+        lines: list[str] = []
+        while True:
+            try:
+                line = input()
+            except EOFError:
+                break
+            if not line.strip():
+                break
+            lines.append(line.rstrip())
+        try:
+            return check_text(repo, "description", "\n".join(lines))
+        except Refused as e:
+            report_error(e)
+
+
+def _interview(repo: Any, given: dict[str, Any], priority: bool = True) -> dict[str, Any]:
+    """Ask for each answer not given as an option, checking each as it is typed."""
+    from jatac.cases.answers import check_text
+
+    answers = dict(given)
+    if not answers["title"]:
+        answers["title"] = _ask(
+            lambda a: check_text(repo, "title", a), "Title (what the problem is, in a line)"
+        )
+    if not answers["category"]:
+        answers["category"] = _ask_choice(repo, "category", "Category", "categories")
+    if not answers["location"]:
+        answers["location"] = _ask_choice(repo, "location", "Locality", "localities")
+    if answers["place"] is None:
+        answers["place"] = (
+            _ask(
+                lambda a: check_text(repo, "place", a) if a.strip() else "",
+                "Place (street, shops or estate; never a home address; Enter to leave out)",
+                default="",
+            )
+            or None
+        )
+    if not answers["raised_by"]:
+        answers["raised_by"] = _ask_choice(repo, "raised_by", "Raised by (agency)", "agencies")
+    if priority:
+        answers["priority"] = _ask_choice(
+            repo, "priority", "Priority", "priorities", default=answers["priority"]
+        )
+    if answers["description"] is None:
+        answers["description"] = _ask_description(repo)
+    return answers
+
+
+def _redo(repo: Any, answers: dict[str, Any], problems: list[Any]) -> bool:
+    """After the case as a whole was refused: ask again only the answers the problems name.
+    False when a problem names none of them (nothing to ask)."""
+    fields = {p.field.split(".")[0].split("[")[0] for p in problems}
+    asked = fields & {"title", "category", "location", "place", "raised_by", "description"}
+    if not asked:
+        return False
+    for field in asked:
+        answers[field] = "" if field != "place" and field != "description" else None
+    answers.update(_interview(repo, answers, priority=False))
+    return True
 
 
 def new_issue(
@@ -58,13 +147,21 @@ def new_issue(
     description: str = typer.Option(None, "--description", help="What is happening, when, who is affected."),
     marking: str = typer.Option(None, "--marking", help="OFFICIAL or OFFICIAL-SENSITIVE."),
     tags: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
+    interactive: bool = typer.Option(
+        False,
+        "--interactive",
+        "-i",
+        help="Ask for each answer not given, with the choices numbered (the default in a terminal).",
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Raise a new case. Prompts for what is missing when run in a terminal."""
+    """Raise a new case. Asks for what is missing when run in a terminal (or with --interactive),
+    checking each answer as it is typed."""
     from jatac.cases.new_case import raise_case
+    from jatac.errors import InvalidRecord
+    from jatac.guard.privacy import PersonalData
 
     repo = open_repo()
-    interactive = sys.stdin.isatty()
     missing = [
         n
         for n, v in (
@@ -75,32 +172,39 @@ def new_issue(
         )
         if not v
     ]
-    if missing and not interactive:
-        raise typer.BadParameter(f"missing {', '.join(missing)} (no terminal to ask)")
-    if missing:
-        cfg = repo.config
-        title = title or _ask("Title")
-        category = category or _ask("Category", cfg.category_by_id)
-        location = location or _ask("Location", cfg.locality_by_id)
-        place = place if place is not None else (_ask("Place (street, shops, estate)", default="") or None)
-        raised_by = raised_by or _ask("Raised by (agency)", cfg.agency_by_id)
-        priority = _ask("Priority (high, medium, low)", default=priority)
-        if description is None:
-            description = _ask("Description", default="")
-    record, others, closed = raise_case(
-        repo,
-        title=title,
-        category=category,
-        location=location,
-        place=place,
-        raised_by=raised_by,
-        priority=priority,
-        risk=risk,
-        description=description or "",
-        marking=marking,
-        tags=tags,
-        no_commit=no_commit,
-    )
+    asking = interactive or (bool(missing) and sys.stdin.isatty())
+    if missing and not asking:
+        raise typer.BadParameter(f"missing {', '.join(missing)} (no terminal to ask; or use --interactive)")
+    answers: dict[str, Any] = {
+        "title": title,
+        "category": category,
+        "location": location,
+        "place": place,
+        "raised_by": raised_by,
+        "priority": priority,
+        "description": description,
+    }
+    if asking:
+        answers = _interview(repo, answers)
+    while True:
+        try:
+            record, others, closed = raise_case(
+                repo,
+                **{**answers, "description": answers["description"] or ""},
+                risk=risk,
+                marking=marking,
+                tags=tags,
+                no_commit=no_commit,
+            )
+            break
+        except (InvalidRecord, PersonalData) as e:
+            if not asking:
+                raise
+            from jatac.cli import report_error
+
+            report_error(e)
+            if not _redo(repo, answers, e.problems):
+                raise typer.Exit(1) from None
     success(f"{record.id} raised: {record.title}")
     for other in others:
         warn(

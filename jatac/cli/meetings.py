@@ -237,6 +237,95 @@ def item_add(
         typer.echo(f"It is before the item deadline ({planned.items_due}), so it is not a late item.")
 
 
+@item_app.command("list")
+def item_list(
+    when: str = WHEN,
+    group: str = GROUP,
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+) -> None:
+    """The partners' items on a meeting's agenda: number, title, who proposed it, late or not."""
+    from jatac.meetings.items import items
+
+    check_format(fmt)
+    planned, found = items(open_repo(), when, group)
+    rows = [
+        {
+            "id": i.id,
+            "title": i.title,
+            "by": i.by,
+            "kind": i.kind.value,
+            "case": i.case or "",
+            "added_on": i.added_on.isoformat(),
+            "late": "late" if i.late else "",
+            "note": i.note,
+        }
+        for i in found
+    ]
+    columns = [
+        ("id", "Item"),
+        ("title", "Title"),
+        ("by", "By"),
+        ("kind", "Kind"),
+        ("case", "Case"),
+        ("added_on", "Added"),
+        ("late", "Late"),
+    ]
+    if not rows and fmt == "table":
+        typer.echo(f"No partners' items for {planned.id} yet (items due by {planned.items_due}).")
+        return
+    print_rows(rows, fmt, columns, title=f"{planned.group.name}, {planned.day}: partners' items")
+
+
+@item_app.command("edit")
+def item_edit(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    ref: str = typer.Argument(
+        ..., metavar="ITEM", help="The item's number, as `item list` shows it (I1 ...)."
+    ),
+    title: str = typer.Option(None, "--title", help="The item, in a line."),
+    by: str = typer.Option(None, "--by", help="The agency proposing it (id from jatac.yaml)."),
+    case: str = typer.Option(None, "--case", help='The case it is about ("" for none).'),
+    kind: str = typer.Option(None, "--kind", help="issue, fund (a fund request) or aob."),
+    note: str = typer.Option(None, "--note", help='A note for the Chair ("" to remove it).'),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Change a partner's item before the meeting (its title, who proposes it, its case, kind or note)."""
+    from jatac.meetings.items import edit_item
+
+    changes = {
+        k: v
+        for k, v in {"title": title, "by": by, "case": case, "kind": kind, "note": note}.items()
+        if v is not None
+    }
+    if not changes:
+        raise typer.BadParameter("say what changes: --title, --by, --case, --kind or --note")
+    planned, item, said = edit_item(open_repo(), when, ref, changes, group_id=group, no_commit=no_commit)
+    if not said:
+        typer.echo("No change.")
+        return
+    success(f"{planned.id}: item {item.id} changed.")
+    for line in said:
+        typer.echo(f"  {line}")
+
+
+@item_app.command("remove")
+def item_remove(
+    when: str = typer.Argument(..., metavar="DATE", help="The meeting's date, YYYY-MM-DD."),
+    ref: str = typer.Argument(
+        ..., metavar="ITEM", help="The item's number, as `item list` shows it (I1 ...)."
+    ),
+    reason: str = typer.Option(None, "--reason", help='Why, e.g. "withdrawn by the police".'),
+    group: str = GROUP,
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Withdraw a partner's item from the agenda before the meeting (git keeps it)."""
+    from jatac.meetings.items import remove_item
+
+    planned, item = remove_item(open_repo(), when, ref, reason=reason, group_id=group, no_commit=no_commit)
+    success(f"{planned.id}: item {item.id} withdrawn ({item.title}).")
+
+
 def agenda(
     when: str = WHEN,
     fmt: str = DOC_FORMAT,
@@ -396,6 +485,65 @@ def minutes_correct(
 
     minutes = correct(open_repo(), when, what, why, at, group)
     success(f"Correction to the minutes of {minutes.meeting} recorded ({len(minutes.corrections)} in all).")
+
+
+@minutes_app.command("record")
+def minutes_record(
+    when: str = MINUTES_DATE,
+    ref: str = typer.Argument(
+        ..., metavar="ITEM", help="The item's number on agenda and minutes alike (JAT03)."
+    ),
+    heard: str = typer.Option(None, "--heard", help="What the meeting heard under the item (replaces it)."),
+    resolved: list[str] = typer.Option(
+        [], "--resolved", help="A RESOLVED decision, in words (repeat for more; added to those there)."
+    ),
+    decisions: list[str] = typer.Option(
+        [],
+        "--decision",
+        help='A decision `minutes apply` carries out, as KEY=VALUE words: "do=fund request=FR-2026-003 '
+        'approve=true", "do=action case=JAT-2026-0002 what=\'Increase patrols\' owner=tvp due=2027-01-08" '
+        "(repeat for more).",
+    ),
+    group: str = GROUP,
+) -> None:
+    """Write what was heard, RESOLVED and decided under one item of the minutes, without an editor."""
+    from jatac.meetings.minutes import record_item
+
+    minutes, the_ref, said = record_item(
+        open_repo(), when, ref, heard=heard, resolved=resolved, decisions=decisions, group=group
+    )
+    if not said:
+        typer.echo("No change.")
+        return
+    success(f"Minutes of {minutes.meeting}: {the_ref} recorded.")
+    for line in said:
+        typer.echo(f"  {line}")
+
+
+@minutes_app.command("attend")
+def minutes_attend(
+    when: str = MINUTES_DATE,
+    agency: str = typer.Option(..., "--agency", help="The agency (id from jatac.yaml)."),
+    role: str = typer.Option(
+        None, "--role", help="Only this member's place (default: all the agency's places)."
+    ),
+    apologies: bool = typer.Option(False, "--apologies", help="Sent apologies (default: present)."),
+    absent: bool = typer.Option(False, "--absent", help="Neither came nor sent apologies."),
+    group: str = GROUP,
+) -> None:
+    """Record an agency's attendance in the minutes: present, or --apologies, or --absent."""
+    from jatac.meetings.minutes import record_attendance
+
+    if apologies and absent:
+        raise typer.BadParameter("either --apologies or --absent, not both")
+    status = "apologies" if apologies else "absent" if absent else "present"
+    minutes, said, added = record_attendance(open_repo(), when, agency, role=role, status=status, group=group)
+    if not said:
+        typer.echo("No change: already recorded so.")
+        return
+    success(f"Minutes of {minutes.meeting}: {said}.")
+    if added:
+        typer.echo("A new line in the attendance: the minutes did not list that place for the agency.")
 
 
 @minutes_app.command("lock")

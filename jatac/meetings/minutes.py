@@ -682,3 +682,211 @@ def state_of(repo: Repository, planned: Planned) -> str:
     if minutes.agreed:
         return f"{minutes.state.value}, at the meeting of {shortdate(minutes.agreed_at)}"
     return "draft"
+
+
+# -- filling minutes in without an editor ----------------------------------------------------
+
+
+def _fillable(repo: Repository, when: str, group: str | None, command: str) -> tuple[Planned, Any, str]:
+    """Minutes still being written (not agreed), opened for a change; hand edits committed first."""
+    planned = require_editable(repo, when, group)
+    loaded, relpath = _committed(repo, planned, command)
+    return planned, loaded, relpath
+
+
+def _save(
+    repo: Repository, planned: Planned, loaded: Any, relpath: str, command: str, subject: str, body: list[str]
+) -> Minutes:
+    record: Minutes = repo.validate_doc(MINUTES, loaded.doc, relpath, planned.id)
+    require_marking(repo, MINUTES, record, relpath, loaded.doc)
+    with Change(
+        repo, command=command, subject=subject[:120], trailers={"Jatac-Meeting": planned.id}
+    ) as change:
+        change.body.extend(body)
+        change.write(relpath, dump(loaded.doc), expect=loaded.text)
+    return record
+
+
+def _ref(repo: Repository, minutes: Minutes, ref: str) -> int:
+    """Where the item numbered ``ref`` is (JAT03, or 3 alone), as the agenda numbers it."""
+    wanted = ref.strip().upper()
+    if wanted.isdigit():
+        wanted = f"{repo.config.prefix}{int(wanted):02d}"
+    refs = [i.ref for i in minutes.items]
+    if wanted not in refs:
+        raise NotFound(
+            f"the minutes of {minutes.meeting} have no item {ref!r}",
+            hint="Items: " + ", ".join(f"{i.ref} {i.title}" for i in minutes.items[:12]),
+        )
+    return refs.index(wanted)
+
+
+def record_item(
+    repo: Repository,
+    when: str,
+    ref: str,
+    *,
+    heard: str | None = None,
+    resolved: list[str] | None = None,
+    decisions: list[str] | None = None,
+    group: str | None = None,
+) -> tuple[Minutes, str, list[str]]:
+    """What the meeting heard under an item (replacing what was written), what it RESOLVED and
+    the decisions `minutes apply` carries out (each added after those already there; a fund
+    decision fills in the one left blank for its request). Returns the minutes, the item's ref
+    and what changed."""
+    resolved = [r.strip() for r in resolved or [] if r.strip()]
+    parsed = [parse_decision(repo, d) for d in decisions or []]
+    if (heard is None or not heard.strip()) and not resolved and not parsed:
+        raise Refused(
+            "say what the meeting heard, resolved or decided",
+            hint='--heard "...", --resolved "..." and/or --decision "do=... case=..."',
+        )
+    planned, loaded, relpath = _fillable(repo, when, group, "minutes record")
+    at = _ref(repo, loaded.record, ref)
+    item = loaded.doc["items"][at]
+    the_ref = loaded.record.items[at].ref
+    body: list[str] = []
+    fields = ["ref", "title", "heard", "resolved", "decisions"]
+    if heard is not None and heard.strip() and heard.strip() != loaded.record.items[at].heard:
+        # put in afresh: assigned over the scaffold's '' it would keep its quotes
+        at_key = list(item).index("heard") if "heard" in item else 2
+        item.pop("heard", None)
+        item.insert(at_key, "heard", to_yaml(heard.strip()))
+        body.append(f"{the_ref} heard: {heard.strip()}")
+    existing = list(loaded.record.items[at].resolved)
+    fresh = [r for r in resolved if r not in existing]
+    if fresh:
+        set_field(item, "resolved", existing + fresh, fields)
+        body.extend(f"{the_ref} RESOLVED: {r}" for r in fresh)
+    for decision in parsed:
+        said = _add_decision(item, loaded.record.items[at].decisions, decision)
+        if said:
+            body.append(f"{the_ref} decision: {said}")
+    if not body:
+        return loaded.record, the_ref, []
+    subject = f"{planned.id}: minutes, {the_ref} recorded"
+    return _save(repo, planned, loaded, relpath, "minutes record", subject, body), the_ref, body
+
+
+def parse_decision(repo: Repository, text: str) -> Decision:
+    """A decision written as KEY=VALUE words, as the minutes hold it:
+    'do=action case=JAT-2026-0002 what="Increase patrols" owner=tvp due=2027-01-08'."""
+    import shlex
+
+    from pydantic import ValidationError
+
+    try:
+        words = shlex.split(text)
+    except ValueError as e:
+        raise Refused(f"the decision {text!r} cannot be read ({e})", hint=_DECISION_HINT) from None
+    raw: dict[str, str] = {}
+    for word in words:
+        key, sep, value = word.partition("=")
+        if not sep or not key:
+            raise Refused(f"{word!r} in the decision is not KEY=VALUE", hint=_DECISION_HINT)
+        raw[key.strip().replace("-", "_")] = value.strip()
+    unknown = set(raw) - set(Decision.model_fields)
+    if unknown:
+        raise Refused(
+            f"a decision has no {', '.join(sorted(unknown))}",
+            hint="Keys: " + ", ".join(Decision.model_fields),
+        )
+    try:
+        return Decision.model_validate(raw, context={"config": repo.config})
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise Refused(
+            f"the decision {text!r}: {where + ': ' if where else ''}{first['msg']}", hint=_DECISION_HINT
+        ) from None
+
+
+_DECISION_HINT = (
+    'For example: --decision "do=fund request=FR-2026-003 approve=true" or '
+    "--decision \"do=action case=JAT-2026-0002 what='Increase patrols' owner=tvp due=2027-01-08\""
+)
+
+
+def _add_decision(item: Any, there: list[Decision], decision: Decision) -> str:
+    """Add a decision to an item's list (a blank fund decision for the same request is filled in
+    instead); returns it as words, or "" when the item already holds it."""
+    written = to_yaml(decision.model_dump(exclude_none=True, exclude_defaults=True))
+    written.fa.set_flow_style()
+    said = " ".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in written.items())
+    if decision in there:
+        return ""
+    blank = next(
+        (
+            n
+            for n, d in enumerate(there)
+            if decision.do is Do.fund
+            and d.do is Do.fund
+            and d.request == decision.request
+            and d.approve is None
+        ),
+        None,
+    )
+    seq = item.get("decisions")
+    if not isinstance(seq, CommentedSeq):  # decisions come last in an item
+        seq = CommentedSeq()
+        item.pop("decisions", None)
+        item["decisions"] = seq
+    if seq.fa.flow_style():
+        seq.fa.set_block_style()
+    if blank is not None:
+        seq[blank] = written
+    else:
+        seq.append(written)
+    return said
+
+
+def record_attendance(
+    repo: Repository,
+    when: str,
+    agency: str,
+    *,
+    role: str | None = None,
+    status: str = "present",
+    group: str | None = None,
+) -> tuple[Minutes, str, bool]:
+    """An agency's attendance (present, apologies or absent): all its places at the meeting, or
+    the one ``role`` names; a role the minutes do not list is added as a new line. Returns the
+    minutes, the line said ("" when already so) and whether a line was added."""
+    from jatac.models.meeting import Attendance, Presence
+
+    if agency not in repo.config.agency_by_id:
+        raise Refused(f"unknown agency {agency!r}", hint="Agencies: " + ", ".join(repo.config.agency_by_id))
+    planned, loaded, relpath = _fillable(repo, when, group, "minutes attend")
+    rows = loaded.record.attendance
+    wanted = role.strip() if role and role.strip() else None
+    matches = [
+        n
+        for n, row in enumerate(rows)
+        if row.agency == agency and (wanted is None or (row.role or "").casefold() == wanted.casefold())
+    ]
+    state = Presence(status).value
+    order = list(Attendance.model_fields)
+    changing = [n for n in matches if (rows[n].status.value if rows[n].status else None) != state]
+    if matches and not changing:
+        return loaded.record, "", False
+    if matches:
+        for n in changing:
+            set_field(loaded.doc["attendance"][n], "status", state, order)
+        shown = ", ".join(rows[n].role or agency for n in changing)
+    else:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        from jatac.storage.yaml_roundtrip import ensure
+
+        seq = ensure(loaded.doc, "attendance", CommentedSeq(), list(Minutes.model_fields))
+        line = CommentedMap([("agency", agency), ("role", wanted), ("status", state)])
+        if wanted is None:
+            del line["role"]
+        seq.append(line)
+        shown = wanted or agency
+    said = f"{agency} ({shown}): {state}"
+    record = _save(
+        repo, planned, loaded, relpath, "minutes attend", f"{planned.id}: attendance, {said}", [said]
+    )
+    return record, said, not matches
