@@ -105,6 +105,13 @@ def demo(
     typer.echo(f"     {run} meetings")
 
 
+EMAIL = typer.Option(
+    None,
+    "--email",
+    help="The agency's team mailbox for papers, e.g. tasking@agency.gov.uk (never a person's own).",
+)
+
+
 @agency_app.command("add")
 def agency_add(
     agency_id: str = AGENCY_ID,
@@ -120,11 +127,7 @@ def agency_add(
         help='A role that represents it at the table, e.g. "Neighbourhood Inspector" (repeat).',
     ),
     groups: list[str] = GROUPS,
-    email: str = typer.Option(
-        None,
-        "--email",
-        help="The agency's team mailbox for papers, e.g. tasking@agency.gov.uk (never a person's own).",
-    ),
+    email: str = EMAIL,
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Add a partner agency to jatac.yaml, with its members and the groups they sit on."""
@@ -166,11 +169,7 @@ def agency_edit(
     remove_members: list[str] = typer.Option(
         [], "--remove-member", help="A role to remove (repeat for more)."
     ),
-    email: str = typer.Option(
-        None,
-        "--email",
-        help="The agency's team mailbox for papers, e.g. tasking@agency.gov.uk (never a person's own).",
-    ),
+    email: str = EMAIL,
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Change an agency in jatac.yaml: its name, ISP dates, mailbox, or who represents it."""
