@@ -55,6 +55,9 @@ def _commands() -> list[tuple[list[str], Any]]:
 
 COMMANDS = _commands()
 SKIP = {("sync",)}  # needs a remote; its refusal is tested in test_sync
+# options that wait for a person by design: --serve shows the site until Ctrl+C (tested in
+# test_site); --interactive asks at a terminal (tested in test_entering)
+WAITS = {"--serve", "--interactive"}
 
 
 @st.composite
@@ -68,7 +71,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
             count = draw(st.integers(0, 3)) if param.nargs == -1 else 1
             argv += [draw(values) for _ in range(count)]
         elif getattr(param, "is_flag", False):
-            if draw(st.booleans()):
+            if draw(st.booleans()) and not WAITS & set(param.opts):
                 argv.append(param.opts[0])
         elif draw(st.booleans()) or param.required:
             for _ in range(draw(st.integers(1, 2)) if param.multiple else 1):
