@@ -322,8 +322,19 @@ def test_new_issue_asks_for_each_detail_in_a_terminal(repo: Path) -> None:
             "Found daily.\n",  # the description may run over lines: an empty one ends it
         ]
     )
+    import select
+    import time
+
     seen = b""
+    deadline = time.monotonic() + 90  # a prompt that never comes fails the test, never hangs it
     while proc.poll() is None or seen.count(b":") < 7:
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"no prompt came within 90 s; the terminal showed:\n{seen.decode(errors='replace')}")
+        if not select.select([leader], [], [], 1.0)[0]:
+            if proc.poll() is not None:
+                break
+            continue
         try:
             chunk = os.read(leader, 1024)
         except OSError:
