@@ -136,19 +136,6 @@ def unlink_cases(repo: Repository, case_id: str, other: str, no_commit: bool = F
     return _revise(repo, case_id, "link", edit, no_commit)
 
 
-def links_to(repo: Repository, case_id: str) -> list[tuple[str, str]]:
-    """The cases that link to ``case_id``, and how (the other side of their links)."""
-    found = []
-    for data in repo.facts(CASE)[0]:
-        for link in data.get("links") or []:
-            if link["case"] == case_id:
-                found.append((data["id"], link["how"]))
-    return found
-
-
-# -- evidence ---------------------------------------------------------------------------
-
-
 def blob_relpath(sha256: str, name: str) -> str:
     suffix = Path(name).suffix.lower()
     suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 10 else ""

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
+from jatac.cli.cases import NO_COMMIT
 from jatac.cli.output import success
+from jatac.cli.sara import CASE_ARG
 from jatac.cli.state import open_repo
-
-CASE_ARG = typer.Argument(..., metavar="CASE", help="The case id, e.g. JAT-2026-0001.")
-NO_COMMIT = typer.Option(False, "--no-commit", help="Write and stage the change, but do not commit it.")
 
 
 def register(app: typer.Typer) -> None:

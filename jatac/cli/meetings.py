@@ -92,7 +92,9 @@ def meetings(
 
 def _sent(p: Any) -> str:
     """When the agenda went out (the first issue), and the latest issue if it went out again."""
-    sent = [s for s in p.record.sent if s.paper.value == "agenda"] if p.record else []
+    from jatac.models.meeting import Paper
+
+    sent = p.record.sendings(Paper.agenda) if p.record else []
     if not sent:
         return ""
     latest = f", issue {sent[-1].issue} {sent[-1].on}" if len(sent) > 1 else ""

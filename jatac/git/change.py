@@ -147,8 +147,9 @@ class Change:
         return self._style
 
     def _unmerged(self, relpath: str) -> bool:
-        out = self.audit.run("diff", "--name-only", "--diff-filter=U", "--relative", "--", relpath)
-        return bool(out.strip())
+        from jatac.git import remote
+
+        return bool(remote.unmerged(self.audit, relpath))
 
     def write(self, relpath: str, text: str, expect: object = UNREAD, data: Any = None) -> None:
         """Write one file atomically.

@@ -81,9 +81,9 @@ def text_at(audit: Audit, rev: str, path: str) -> str | None:
         return None
 
 
-def unmerged(audit: Audit) -> list[str]:
-    """Files git could not merge, still to settle."""
-    return audit.run("diff", "--name-only", "--diff-filter=U", "--relative").splitlines()
+def unmerged(audit: Audit, *paths: str) -> list[str]:
+    """Files git could not merge, still to settle (of ``paths``, if given)."""
+    return audit.run("diff", "--name-only", "--diff-filter=U", "--relative", "--", *paths).splitlines()
 
 
 def fetch(audit: Audit) -> None:

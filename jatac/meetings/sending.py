@@ -87,7 +87,7 @@ def agenda_issue(planned: Planned, on: date | None = None) -> tuple[str | None, 
         return None, on > planned.send_by
     first = sent[0]
     timely = "on time" if first.on <= planned.send_by else f"after its send-by date, {planned.send_by}"
-    issue = max(s.issue for s in sent) + 1
+    issue = _issue(sent)
     return f"The agenda was first issued on {first.on} ({timely}); this is issue {issue}.", (
         first.on > planned.send_by
     )
