@@ -418,7 +418,7 @@ class _Pieces:
             case_id=d["id"],
             on=_latest(dates),
             marking=d.get("marking") or "OFFICIAL",
-            mentions=[m for m in self.mentions(body) if m != d["id"]],
+            mentions=[m for m in self.mentions(d["title"], body, refs) if m != d["id"]],
             title=d["title"],
             body=body,
             refs=refs,

@@ -80,7 +80,7 @@ def up_to_date(audit: Audit) -> HistoryIndex:
     from jatac.storage.lock import local_dir
 
     head = _head(audit)
-    path = local_dir(audit.root) / "index" / "history.json"
+    path = local_dir(audit.root, "index", "history.json")
     kept = _read(audit.root, path) if index.enabled() else None
     if kept is not None and kept.head == head:
         return kept

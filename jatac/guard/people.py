@@ -36,7 +36,7 @@ def key_file(repo: Repository) -> Path:
 
 
 def store_file(repo: Repository) -> Path:
-    return local_dir(repo.root) / "private" / "people.enc"
+    return local_dir(repo.root, "private", "people.enc")
 
 
 @dataclass
@@ -68,7 +68,7 @@ def _ignore_local_state(repo: Repository) -> None:
     """The store lives in ``.jatac/``, which holds a ``.gitignore`` of its own saying "everything
     here": git never offers the store for a commit, whatever the repository's ``.gitignore``
     (a file a partner can change) says."""
-    own = local_dir(repo.root) / ".gitignore"
+    own = local_dir(repo.root, ".gitignore")
     if not own.is_file() or own.read_bytes() != IGNORE_ALL:
         atomic_write(own, IGNORE_ALL)
 

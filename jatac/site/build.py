@@ -30,6 +30,7 @@ from jatac.models.vocab import OPEN_VALUES
 from jatac.render import charts
 from jatac.render.engine import TemplateProblem, environment
 from jatac.site.search import search_index
+from jatac.storage.fs import inside
 from jatac.storage.repository import KINDS, Repository, atomic_write
 
 if TYPE_CHECKING:
@@ -157,7 +158,8 @@ class _Site:
         self.written.setdefault(relpath, "")
         self.rendered += 1
         # the site can always be made again: no waiting for the disk on each of 10,000 pages
-        atomic_write(self.out / relpath, text, durable=False)
+        # each page through inside(): a link pushed into the site's folder leads nowhere
+        atomic_write(inside(self.out, relpath, "site page"), text, durable=False)
 
     def asset(self, name: str) -> None:
         text = self._source(f"site/{name}")

@@ -11,6 +11,17 @@ from typing import Any
 class _Quiet(SimpleHTTPRequestHandler):
     """Serves the site's folder; says nothing per request (the command says where it is)."""
 
+    def translate_path(self, path: str) -> str:
+        """Only files inside the site's folder: a link pushed into it answers "not found"."""
+        import os
+
+        full = super().translate_path(path)
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(full)
+        if real != root and not real.startswith(root + os.sep):
+            return os.path.join(root, ".no-such-page")  # not found (404), never the file outside
+        return full
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

@@ -49,7 +49,7 @@ def _digest(data: bytes) -> str:
 
 def _path(repo: Repository, kind: Kind, shard: str) -> Path:
     """One file per year folder: a new case rewrites its year's index, not ten years'."""
-    return local_dir(repo.root) / "index" / f"{kind.folder}-{shard}.json"
+    return local_dir(repo.root, "index", f"{kind.folder}-{shard}.json")
 
 
 def stamp(repo: Repository, config: bytes | None = None) -> str:

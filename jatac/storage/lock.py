@@ -38,9 +38,11 @@ NOTICES: list[str] = []  # said to the person at the end of the command
 WAIT_SECONDS = 10.0  # how long a change waits for another to finish before it says who holds the lock
 
 
-def local_dir(root: Path) -> Path:
-    """The repository's local state folder; refused if it is a link out of the repository."""
-    return inside(root, LOCAL_DIR, "jatac's local state")
+def local_dir(root: Path, *parts: str) -> Path:
+    """The repository's local state folder, or a path in it (``local_dir(root, "index",
+    "search.sqlite")``); refused if it, or any folder or file on the way, is a link out of the
+    repository (a partner can push a ``.jatac/index`` that points anywhere)."""
+    return inside(root, Path(LOCAL_DIR, *parts), "jatac's local state")
 
 
 def _try_lock(fd: int) -> bool:
@@ -120,7 +122,7 @@ class RepoLock:
 
 
 def journal_path(root: Path) -> Path:
-    return local_dir(root) / "journal.json"
+    return local_dir(root, "journal.json")
 
 
 def digest(data: bytes | None) -> str:

@@ -202,7 +202,7 @@ class Repository:
         raw = inside(self.root, CONFIG_FILE, "settings file").read_bytes()
         # jatac.yaml as last read, kept as JSON while it is unchanged: a command that reads no
         # other file through libyaml then never imports it (a fortieth of a second)
-        cache, stamp = local_dir(self.root) / "index" / "config.json", index.stamp(self, raw)
+        cache, stamp = local_dir(self.root, "index", "config.json"), index.stamp(self, raw)
         saved = index.read_stamped(self.root, cache, stamp).get("data") if index.enabled() else None
         if isinstance(saved, dict):
             try:

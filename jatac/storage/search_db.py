@@ -119,8 +119,7 @@ class Query:
 
 
 def _paths(root: Path) -> tuple[Path, Path]:
-    folder = local_dir(root) / "index"
-    return folder / "search.sqlite", folder / "search.json"
+    return local_dir(root, "index", "search.sqlite"), local_dir(root, "index", "search.json")
 
 
 def _signature(path: Path) -> list[int] | None:

@@ -53,7 +53,7 @@ def load(repo: Repository) -> Settings:
     from jatac.storage import index
     from jatac.storage.lock import local_dir
 
-    path = local_dir(repo.root) / "index" / "settings.json"
+    path = local_dir(repo.root, "index", "settings.json")
     stamp = index.stamp(repo)
     saved = index.read_stamped(repo.root, path, stamp) if index.enabled() else {}
     with contextlib.suppress(KeyError, TypeError, ValueError):  # {}, or written by another jatac
