@@ -430,3 +430,18 @@ def test_a_meeting_file_with_uncommitted_edits_stops_the_sending_before_anything
     result = partners("send", "agenda", DEC, ok=False, env=on("2026-12-07", env))
     assert "has changes that are not committed" in result.stderr
     assert inbox.received == [] and partners.git("rev-parse", "HEAD") == head and partners.snapshot() == tree
+
+
+def test_a_meeting_file_that_cannot_be_read_stops_the_sending_before_any_mail(
+    partners: Jatac, smtp: tuple[Inbox, dict[str, str]]
+) -> None:
+    inbox, env = smtp
+    partners("item", "add", DEC, "Graffiti on the parade", "--by", "police", env=on("2026-12-01"))
+    path = partners.root / "meetings" / "2026" / f"{DEC}-coordinating.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "items_typo: [a partner's broken push]\n")
+    partners.git("commit", "--quiet", "--no-verify", "-am", "A partner's push")
+    before, head = partners.snapshot(), partners.git("rev-parse", "HEAD")
+    result = partners("send", "agenda", DEC, env=on("2026-12-07", env), ok=False)
+    assert result.exit_code == 1 and "items_typo" in result.stderr
+    assert inbox.received == []  # nobody was sent a paper that could not then be recorded
+    assert partners.snapshot() == before and partners.git("rev-parse", "HEAD") == head

@@ -25,6 +25,7 @@ from jatac.meetings.files import MEETING, Planned, find, upcoming
 from jatac.models.config import Agency
 from jatac.models.meeting import Meeting, Paper, Sending
 from jatac.models.vocab import Marking
+from jatac.storage.fs import inside
 from jatac.storage.repository import Repository
 
 if TYPE_CHECKING:
@@ -346,7 +347,13 @@ def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit
         no_commit=no_commit,
     ) as change:
         # the record cannot be written over someone's edit: found out before anything is sent
-        change.audit.require_clean([repo.relpath(MEETING, plan.planned.id)])
+        relpath = repo.relpath(MEETING, plan.planned.id)
+        change.audit.require_clean([relpath])
+        # and a meeting file that cannot be read (a partner's broken push) is refused now, with
+        # its problems, not after the mail has gone and the record cannot be written
+        loaded = (
+            repo.open(MEETING, plan.planned.id) if inside(repo.root, relpath, "meeting").exists() else None
+        )
         files: list[Path] = []
         if eml_dir is not None:
             from jatac.render.documents import destination
@@ -397,22 +404,22 @@ def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit
             change.body.append(f"Not delivered to {agency.id}: {why}")
         for agency, why in plan.left_out:
             change.body.append(f"Left out: {agency.id}, {why}")
-        _record(repo, change, plan.planned, sending)
+        _record(repo, change, plan.planned, sending, loaded)
     return Sent(reached, refused, via, files)
 
 
-def _record(repo: Repository, change: Change, planned: Planned, sending: Sending) -> None:
+def _record(repo: Repository, change: Change, planned: Planned, sending: Sending, loaded: Any) -> None:
+    """The sending, in the meeting's file (``loaded``: the file as read before sending, or None)."""
     from ruamel.yaml.comments import CommentedSeq
 
     from jatac.storage.yaml_roundtrip import dump, ensure, to_yaml
 
     relpath = repo.relpath(MEETING, planned.id)
-    if planned.record is None:
+    if loaded is None:
         meeting = planned.as_meeting().model_copy(update={"sent": [sending]})
         doc = to_yaml(meeting.model_dump())
         text = None
     else:
-        loaded = repo.open(MEETING, planned.id)
         doc, text = loaded.doc, loaded.text
         sent = ensure(doc, "sent", CommentedSeq(), list(Meeting.model_fields))
         sent.append(to_yaml(sending.model_dump()))
