@@ -445,3 +445,20 @@ def test_a_meeting_file_that_cannot_be_read_stops_the_sending_before_any_mail(
     assert result.exit_code == 1 and "items_typo" in result.stderr
     assert inbox.received == []  # nobody was sent a paper that could not then be recorded
     assert partners.snapshot() == before and partners.git("rev-parse", "HEAD") == head
+
+
+def test_sensitive_minutes_of_the_wide_group_are_not_sent_to_it(tmp_path: Path) -> None:
+    from jatac.setup.demo import make_demo
+
+    demo = Jatac(make_demo(tmp_path / "demo").root)
+    held = on("2026-10-16")
+    demo("minutes", "new", "2026-10-15", "--group", "jatac", env=held)
+    path = demo.root / "minutes" / "2026" / "2026-10-15-jatac.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("marking: OFFICIAL\n", "marking: OFFICIAL-SENSITIVE\n", 1))
+    assert path.read_text(encoding="utf-8") != text
+    demo.git("commit", "--quiet", "--no-verify", "-am", "Minutes marked up")
+    out = tmp_path / "out"
+    result = demo("send", "minutes", "2026-10-15", "--group", "jatac", "--eml", str(out), env=held, ok=False)
+    assert result.exit_code == 1 and "not sent to the wide group" in result.stderr
+    assert not out.exists() or not any(out.iterdir())

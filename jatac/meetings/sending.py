@@ -209,6 +209,13 @@ def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str 
     planned, minutes = load(repo, when, group)
     context = render_context(repo, planned, minutes)
     marking = Marking(context["marking"])
+    if planned.group.audience.value == "wide" and marking is not Marking.OFFICIAL:
+        # minutes are written for the core audience; the wide group gets OFFICIAL ones only,
+        # as on the site (nothing withheld reaches the wide group)
+        raise Refused(
+            f"the minutes of {planned.id} are marked {marking.value}: they are not sent to the wide group",
+            hint="Leave the sensitive case out of these minutes (the wide group's minutes are OFFICIAL).",
+        )
     before = planned.record.sendings(Paper.minutes) if planned.record else []
     plan = Plan(Paper.minutes, planned, marking, _issue(before), before)
     if before:
