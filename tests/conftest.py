@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
+import socket
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +209,49 @@ def write_state(root: Path, relpath: str, data: Any) -> None:
     from jatac.storage import local_state
 
     assert local_state.write(root, root / relpath, json.dumps(data).encode())
+
+
+# -- a real SMTP server (aiosmtpd on 127.0.0.1), and what it received -------------------------
+
+
+class Inbox:
+    """What the SMTP server received: (envelope recipients, the parsed message)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
+        return "250 OK"
+
+    def to(self, address: str) -> EmailMessage:
+        found = [m for rcpt, m in self.received if address in rcpt]
+        assert len(found) == 1, [r for r, _ in self.received]
+        return found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        "JATAC_SMTP_HOST": "127.0.0.1",
+        "JATAC_SMTP_PORT": str(port),
+        "JATAC_SMTP_TLS": "none",
+        "JATAC_SMTP_FROM": "csp-tasking@council.example.org",
+    }
+    try:
+        yield inbox, env
+    finally:
+        controller.stop()

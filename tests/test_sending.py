@@ -10,8 +10,6 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import socket
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -19,53 +17,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import Jatac
+from tests.conftest import Inbox, Jatac, free_port
 
 DEC = "2026-12-14"
 POLICE, FIRE = "tasking@police.example.org", "community.safety@fire.example.org"
-
-
-class Inbox:
-    """What the SMTP server received: (envelope recipients, the parsed message)."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
-        return "250 OK"
-
-    def to(self, address: str) -> EmailMessage:
-        found = [m for rcpt, m in self.received if address in rcpt]
-        assert len(found) == 1, [r for r, _ in self.received]
-        return found[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    env = {
-        "JATAC_SMTP_HOST": "127.0.0.1",
-        "JATAC_SMTP_PORT": str(port),
-        "JATAC_SMTP_TLS": "none",
-        "JATAC_SMTP_FROM": "csp-tasking@council.example.org",
-    }
-    try:
-        yield inbox, env
-    finally:
-        controller.stop()
 
 
 def on(day: str, env: dict[str, str] | None = None) -> dict[str, str]:
@@ -215,7 +170,7 @@ def test_an_unreachable_mail_server_sends_and_records_nothing(partners: Jatac) -
     head, tree = partners.git("rev-parse", "HEAD"), partners.snapshot()
     env = {
         "JATAC_SMTP_HOST": "127.0.0.1",
-        "JATAC_SMTP_PORT": str(_free_port()),
+        "JATAC_SMTP_PORT": str(free_port()),
         "JATAC_SMTP_TLS": "none",
         "JATAC_SMTP_FROM": "csp@council.example.org",
     }
@@ -330,7 +285,7 @@ def test_the_user_and_password_log_in_and_never_show(partners: Jatac) -> None:
         logins.append((data.login, data.password))
         return AuthResult(success=data.password == b"s3cret-pass")
 
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(
         inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False
     )
@@ -396,7 +351,7 @@ def test_starttls_is_the_default_and_checks_the_servers_certificate(partners: Ja
     cert, key = _self_signed(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(
         inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True
     )

@@ -558,14 +558,12 @@ def minutes_lock(when: str = MINUTES_DATE, group: str = GROUP) -> None:
 
 
 def _print_recipients(repo: Repository, group_id: str) -> None:
+    from jatac.cli.output import print_left_out
     from jatac.clock import today
     from jatac.partnership.isp import recipients
 
     found = recipients(repo.config, group_id, today())
-    typer.echo("\nSend to (agencies that signed the Information Sharing Protocol):")
-    for agency, roles in found.included:
-        typer.echo(f"  {agency.name}: {', '.join(roles)}")
-    if found.left_out:
-        typer.echo("Left out:")
-        for agency, why in found.left_out:
-            typer.echo(f"  {agency.name}: {why}")
+    typer.echo("\nSend to (a member sits on the group, and the agency signed the ISP):")
+    for receiver in found.included:
+        typer.echo(f"  {receiver.agency.name}: {receiver.why}")
+    print_left_out(found.left_out)

@@ -190,3 +190,26 @@ def typed_date(value: str | None, option: str) -> date | None:
         return parse(value)
     except ValueError as e:
         raise typer.BadParameter(str(e), param_hint=option) from None
+
+
+def print_left_out(left_out: Sequence[tuple[Any, str]]) -> None:
+    """Every agency a paper does not go to, and why; agencies left out for the same reason
+    (not on the group, most often) share one line, so the few that matter stand out."""
+    if not left_out:
+        return
+    by_reason: dict[str, list[str]] = {}
+    for agency, why in left_out:
+        by_reason.setdefault(why, []).append(agency.name)
+    typer.echo("Left out:")
+    for why, names in by_reason.items():
+        if len(names) == 1:
+            typer.echo(f"  {names[0]}: {why}")
+        else:
+            typer.echo(f"  {len(names)} agencies, {why}: {', '.join(names)}")
+
+
+def shell_quote(text: str) -> str:
+    """Text as it must be typed in a shell (a role with spaces, in quotes)."""
+    import shlex
+
+    return shlex.quote(text)

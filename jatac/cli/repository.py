@@ -4,12 +4,22 @@ jatac.yaml (agency, locality)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from jatac.cli import completion
 from jatac.cli.cases import NO_COMMIT
-from jatac.cli.output import CHECK_FORMAT, check_format, print_json, problem_json, success, typed_date
+from jatac.cli.output import (
+    CHECK_FORMAT,
+    check_format,
+    print_json,
+    problem_json,
+    shell_quote,
+    success,
+    typed_date,
+    warn,
+)
 from jatac.cli.state import open_repo
 
 agency_app = typer.Typer(
@@ -22,8 +32,8 @@ AGENCY_ID = typer.Argument(..., metavar="ID", help="The agency's short id, used 
 GROUPS = typer.Option(
     [],
     "--groups",
-    help="The groups a member sits on, comma-separated (default: every group): "
-    "once for all the members, or once for each in the same order.",
+    help="The groups a member sits on, comma-separated (without it: none, and the member "
+    "receives no papers): once for all the members, or once for each in the same order.",
 )
 
 
@@ -56,11 +66,13 @@ def validate(fmt: str = CHECK_FORMAT) -> None:
     from jatac.storage.repository import KINDS
 
     problems = validate_repository(repo)
+    notes = [] if problems else _notes(repo)
     if fmt == "json":
         print_json(
             {
                 "ok": not problems,
                 "problems": [problem_json(p) for p in problems],
+                "notes": [problem_json(p) for p in notes],
                 "files": {k.name: len(repo.entries(k)) for k in KINDS.values()},
             }
         )
@@ -75,6 +87,15 @@ def validate(fmt: str = CHECK_FORMAT) -> None:
         raise typer.Exit(1)
     counts = ", ".join(f"{len(repo.entries(k))} {k.name} file(s)" for k in KINDS.values())
     typer.secho(f"All valid: jatac.yaml, {counts}.", fg="green")
+    for note in notes:
+        typer.secho(f"Note: {note}", fg="yellow", err=True)
+
+
+def _notes(repo: Any) -> list[Any]:
+    """Valid, but worth the coordinator's decision: members who sit on no group."""
+    from jatac.partnership.isp import members_on_no_group
+
+    return members_on_no_group(repo)
 
 
 def demo(
@@ -144,6 +165,7 @@ def agency_add(
         no_commit=no_commit,
     )
     success(f"Agency {agency.id} added: {agency.name}.")
+    _on_no_group(agency)
     if agency.isp_signed is None:
         typer.echo(
             f"It receives shared information once it signs: jatac agency edit {agency.id} --isp-signed DATE"
@@ -189,6 +211,16 @@ def agency_edit(
     )
     roles = ", ".join(m.role for m in agency.members) or "none"
     success(f"Agency {agency.id} changed: {agency.name}; members: {roles}.")
+    _on_no_group(agency)
+
+
+def _on_no_group(agency: Any) -> None:
+    for member in agency.members_without_groups():
+        warn(
+            f"{member.role} sits on no group, so receives no papers: "
+            f"jatac agency edit {agency.id} --remove-member {shell_quote(member.role)} "
+            f"--add-member {shell_quote(member.role)} --groups GROUP"
+        )
 
 
 @locality_app.command("add")

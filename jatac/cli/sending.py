@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from jatac.cli.output import success, warn
+from jatac.cli.output import print_left_out, success, warn
 from jatac.cli.state import open_repo
 
 send_app = typer.Typer(
@@ -42,10 +42,9 @@ def _show(plan: Any, dry_run: bool) -> None:
         typer.echo(f"  Subject: {outgoing.subject}")
         for name, size in outgoing.attachments:
             typer.echo(f"  Attached: {name} ({max(1, size // 1024)} KB)")
-    if plan.left_out:
-        typer.echo("Left out:")
-        for agency, why in plan.left_out:
-            typer.echo(f"  {agency.name}: {why}")
+        if outgoing.why:
+            typer.echo(f"  Because: {outgoing.why}")
+    print_left_out(plan.left_out)
     if dry_run:
         typer.echo(f"Dry run: {len(plan.messages)} message(s) would be sent; nothing was sent or recorded.")
 

@@ -23,13 +23,14 @@ from jatac.errors import NotFound, Refused
 from jatac.git.change import Change
 from jatac.meetings.files import MEETING, Planned, find, upcoming
 from jatac.models.config import Agency
-from jatac.models.meeting import Meeting, Paper, Sending
+from jatac.models.meeting import Meeting, Paper, Presence, Sending
 from jatac.models.vocab import Marking
 from jatac.storage.fs import inside
 from jatac.storage.repository import Repository
 
 if TYPE_CHECKING:
     from jatac.meetings.agenda import ActionRow
+    from jatac.partnership.isp import Receiver
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Outgoing:
     agency: Agency
     message: EmailMessage
     attachments: list[tuple[str, int]]  # file name, size in bytes
+    marking: Marking = Marking.OFFICIAL_SENSITIVE  # what the message carries (the highest, if unsaid)
+    why: str = ""  # why this agency receives it (which member of which group)
 
     @property
     def to(self) -> str:
@@ -107,25 +110,70 @@ def _mailbox_or_why(agency: Agency) -> str | None:
     return f"has no mailbox in jatac.yaml (jatac agency edit {agency.id} --email TEAM@...)"
 
 
-def _group_recipients(repo: Repository, group_id: str) -> tuple[list[Agency], list[tuple[Agency, str]]]:
+def _group_recipients(
+    repo: Repository, group_id: str, attended: dict[str, list[str]] | None = None
+) -> tuple[list[Receiver], list[tuple[Agency, str]]]:
     from jatac.partnership.isp import recipients
 
-    found = recipients(repo.config, group_id, today())
+    found = recipients(repo.config, group_id, today(), attended)
     included, left_out = [], list(found.left_out)
-    for agency, _roles in found.included:
-        why = _mailbox_or_why(agency)
+    for receiver in found.included:
+        why = _mailbox_or_why(receiver.agency)
         if why:
-            left_out.append((agency, why))
+            left_out.append((receiver.agency, why))
         else:
-            included.append(agency)
+            included.append(receiver)
     return included, left_out
+
+
+def core_agencies(repo: Repository, planned: Planned) -> set[str]:
+    """The agencies in the core group for a meeting: a member of them sits on its group, and
+    the group is a core one. A wide group's meeting has none."""
+    if planned.group.audience.value != "core":
+        return set()
+    return {a.id for a in repo.config.agencies if a.members_of(planned.group.id)}
+
+
+def _admit(repo: Repository, plan: Plan, outgoing: Outgoing) -> None:
+    """The one guard every message passes on its way into a plan: an OFFICIAL-SENSITIVE
+    message goes only to an agency in the core group for the meeting, whatever else a
+    caller or a membership list says; any other is left out, with why."""
+    if outgoing.marking is Marking.OFFICIAL or outgoing.agency.id in core_agencies(repo, plan.planned):
+        plan.messages.append(outgoing)
+        return
+    plan.left_out.append(
+        (
+            outgoing.agency,
+            f"the {plan.paper.value} is {outgoing.marking.value} and it is not in the core group "
+            f"for this meeting ({plan.planned.group.name})",
+        )
+    )
+
+
+def _check_guard(repo: Repository, plan: Plan) -> None:
+    """At the point of sending, the same rule again: a plan built by hand cannot pass it."""
+    core = core_agencies(repo, plan.planned)
+    for outgoing in plan.messages:
+        if outgoing.marking is not Marking.OFFICIAL and outgoing.agency.id not in core:
+            raise Refused(
+                f"the {plan.paper.value} is {outgoing.marking.value}: it is not sent to "
+                f"{outgoing.agency.name}, which is not in the core group for {plan.planned.id}",
+                hint="Nothing was sent or recorded.",
+            )
 
 
 # -- the messages ---------------------------------------------------------------------------------
 
 
 def _message(
-    sender: str | None, agency: Agency, subject: str, text: str, html: str | None, files: dict[str, bytes]
+    sender: str | None,
+    agency: Agency,
+    subject: str,
+    text: str,
+    html: str | None,
+    files: dict[str, bytes],
+    marking: Marking,
+    why: str,
 ) -> Outgoing:
     import email.policy
     from email.utils import format_datetime, make_msgid
@@ -144,7 +192,7 @@ def _message(
         message.add_alternative(html, subtype="html")
     for name, data in files.items():
         message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
-    return Outgoing(agency, message, [(name, len(data)) for name, data in files.items()])
+    return Outgoing(agency, message, [(name, len(data)) for name, data in files.items()], marking, why)
 
 
 def _now() -> Any:
@@ -187,20 +235,30 @@ def prepare_agenda(repo: Repository, when: str | None, group: str | None, sender
     if not included:
         return plan
     text, html, pdf = _render(repo, agenda.template, agenda.as_template())
-    _to_each(plan, included, sender, "Agenda", text, html, pdf)
+    _to_each(repo, plan, included, sender, "Agenda", text, html, pdf)
     return plan
 
 
 def _to_each(
-    plan: Plan, included: list[Agency], sender: str | None, paper: str, text: str, html: str, pdf: bytes
+    repo: Repository,
+    plan: Plan,
+    included: list[Receiver],
+    sender: str | None,
+    paper: str,
+    text: str,
+    html: str,
+    pdf: bytes,
 ) -> None:
     """One message a receiving agency: the paper in the body, its PDF attached."""
     planned = plan.planned
     what = f"{paper}: {planned.group.name}, {planned.day:%A} {planned.day.day} {planned.day:%B %Y}"
     subject = _subject(plan.marking.value, what, plan.issue)
     pdf_name = f"{paper.lower()}-{planned.id}.pdf"
-    for agency in included:
-        plan.messages.append(_message(sender, agency, subject, text, html, {pdf_name: pdf}))
+    for receiver in included:
+        outgoing = _message(
+            sender, receiver.agency, subject, text, html, {pdf_name: pdf}, plan.marking, receiver.why
+        )
+        _admit(repo, plan, outgoing)
 
 
 def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str | None = None) -> Plan:
@@ -220,11 +278,16 @@ def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str 
     plan = Plan(Paper.minutes, planned, marking, _issue(before), before)
     if before:
         plan.warnings.append(f"the minutes were sent on {before[0].on}; this is issue {plan.issue}.")
-    included, plan.left_out = _group_recipients(repo, planned.group.id)
+    # the group's agencies, and those that attended this meeting (a guest, a deputy)
+    attended: dict[str, list[str]] = {}
+    for line in minutes.attendance:
+        if line.status is Presence.present:
+            attended.setdefault(line.agency, []).extend([line.role] if line.role else [])
+    included, plan.left_out = _group_recipients(repo, planned.group.id, attended)
     if not included:
         return plan
     text, html, pdf = _render(repo, "minutes", context)
-    _to_each(plan, included, sender, "Minutes", text, html, pdf)
+    _to_each(repo, plan, included, sender, "Minutes", text, html, pdf)
     return plan
 
 
@@ -278,7 +341,8 @@ def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None) ->
             f"on {planned.day.day} {planned.day:%B %Y}",
             1,
         )
-        plan.messages.append(_message(sender, agency, subject, text, html, {}))
+        why = f"it owns {len(actions)} action{'s' if len(actions) != 1 else ''} due by {horizon}"
+        _admit(repo, plan, _message(sender, agency, subject, text, html, {}, own, why))
     return plan
 
 
@@ -337,6 +401,7 @@ def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit
 
     The record is written in the same change as the sending: if the mail server cannot be
     reached nothing is recorded; agencies the server refused are not recorded as sent."""
+    _check_guard(repo, plan)
     if not plan.messages:
         raise Refused(
             f"no agency can receive the {plan.paper.value}",

@@ -52,8 +52,14 @@ class Agency(Record):
         return value
 
     def members_of(self, group_id: str) -> list[Member]:
-        """Who represents this agency at a group (a member with no groups listed sits on all)."""
-        return [m for m in self.members if not m.groups or group_id in m.groups]
+        """Who represents this agency at a group: the members who name it in their ``groups``.
+
+        Fail-closed: a member with no groups sits on none (papers of an OFFICIAL-SENSITIVE
+        group must never reach an agency because nobody said where its member sits)."""
+        return [m for m in self.members if group_id in m.groups]
+
+    def members_without_groups(self) -> list[Member]:
+        return [m for m in self.members if not m.groups]
 
 
 class Retention(Record):

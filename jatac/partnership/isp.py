@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from jatac.clock import add_months
+from jatac.errors import Problem
 from jatac.models.config import Agency, PartnershipConfig
+
+if TYPE_CHECKING:
+    from jatac.storage.repository import Repository
 
 
 @dataclass
@@ -47,21 +52,84 @@ def register(cfg: PartnershipConfig, today: date) -> list[IspStatus]:
 
 
 @dataclass
+class Receiver:
+    """An agency that receives a group's papers, and why (who of it sits on the group)."""
+
+    agency: Agency
+    roles: list[str]  # the member roles who get the document
+    why: str
+
+
+@dataclass
 class Recipients:
-    included: list[tuple[Agency, list[str]]]  # agency and the member roles who get the document
-    left_out: list[tuple[Agency, str]]  # agency and why
+    included: list[Receiver]
+    left_out: list[tuple[Agency, str]]  # every other agency, and why
 
 
-def recipients(cfg: PartnershipConfig, group_id: str, today: date) -> Recipients:
-    """The distribution list of a group's documents: members of agencies that may receive them."""
+def _roles(roles: list[str]) -> str:
+    return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " and " + roles[-1]
+
+
+def recipients(
+    cfg: PartnershipConfig, group_id: str, today: date, attended: dict[str, list[str]] | None = None
+) -> Recipients:
+    """The distribution list of a group's documents, decided fail-closed.
+
+    An agency receives when a member of it names the group in their ``groups`` (a member with
+    no groups sits on none) or, for minutes, when it attended that meeting (``attended``:
+    agency id to the roles present); and only once it has signed the ISP. Every other
+    agency is named with the reason it is left out."""
+    attended = attended or {}
+    group = cfg.group_by_id.get(group_id)
+    group_name = group.name if group else group_id
     included, left_out = [], []
     for agency in cfg.agencies:
         roles = [m.role for m in agency.members_of(group_id)]
-        if not roles:
+        if roles:
+            why = f"{_roles(roles)} {'sits' if len(roles) == 1 else 'sit'} on the {group_name}"
+        elif agency.id in attended:
+            roles = attended[agency.id] or [agency.name]
+            why = f"{_roles(roles)} attended the meeting (not a member of the {group_name})"
+        else:
+            unplaced = [m.role for m in agency.members_without_groups()]
+            why = f"no member sits on the {group_name}"
+            if unplaced:
+                why += f" ({_roles(unplaced)}: no groups listed in jatac.yaml, so none)"
+            left_out.append((agency, why))
             continue
         state = status(cfg, agency, today)
         if state.may_receive:
-            included.append((agency, roles))
+            included.append(Receiver(agency, roles, why))
         else:
             left_out.append((agency, state.why))
     return Recipients(included, left_out)
+
+
+def members_on_no_group(repo: Repository) -> list[Problem]:
+    """Members listed without ``groups``: they receive no papers (a member sits on the groups
+    named for them and no others), so ``validate`` and ``doctor`` name them for the
+    coordinator to decide. Positioned in jatac.yaml; not an error."""
+    cfg = repo.config
+    found = [(a, n, m) for a in cfg.agencies for n, m in enumerate(a.members) if not m.groups]
+    if not found:
+        return []
+    from jatac.storage.repository import CONFIG_FILE
+    from jatac.storage.yaml_roundtrip import parse, position
+
+    doc = parse((repo.root / CONFIG_FILE).read_text(encoding="utf-8"), CONFIG_FILE)
+    index = {a.id: i for i, a in enumerate(cfg.agencies)}
+    groups = ", ".join(g.id for g in cfg.groups) or "..."
+    problems = []
+    for agency, n, member in found:
+        line, column = position(doc, ["agencies", index[agency.id], "members", n])
+        problems.append(
+            Problem(
+                CONFIG_FILE,
+                line,
+                column,
+                f"{agency.id}: {member.role}",
+                f"sits on no group, so receives no papers; list theirs (groups: [{groups}]) "
+                "or remove the member",
+            )
+        )
+    return problems

@@ -56,6 +56,19 @@ def examine(repo: Repository) -> list[Finding]:
             "run `jatac validate` for each one",
         )
     )
+    from jatac.partnership.isp import members_on_no_group
+
+    unplaced = members_on_no_group(repo)
+    if unplaced:
+        found.append(
+            Finding(
+                False,
+                f"{len(unplaced)} member(s) sit on no group and receive no papers: "
+                + "; ".join(p.field for p in unplaced),
+                "list each one's groups in jatac.yaml (`jatac validate` shows where)",
+                warning=True,
+            )
+        )
     from jatac.git.hooks import check_repository
 
     checked = check_repository(repo)
