@@ -179,7 +179,10 @@ def test_isp_register_and_recipients(jatac: Jatac) -> None:
     sent, left = out.split("Left out:")
     assert "Council ASB Team: ASB Team Leader" in sent and "Police" not in sent
     assert "Police (Neighbourhood Policing): its ISP signature was due for review by 2026-01-10" in left
-    assert "Fire and Rescue Service: has not signed the Information Sharing Protocol" in left
+    assert (
+        "2 agencies, has not signed the Information Sharing Protocol: "
+        "Community Safety Support Team, Fire and Rescue Service"
+    ) in left
 
 
 def test_retention_lists_and_removes_in_one_commit(jatac: Jatac, tmp_path: Path) -> None:
