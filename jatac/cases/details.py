@@ -19,7 +19,7 @@ from typing import Any
 from jatac.clock import today
 from jatac.errors import NotFound, Problem, Refused
 from jatac.git.revision import commit_revision
-from jatac.storage.fs import OutsideRepository, atomic_write, inside
+from jatac.storage.fs import OutsideRepository, atomic_write, unlinked
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import ensure, set_field, to_yaml
 
@@ -188,11 +188,13 @@ def attach(
 
 
 def _keep(repo: Repository, stored: str, data: bytes) -> None:
-    ignore = inside(repo.root, f"{EVIDENCE}/.gitignore", "evidence folder")
+    # every folder on the way checked, not only the last, before anything is made: a link
+    # pushed as evidence/ab (or as evidence itself) would decide where the file is written
+    ignore = unlinked(repo.root, f"{EVIDENCE}/.gitignore", "evidence folder")
+    path = unlinked(repo.root, stored, "evidence file")
     if not ignore.exists():
         ignore.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(ignore, EVIDENCE_IGNORE.encode())
-    path = inside(repo.root, stored, "evidence file")
     if path.exists() and _sha256(path) == Path(stored).stem:
         return  # the same content is kept once
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -201,8 +203,8 @@ def _keep(repo: Repository, stored: str, data: bytes) -> None:
 
 
 def evidence_path(repo: Repository, item: dict[str, Any]) -> Path:
-    """Where a listed file is kept (refused if a link would lead out of the repository)."""
-    return inside(repo.root, blob_relpath(item["sha256"], item["name"]), "evidence file")
+    """Where a listed file is kept (refused if a folder on the way, or the file, is a link)."""
+    return unlinked(repo.root, blob_relpath(item["sha256"], item["name"]), "evidence file")
 
 
 def _sha256(path: Path) -> str:

@@ -36,6 +36,14 @@ def sync() -> None:
         typer.echo(visible(f"  {case_id}: {old} -> {new}"))
     if report.other_files:
         typer.echo(f"  {report.other_files} other file(s) changed")
+    if report.tells:
+        typer.secho("What came in that you must know:", fg="yellow", bold=True)
+        for tell in report.tells:
+            typer.secho(visible(f"  {tell.says}"), fg="yellow")
+        typer.echo(
+            "  It is on the shared repository: look at it (jatac history CASE, or git log -p -- FILE) "
+            "before any paper goes out, and ask the partner who pushed it."
+        )
     success(f"In sync: {report.pulled} change(s) came in, {report.pushed} went out.")
 
 

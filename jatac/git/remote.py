@@ -69,8 +69,11 @@ def files_at(audit: Audit, rev: str) -> list[str]:
 
 def changed(audit: Audit, before: str, after: str) -> list[tuple[str, str]]:
     """(state, path) of each file changed between two commits: A added, M modified, D deleted..."""
-    out = audit.run("diff", "--name-status", "--relative", before, after)
-    return [(state, path) for state, _, path in (line.partition("\t") for line in out.splitlines())]
+    # a move is its deletion and its addition (each side read as itself); -z: a path as it is
+    # named, not quoted (a file named with accents or a line break in it)
+    out = audit.run("diff", "--name-status", "--no-renames", "-z", "--relative", before, after, strip=False)
+    fields = out.split("\0")
+    return [(fields[i], fields[i + 1]) for i in range(0, len(fields) - 1, 2) if fields[i]]
 
 
 def text_at(audit: Audit, rev: str, path: str) -> str | None:

@@ -20,6 +20,7 @@ from jatac.errors import GitError, JatacError, Refused
 from jatac.git import remote
 from jatac.git.audit import Audit
 from jatac.git.change import Change
+from jatac.sharing.tells import Tell
 from jatac.storage.fs import inside
 from jatac.storage.lock import RepoLock
 from jatac.storage.repository import KINDS, Repository
@@ -41,6 +42,8 @@ class Report:
     other_files: int = 0
     renumbered: list[tuple[str, str]] = field(default_factory=list)
     merged: bool = False
+    # what the push changed that the coordinator must know (jatac/sharing/tells.py)
+    tells: list[Tell] = field(default_factory=list)
 
 
 @dataclass
@@ -114,9 +117,14 @@ def renumber(repo: Repository, change: Change, old: str, new: str) -> None:
 
 
 def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Report) -> None:
+    from jatac.sharing.tells import tells
+
     if before == after:
         return
-    for state, path in remote.changed(audit, before, after):
+    changed = remote.changed(audit, before, after)
+    report.tells = tells(repo, audit, before, after, changed)
+    told = {t.path for t in report.tells}
+    for state, path in changed:
         if path.startswith("issues/") and path.endswith(".yaml"):
             new = _yaml_at(audit, after, path)
             if state.startswith("A") and new:
@@ -128,7 +136,8 @@ def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Re
                     (Path(path).stem, str(old.get("status")), str(new.get("status")))
                 )
                 continue
-        report.other_files += 1
+        if path not in told:  # a file named above is not counted again
+            report.other_files += 1
 
 
 def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:

@@ -29,7 +29,9 @@ from jatac.guard.audience import AUDIENCES, Audience, named
 from jatac.models.vocab import OPEN_VALUES
 from jatac.render import charts
 from jatac.render.engine import TemplateProblem, environment
+from jatac.site import scripts
 from jatac.site.search import search_index
+from jatac.storage.bundled import bundled
 from jatac.storage.fs import inside
 from jatac.storage.repository import KINDS, Repository, atomic_write
 
@@ -41,6 +43,8 @@ SITE = "site"  # under the repository's build/ folder
 CASE, SARA, MINUTES = KINDS["case"], KINDS["sara"], KINDS["minutes"]
 PAGES = ("home", "cases", "case", "agency", "agencies", "meetings", "meeting", "performance", "search")
 ASSETS = ("style.css", "search.js")  # copied as they are (a repository's templates/site/ may replace them)
+# the papers the site shows as pages, with the templates they read besides the site's own
+DOCUMENTS = ("_base.html.j2", "agenda.html.j2", "agenda-wide.html.j2", "minutes.html.j2")
 # the fields of a case its page shows (the rest reach it in words: names, history)
 SHOWN = (
     *("id", "title", "status", "priority", "risk", "marking", "place", "raised_on", "description", "lead"),
@@ -75,15 +79,57 @@ class _Site:
     def __init__(self, repo: Repository, reader: Audience, out: Path, old: dict[str, str]) -> None:
         self.repo, self.reader, self.out, self.old = repo, reader, out, old
         self.env = environment(repo.root, "html")
+        self.env.loader = _checked(self.env.loader, self)
+        self.charts: set[str] = set()  # the SVG charts this build made: |chart shows only these
+        self.env.filters["chart"] = self._chart
+        self.pushed = False  # a template or script of the repository's own is in use
+        self.allowed = False  # ... one this computer's settings allow to run script
         self.templates: dict[str, Any] = {}
         self.written: dict[str, str] = {}
         self.rendered = 0
         self.sensitive_pages = 0
         self._existing: set[str] | None = None
-        # what every page's hash includes besides its own content: jatac, the templates, the audience
+        # what every page's hash includes besides its own content: jatac, the templates, the
+        # audience, the pages' policy; read (and so checked) before any page is written
         sources = [self._source(f"site/{name}.html.j2") for name in ("_layout", *PAGES)]
         sources += [self._source(f"site/{name}") for name in ASSETS]
-        self.stamp = _digest([__version__, reader.name, sorted(reader.sensitive_ids), sources])
+        for document in DOCUMENTS:
+            self._source(document)
+        self.stamp = _digest(
+            [__version__, reader.name, sorted(reader.sensitive_ids), sources, scripts.POLICY]
+        )
+
+    def check(self, name: str, source: str, filename: str) -> None:
+        """Refuse a template or script of the repository's own that would run script in the
+        site, unless this computer's settings allow that file as it is (jatac/site/scripts.py)."""
+        from jatac.storage.user_settings import allowance, allows_script
+
+        real = os.path.realpath(filename)
+        if real.startswith(os.path.realpath(bundled("templates")) + os.sep):
+            return  # jatac's own
+        relpath = Path(os.path.relpath(real, os.path.realpath(self.repo.root))).as_posix()
+        self.pushed = True
+        if allows_script(self.repo.root, relpath, source):
+            self.allowed = True
+            return
+        if name.endswith(".js"):
+            problems = ["a script of the repository's, copied into the site as it is"]
+        elif name.endswith(".j2"):
+            problems = scripts.template_problems(self.env, name, source)
+        else:
+            return  # a style sheet lays out; what it loads is held to the site by the policy
+        if problems:
+            raise scripts.refuse(relpath, problems, allowance(relpath, source))
+
+    def chart(self, svg: str) -> str:
+        """An SVG chart this build made, for a template to show with |chart."""
+        self.charts.add(svg)
+        return svg
+
+    def _chart(self, value: Any) -> Any:
+        from markupsafe import Markup
+
+        return Markup(value) if isinstance(value, str) and value in self.charts else value
 
     def _source(self, name: str) -> str:
         from jinja2 import TemplateNotFound
@@ -155,6 +201,14 @@ class _Site:
             ) from None
 
     def write(self, relpath: str, text: str | bytes) -> None:
+        if isinstance(text, str) and relpath.endswith(".html"):
+            if self.pushed and not self.allowed:  # what the template's text did not show
+                problems = scripts.page_problems(text)
+                if problems:
+                    raise scripts.refuse(
+                        f"the page {relpath}, made from the repository's templates,", problems, None
+                    )
+            text = scripts.with_policy(text, scripts.inline_hashes(text) if self.allowed else ())
         self.written.setdefault(relpath, "")
         self.rendered += 1
         # the site can always be made again: no waiting for the disk on each of 10,000 pages
@@ -167,6 +221,20 @@ class _Site:
         self.written[name] = key
         if not self.fresh(name, key):
             self.write(name, text)
+
+
+def _checked(inner: Any, site: _Site) -> Any:
+    """The site's template loader: each template or script read from the repository is
+    checked by the build before Jinja (or the copy of an asset) sees it."""
+    from jinja2 import BaseLoader
+
+    class Checked(BaseLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            source, filename, uptodate = inner.get_source(environment, template)
+            site.check(template, source, filename)
+            return source, filename, uptodate
+
+    return Checked()
 
 
 def _digest(value: Any) -> str:
@@ -706,15 +774,19 @@ class Content:
                 "performance",
                 {
                     "t": t,
-                    "trend_svg": charts.columns(
-                        t.quarters,
-                        {"Raised": t.raised, "Closed": t.closed},
-                        "Cases raised and closed by quarter",
+                    "trend_svg": site.chart(
+                        charts.columns(
+                            t.quarters,
+                            {"Raised": t.raised, "Closed": t.closed},
+                            "Cases raised and closed by quarter",
+                        )
                     ),
-                    "locality_svg": charts.bars(
-                        [r["name"] for r in t.by_locality[:15]],
-                        [r["total"] for r in t.by_locality[:15]],
-                        "Cases raised by locality",
+                    "locality_svg": site.chart(
+                        charts.bars(
+                            [r["name"] for r in t.by_locality[:15]],
+                            [r["total"] for r in t.by_locality[:15]],
+                            "Cases raised by locality",
+                        )
                     ),
                     "agency_rows": [
                         {"name": n, "open": by_agency[n], "overdue": overdue_by_agency[n]} for n in agencies

@@ -22,6 +22,15 @@ class _Quiet(SimpleHTTPRequestHandler):
             return os.path.join(root, ".no-such-page")  # not found (404), never the file outside
         return full
 
+    def end_headers(self) -> None:
+        """Every answer carries the site's policy (only the site's own script runs, whatever a
+        file in the folder says) and nosniff (a file is run as script only if it is one)."""
+        from jatac.site.scripts import served_policy
+
+        self.send_header("Content-Security-Policy", served_policy(Path(self.translate_path(self.path))))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

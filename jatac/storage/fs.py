@@ -51,6 +51,34 @@ def inside(root: Path, relpath: str | os.PathLike[str], what: str = "file") -> P
     )
 
 
+class LinkOnTheWay(OutsideRepository):
+    """A folder jatac fills itself (``evidence/``) reached through a symbolic link, even one
+    that stays in the repository: the link, not jatac, would decide where a file goes."""
+
+
+def unlinked(root: Path, relpath: str | os.PathLike[str], what: str = "file") -> Path:
+    """``root / relpath`` for a folder that only jatac fills: as ``inside``, and refused if any
+    folder on the way, or the file itself, is a symbolic link at all.
+
+    A link pushed as ``evidence/ab -> ../.git/hooks`` stays inside the repository, so
+    ``inside`` alone would follow it and write into git's own folder.
+    """
+    path = inside(root, relpath, what)
+    probe = Path(root)
+    for part in Path(relpath).parts:
+        probe = probe / part
+        if probe.is_symlink():
+            shown = Path(os.path.relpath(probe, root)).as_posix()
+            target = os.path.relpath(os.path.realpath(probe), os.path.realpath(root))
+            raise LinkOnTheWay(
+                f"{shown} is a symbolic link (to {Path(target).as_posix()}); jatac keeps a {what} "
+                "only in plain folders, so nothing was written or read there",
+                hint=f"Remove the link (git rm --cached {shown}; rm {shown}) and commit, "
+                "or ask the partner who pushed it.",
+            )
+    return path
+
+
 def atomic_write(path: Path, text: str | bytes, durable: bool = True) -> None:
     """Write ``text`` so that the file is either wholly old or wholly new, never half.
 
