@@ -6,6 +6,8 @@ file a commit adds (jatac.yaml too); a name in the people store is still found w
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import Jatac
@@ -106,3 +108,111 @@ def test_mail_drafts_beside_the_case_files_are_refused_and_in_build_stay_out_of_
         "agenda-2026-12-14-coordinating-police.eml",
     ]
     assert untracked(partners) == []
+
+
+# -- the pre-commit hook and `jatac check` -----------------------------------------------------
+
+
+def hand_commit(jatac: Jatac, *paths: str) -> tuple[int, str]:
+    """`git add` and `git commit` as a person types them, with jatac's hook installed."""
+    import subprocess
+
+    jatac.git("add", "--", *paths)
+    done = subprocess.run(["git", "commit", "-qm", "papers"], cwd=jatac.root, capture_output=True, text=True)
+    return done.returncode, done.stderr
+
+
+@pytest.fixture
+def papers(partners: Jatac, tmp_path: Path) -> dict[str, Path]:  # noqa: F811
+    """One of everything jatac makes, written outside the repository."""
+    out = tmp_path / "made"
+    partners("agenda", DEC, "-f", "pdf", "--out", str(out / "agenda.pdf"), env=SENT)
+    partners("agenda", DEC, "-f", "docx", "--out", str(out / "agenda.docx"), env=SENT)
+    partners("agenda", DEC, "-f", "md", "--out", str(out / "agenda.md"), env=SENT)
+    partners("agenda", DEC, "-f", "html", "--out", str(out / "agenda.html"), env=SENT)
+    partners("export", str(out / "cases.xlsx"))
+    partners("export", str(out / "cases.csv"))
+    partners("calendar", "--out", str(out / "meetings.ics"))
+    partners("send", "agenda", DEC, "--eml", str(out / "outbox"), env=SENT)
+    made = {p.name: p for p in out.iterdir() if p.is_file()}
+    made["mail"] = next((out / "outbox").iterdir())
+    partners("install-hooks")
+    return made
+
+
+@pytest.mark.parametrize(
+    ("made", "what"),
+    [
+        ("agenda.pdf", "a rendered paper (PDF)"),
+        ("agenda.docx", "a rendered paper (Word)"),
+        ("agenda.md", "a rendered paper (Markdown)"),
+        ("agenda.html", "a rendered paper or page (HTML)"),
+        ("cases.xlsx", "a spreadsheet export (Excel)"),
+        ("cases.csv", "a spreadsheet export (CSV)"),
+        ("meetings.ics", "a calendar jatac wrote"),
+        ("mail", "a mail draft"),
+    ],
+)
+def test_the_hook_refuses_a_paper_by_what_it_holds_whatever_its_name(
+    partners: Jatac,  # noqa: F811
+    papers: dict[str, Path],
+    made: str,
+    what: str,
+) -> None:
+    head = partners.git("rev-parse", "HEAD")
+    renamed = partners.root / "notes" / "minutes-of-tuesday.txt"  # no name gives it away
+    renamed.parent.mkdir()
+    renamed.write_bytes(papers[made].read_bytes())
+    code, stderr = hand_commit(partners, "notes/minutes-of-tuesday.txt")
+    assert code != 0
+    assert f"notes/minutes-of-tuesday.txt  {what}" in stderr, stderr
+    assert "git rm --cached" in stderr
+    assert partners.git("rev-parse", "HEAD") == head
+
+
+def test_the_hook_lets_a_persons_own_notes_through(
+    partners: Jatac,  # noqa: F811
+    papers: dict[str, Path],
+) -> None:
+    note = partners.root / "notes" / "how-we-work.md"
+    note.parent.mkdir()
+    note.write_text("**OFFICIAL**\n\nHow the coordinators share the week's work.\n", encoding="utf-8")
+    code, stderr = hand_commit(partners, "notes/how-we-work.md")
+    assert code == 0, stderr
+
+
+def test_the_hook_reads_jatac_yaml_for_names_in_the_people_store(partners: Jatac) -> None:  # noqa: F811
+    partners("person", "add", "--name", "Jordan Quill")
+    partners("install-hooks")
+    config = partners.root / "jatac.yaml"
+    config.write_text(config.read_text() + "# ask Jordan Quill about the venue\n", encoding="utf-8")
+    head = partners.git("rev-parse", "HEAD")
+    code, stderr = hand_commit(partners, "jatac.yaml")
+    assert code != 0 and "jatac.yaml" in stderr and "a name in the people store" in stderr, stderr
+    assert partners.git("rev-parse", "HEAD") == head
+
+
+def test_the_team_mailboxes_in_jatac_yaml_are_not_personal_data(partners: Jatac) -> None:  # noqa: F811
+    result = partners("check")
+    assert "No personal data found" in result.stdout
+
+
+# -- doctor ----------------------------------------------------------------------------------------
+
+
+def test_doctor_never_advises_committing_a_paper(
+    partners: Jatac,  # noqa: F811
+    papers: dict[str, Path],
+) -> None:
+    (partners.root / "agenda.pdf").write_bytes(papers["agenda.pdf"].read_bytes())
+    outbox = partners.root / "outbox"
+    outbox.mkdir()
+    (outbox / "police.eml").write_bytes(papers["mail"].read_bytes())
+    partners("export", "build/cases.xlsx")  # in build/: nothing to say about it
+    result = partners("doctor", ok=False)
+    lines = result.stdout.splitlines()
+    uncommitted = next(line for line in lines if "uncommitted" in line)
+    assert "no uncommitted changes" in uncommitted, result.stdout
+    papers_line = next(line for line in lines if "paper(s), mail draft(s)" in line)
+    assert "2 paper(s)" in papers_line and "agenda.pdf" in papers_line and "outbox/police.eml" in papers_line
+    assert "never commit them" in papers_line or "never commit them" in result.stdout

@@ -18,6 +18,7 @@ from typing import Any
 from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.git.change import Change
 from jatac.models.vocab import Marking
+from jatac.storage.outputs import MADE_BY
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import dump, fast_load, to_yaml
 
@@ -167,6 +168,7 @@ def _xlsx(
         else:
             columns.append((name, name, False))
     book = Workbook()
+    book.properties.keywords = MADE_BY  # how the pre-commit hook knows an export
     sheet = book.active
     sheet.title = "Cases"
     sensitive = marking is not Marking.OFFICIAL
