@@ -265,7 +265,7 @@ def test_out_outside_the_repository_is_the_persons_choice(jatac: Jatac, outside:
     target = outside / "for-the-chair.md"
     assert Path(jatac("agenda", DEC, "-f", "md", "--out", str(target)).stdout.strip()) == target
     assert "Agenda" in target.read_text()
-    inside = jatac.root / "notes" / "agenda.md"  # in the repository, not one of its own files
+    inside = jatac.root / "build" / "for-the-chair" / "agenda.md"  # in the repository: only in build/
     jatac("agenda", DEC, "-f", "md", "--out", str(inside))
     assert inside.is_file()
 

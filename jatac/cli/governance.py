@@ -25,7 +25,8 @@ def check(
     staged: bool = typer.Option(False, "--staged", help="Check what is staged for commit (the git hook)."),
     fmt: str = CHECK_FORMAT,
 ) -> None:
-    """Look for personal data in every record: emails, phones, NI numbers, postcodes, names ..."""
+    """Look for personal data in every file git takes (emails, phones, NI numbers, postcodes, names ...)
+    and for papers, mail drafts and exports, which never go into git."""
     from jatac.git.hooks import check_repository
     from jatac.guard.privacy import HOW_TO
 
@@ -34,17 +35,29 @@ def check(
     if fmt == "json":
         print_json(
             {
-                "ok": not checked.problems,
+                "ok": not checked.problems and not checked.outputs,
                 "files": checked.files,
                 "names_unchecked": checked.names_unchecked,
                 "problems": [problem_json(p) for p in checked.problems],
+                "papers": [problem_json(p) for p in checked.outputs],
             }
         )
-        if checked.problems:
+        if checked.problems or checked.outputs:
             raise typer.Exit(1)
         return
     if checked.names_unchecked:
         warn(f"names in the people store were not checked for: {checked.names_unchecked}")
+    for p in checked.outputs:
+        typer.echo(str(p), err=True)
+    if checked.outputs:
+        typer.secho(
+            f"{len(checked.outputs)} paper(s), mail draft(s) or export(s) where git would take them.",
+            fg="red",
+            err=True,
+        )
+        typer.echo(OUTPUTS_HOW_TO, err=True)
+        if not checked.problems:
+            raise typer.Exit(1)
     if checked.problems:
         for p in checked.problems:
             typer.echo(str(p), err=True)
@@ -56,7 +69,14 @@ def check(
         typer.echo(HOW_TO, err=True)
         raise typer.Exit(1)
     names = " (names in the people store not checked)" if checked.names_unchecked else ""
-    success(f"No personal data found in {checked.files} record file(s){names}.")
+    success(f"No personal data found in {checked.files} file(s){names}, and no papers.")
+
+
+OUTPUTS_HOW_TO = (
+    "Papers, mail drafts and exports are made for one audience and never go into git. Take each "
+    "out of git (git rm --cached FILE), then move it into build/, which git never takes, or delete "
+    "it: jatac makes it again."
+)
 
 
 def install_hooks() -> None:

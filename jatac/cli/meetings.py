@@ -33,7 +33,13 @@ WHEN = typer.Argument(
 )
 GROUP = typer.Option(None, "--group", "-g", help="The group, when two meet that day (id from jatac.yaml).")
 DOC_FORMAT = typer.Option("pdf", "--format", "-f", help="pdf, html, md, or docx (Word, to edit and file).")
-OUT = typer.Option(None, "--out", "-o", help="Write here (default: the repository's build/ folder).")
+OUT = typer.Option(
+    None,
+    "--out",
+    "-o",
+    help="Write here: outside the case repository, or in its build/ folder (the default), "
+    "which git never takes.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -374,14 +380,20 @@ def agenda(
 
 
 def calendar(
-    out: Path = typer.Option(Path("meetings.ics"), "--out", "-o", help="The .ics file to write."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="The .ics file to write: outside the case repository, or in build/ "
+        "(default: build/meetings.ics).",
+    ),
     months: int = typer.Option(12, "--months", min=1, max=60, help="How far ahead, in months (1 to 60)."),
 ) -> None:
     """Write the meeting schedule (meetings, agenda send-by dates, item deadlines) as an .ics file."""
     from jatac.meetings.calendar import write_calendar
 
-    count = write_calendar(open_repo(), out, months=months)
-    success(f"{out}: {count} meetings with their deadlines.")
+    path, count = write_calendar(open_repo(), out, months=months)
+    success(f"{path}: {count} meetings with their deadlines.")
 
 
 @minutes_app.command("new")

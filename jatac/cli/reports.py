@@ -108,7 +108,9 @@ def report_performance(
         ..., "--period", help="A quarter (2026-Q3), year (2026) or financial year (2026-27)."
     ),
     fmt: str = typer.Option("pdf", "--format", "-f", help="pdf, html, md or json."),
-    out: Path = typer.Option(None, "--out", "-o", help="Write here (default: the build/ folder)."),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Write here: outside the case repository, or in build/ (the default)."
+    ),
 ) -> None:
     """The Performance Group's report: cases, SARA outcomes, overdue actions, escalations, trends, charts."""
     check_format(fmt, ("pdf", "html", "md", "json"))
@@ -311,7 +313,12 @@ def register_spreadsheets(app: typer.Typer) -> None:
 
 
 def export(
-    out: Path = typer.Argument(..., help="cases.csv or cases.xlsx"),
+    out: Path = typer.Argument(
+        None,
+        help="The .csv or .xlsx file to write: outside the case repository, or in its build/ folder "
+        "(default: build/cases.xlsx, or build/cases-wide.xlsx for the wide group).",
+        show_default=False,
+    ),
     audience: str = typer.Option(
         "core",
         "--audience",
@@ -322,11 +329,11 @@ def export(
     from jatac.partnership.spreadsheets import export as write
 
     done = write(open_repo(), out, audience)
-    success(f"{out}: {done.count} cases, marked {done.marking}")
+    success(f"{done.path}: {done.count} cases, marked {done.marking}")
     if done.withheld:
         typer.echo(f"{done.withheld} OFFICIAL-SENSITIVE case(s) withheld from this version.", err=True)
     if done.marking != "OFFICIAL":
-        warn(f"{out.name} holds OFFICIAL-SENSITIVE cases: share it only with the core group.")
+        warn(f"{done.path.name} holds OFFICIAL-SENSITIVE cases: share it only with the core group.")
 
 
 def import_(

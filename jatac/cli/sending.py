@@ -21,7 +21,8 @@ EML = typer.Option(
     None,
     "--eml",
     metavar="DIR",
-    help="Write each message as an .eml file in DIR to open and send from Outlook, instead of sending.",
+    help="Write each message as an .eml file in DIR to open and send from Outlook, instead of sending "
+    "(DIR outside the case repository, or in its build/ folder, e.g. build/outbox).",
 )
 AGAIN = typer.Option(False, "--again", help="Send again without asking, though it was sent before (scripts).")
 

@@ -128,6 +128,19 @@ class Audit:
         """``git status --porcelain`` lines for this folder: what is changed and not committed."""
         return [line for line in self.run("status", "--porcelain", "--", ".").splitlines() if line]
 
+    def uncommitted_files(self) -> list[str]:
+        """Each file changed and not committed, or new and not ignored (a new folder's files one
+        by one); a renamed file by its new name."""
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ".", strip=False)
+        entries, files = iter(out.split("\0")), []
+        for entry in entries:
+            if len(entry) < 4:
+                continue
+            files.append(entry[3:])
+            if entry[0] in "RC":
+                next(entries, None)  # the name it had
+        return files
+
     def create(self, name: str = "", email: str = "") -> None:
         """A new repository here; with ``name`` and ``email``, its own author identity."""
         self.run("init", "--quiet")

@@ -1,5 +1,6 @@
-"""The personal data check over what git would take: every record file git tracks or would
-add (or only the staged versions), and as a git pre-commit hook, so hand edits meet it too."""
+"""The check over what git would take: every file git tracks or would add (or only the staged
+versions), for personal data and for papers jatac made; also as a git pre-commit hook, so
+hand edits and a hand `git add` meet it too."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import functools
 import os
 import shlex
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from jatac.git.audit import Audit
 from jatac.guard.privacy import Checked, PersonalData, check_text
-from jatac.storage.repository import Repository, atomic_write
+from jatac.storage.repository import CONFIG_FILE, Repository, atomic_write
 
 MARK = "# installed by jatac install-hooks"
 
@@ -28,7 +30,8 @@ def hook_text(repo: Repository) -> str:
     root = shlex.quote(str(repo.root))
     return f"""#!/bin/sh
 {MARK}
-# Refuses a commit whose case files hold what looks like personal data.
+# Refuses a commit that holds what looks like personal data, or a paper, mail draft or
+# export jatac made (they stay in build/, which git never takes).
 # jatac's own commits were checked before writing; they set JATAC_COMMITTING.
 [ -n "$JATAC_COMMITTING" ] && exit 0
 exec {python} -m jatac --repo {root} check --staged
@@ -57,40 +60,82 @@ def install(repo: Repository) -> tuple[Path, bool]:
 
 
 def check_repository(repo: Any, staged: bool = False) -> Checked:
-    """Findings in every file in the record folders (or only the staged versions)."""
+    """Findings in every file git tracks or would add (or only the staged versions): what looks
+    like personal data in any text file, jatac.yaml included, and any paper, mail draft or
+    export jatac made, known by what it holds (``jatac.guard.generated``)."""
     from jatac.guard.people import known_names
-    from jatac.storage.repository import KINDS
 
     known, why = known_names(repo)
-    folders = sorted({k.folder for k in KINDS.values()})
-    texts: list[tuple[str, str]] = []
     audit = Audit(repo.root)
+    blobs: Iterable[tuple[str, bytes]]
     if staged:
         out = audit.run("diff", "--cached", "--name-only", "--relative", "--diff-filter=ACMR", "-z")
-        for rel in filter(None, out.split("\0")):
-            if rel.split("/", 1)[0] in folders:  # whatever its name: a .yml or .bak is committed too
-                texts.append((rel, audit.run("show", f":./{rel}", strip=False)))
+        blobs = _staged(audit, sorted(filter(None, out.split("\0"))))
     else:
-        texts = [(rel, _read(repo, rel)) for rel in _files(repo, audit, folders)]
-    checked = Checked(files=len(texts), names_unchecked=why)
-    for rel, text in texts:
-        try:
-            check_text(rel, text, known)
-        except PersonalData as e:
-            checked.problems.extend(e.problems)
+        blobs = ((rel, _read(repo, rel)) for rel in _files(repo, audit))
+    checked = Checked(names_unchecked=why)
+    for rel, data in blobs:
+        _check_one(repo, checked, rel, data, known)
     return checked
 
 
-def _files(repo: Any, audit: Any, folders: list[str]) -> list[str]:
-    """Every file in the record folders that git would take: tracked or not ignored. A
-    symbolic link is left out: git keeps the link, not what it points to."""
+def _check_one(repo: Any, checked: Checked, rel: str, data: bytes, known: list[str]) -> None:
+    from jatac.errors import Problem
+    from jatac.guard.generated import made_by_jatac
+
+    what = made_by_jatac(rel, data)
+    if what is not None:
+        checked.outputs.append(Problem(rel, None, None, "", f"{what}, made for people: never committed"))
+        return
+    if b"\0" in data[:8192]:
+        return  # not text: nothing a person typed into it to look for
+    checked.files += 1
+    text = data.decode("utf-8", errors="replace")
+    try:
+        check_text(rel, text, known, also_allowed=_mailboxes(text) if rel == CONFIG_FILE else ())
+    except PersonalData as e:
+        checked.problems.extend(e.problems)
+
+
+def _mailboxes(text: str) -> list[str]:
+    """jatac.yaml's agency team mailboxes: checked as team mailboxes when they were set."""
+    from jatac.storage.yaml_fast import fast_load
+
+    try:
+        data = fast_load(text)
+    except Exception:  # a broken jatac.yaml is still read as text; its problems are validate's
+        return []
+    agencies = data.get("agencies") if isinstance(data, dict) else None
+    return [a["email"] for a in agencies or [] if isinstance(a, dict) and isinstance(a.get("email"), str)]
+
+
+def _staged(audit: Any, rels: list[str]) -> list[tuple[str, bytes]]:
+    """The staged version of each file, read by one git process, not one per file."""
+    if not rels:
+        return []
+    out = audit.run_bytes("cat-file", "--batch", input="".join(f":{rel}\n" for rel in rels).encode())
+    found, at = [], 0
+    for rel in rels:
+        end = out.index(b"\n", at)
+        parts, at = out[at:end].split(), end + 1  # "<sha> blob <size>", or "<name> missing"
+        if len(parts) != 3 or parts[1] == b"missing":
+            continue
+        size = int(parts[2])
+        found.append((rel, out[at : at + size]))
+        at += size + 1  # the content, then a newline
+    return found
+
+
+def _files(repo: Any, audit: Any) -> list[str]:
+    """Every file that git would take: tracked or not ignored. A symbolic link is left out:
+    git keeps the link, not what it points to."""
     if audit.is_repo():
-        out = audit.run("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *folders)
+        out = audit.run("ls-files", "-z", "--cached", "--others", "--exclude-standard")
         listed = sorted(set(filter(None, out.split("\0"))))
     else:
         from jatac.storage.repository import KINDS
 
-        listed = [rel for kind in KINDS.values() for rel, _ in repo.entries(kind)]
+        listed = [CONFIG_FILE, *(rel for kind in KINDS.values() for rel, _ in repo.entries(kind))]
     return [rel for rel in listed if not os.path.islink(repo.root / rel) and (repo.root / rel).is_file()]
 
 
@@ -98,9 +143,10 @@ def _files(repo: Any, audit: Any, folders: list[str]) -> list[str]:
 def _folder_inside(root: str, folder: str) -> None:
     from jatac.storage.fs import inside
 
-    inside(Path(root), folder, "record")  # refused if the folder is a link out of the repository
+    if folder:
+        inside(Path(root), folder, "file")  # refused if the folder is a link out of the repository
 
 
-def _read(repo: Any, rel: str) -> str:
+def _read(repo: Any, rel: str) -> bytes:
     _folder_inside(str(repo.root), os.path.dirname(rel))
-    return (repo.root / rel).read_text(encoding="utf-8", errors="replace")
+    return (repo.root / rel).read_bytes()

@@ -115,10 +115,11 @@ def _description(planned: Planned) -> Any:
     )
 
 
-def write_calendar(repo: Repository, out: Path, months: int = 12) -> int:
+def write_calendar(repo: Repository, out: Path | None = None, months: int = 12) -> tuple[Path, int]:
+    """Write the schedule to ``out`` (default build/meetings.ics); returns where, and how many meetings."""
     from jatac.render.documents import destination
 
     path = destination(repo, out, "meetings.ics")  # never over a record, nor out through a link
     data, count = build(repo, months)
     atomic_write(path, data)
-    return count
+    return path, count

@@ -26,6 +26,7 @@ from jatac.models.config import Agency
 from jatac.models.meeting import Meeting, Paper, Presence, Sending
 from jatac.models.vocab import Marking
 from jatac.storage.fs import inside
+from jatac.storage.outputs import MAIL_HEADER
 from jatac.storage.repository import Repository
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ def _message(
     message["To"] = str(agency.email)
     message["Subject"] = subject
     message["Date"] = format_datetime(_now())
+    message[MAIL_HEADER] = "jatac"  # how the pre-commit hook knows a mail draft, if one is ever added
     message["Message-ID"] = make_msgid(domain=(sender or "jatac.invalid").rpartition("@")[2] or None)
     message.set_content(text)
     if html is not None:
@@ -429,13 +431,17 @@ def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit
         files: list[Path] = []
         if eml_dir is not None:
             from jatac.render.documents import destination
-            from jatac.storage.fs import atomic_write
+            from jatac.storage.outputs import staged_files
 
-            for outgoing in plan.messages:
-                path = destination(repo, eml_dir / _eml_name(outgoing, plan), _eml_name(outgoing, plan))
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(path, bytes(outgoing.message))
-                files.append(path)
+            # each file's place is checked first (never over a record, never beside the case
+            # files); then all of them arrive together, or none does
+            names = [_eml_name(o, plan) for o in plan.messages]
+            paths = [destination(repo, eml_dir / name, name) for name in names]
+            folder = destination(repo, eml_dir, eml_dir.name)
+            with staged_files(folder) as staging:
+                for outgoing, path in zip(plan.messages, paths, strict=True):
+                    (staging / path.name).write_bytes(bytes(outgoing.message))
+            files.extend(folder / path.name for path in paths)
             reached, refused = [o.agency for o in plan.messages], []
         else:
             from jatac.meetings.mail import deliver, settings

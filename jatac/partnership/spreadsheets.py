@@ -18,6 +18,7 @@ from typing import Any
 from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.git.change import Change
 from jatac.models.vocab import Marking
+from jatac.storage.outputs import MADE_BY
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import dump, fast_load, to_yaml
 
@@ -62,6 +63,7 @@ class Exported:
     count: int  # cases written
     withheld: int  # OFFICIAL-SENSITIVE cases left out of a wide export
     marking: str  # the document's marking: the highest of what it holds
+    path: Path  # where it was written
 
 
 def rows(repo: Repository, audience: str = "core") -> tuple[list[dict[str, Any]], int]:
@@ -99,8 +101,9 @@ def rows(repo: Repository, audience: str = "core") -> tuple[list[dict[str, Any]]
     return shown, len(withheld)
 
 
-def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
-    """Write the cases the ``audience`` may see to ``out`` (.csv or .xlsx), marked.
+def export(repo: Repository, out: Path | None = None, audience: str = "core") -> Exported:
+    """Write the cases the ``audience`` may see to ``out`` (.csv or .xlsx; by default
+    build/cases.xlsx, or build/cases-wide.xlsx), marked.
 
     Every text cell is inert: no spreadsheet runs a cell that begins like a formula. The
     document's marking (the highest of the cases it holds) heads the xlsx sheet and every
@@ -113,10 +116,11 @@ def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
     from jatac.render.documents import destination
     from jatac.storage.fs import atomic_write
 
-    suffix = out.suffix.lower()
+    name = out.name if out is not None else f"cases{'-wide' if audience == 'wide' else ''}.xlsx"
+    suffix = Path(name).suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
-        raise Refused(f"{out.name}: export writes .csv or .xlsx")
-    out = destination(repo, out, out.name)  # never over a record, jatac.yaml, .git/ ...
+        raise Refused(f"{name}: export writes .csv or .xlsx")
+    out = destination(repo, out, name)  # never over a record, jatac.yaml, .git/ ...
     data, withheld = rows(repo, audience)
     names = [n for n in columns() if audience == "core" or n != "people"]
     marking = Marking.highest([repo.config.marking, *(Marking(r["marking"]) for r in data)])
@@ -125,7 +129,7 @@ def export(repo: Repository, out: Path, audience: str = "core") -> Exported:
         atomic_write(out, csv_bytes([MARKING_COLUMN, *names], cells))
     else:
         atomic_write(out, _xlsx(names, data, marking, _names(repo)))
-    return Exported(len(data), withheld, marking.value)
+    return Exported(len(data), withheld, marking.value, out)
 
 
 def _names(repo: Repository) -> dict[str, dict[str, str]]:
@@ -164,6 +168,7 @@ def _xlsx(
         else:
             columns.append((name, name, False))
     book = Workbook()
+    book.properties.keywords = MADE_BY  # how the pre-commit hook knows an export
     sheet = book.active
     sheet.title = "Cases"
     sensitive = marking is not Marking.OFFICIAL

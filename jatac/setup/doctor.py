@@ -29,15 +29,31 @@ def examine(repo: Repository) -> list[Finding]:
         found.append(Finding(True, f"git identity: {name} <{email}>"))
     except GitError as e:
         found.append(Finding(False, str(e), e.hint or ""))
-    dirty = audit.uncommitted()
+    from jatac.git.hooks import check_repository
+
+    checked = check_repository(repo)
+    papers = [p.path for p in checked.outputs]
+    # a paper, mail draft or export is never advised for a commit: it has a finding of its own
+    dirty = [rel for rel in audit.uncommitted_files() if rel not in set(papers)]
+    shown = ", ".join(dirty[:3]) + (" ..." if len(dirty) > 3 else "")
     found.append(
         Finding(
             not dirty,
-            "no uncommitted changes" if not dirty else f"{len(dirty)} uncommitted change(s)",
-            "commit them (git add, git commit) or `jatac edit` the files",
+            "no uncommitted changes" if not dirty else f"{len(dirty)} uncommitted change(s): {shown}",
+            "commit them (git add FILE, git commit) or `jatac edit` the files",
             warning=True,
         )
     )
+    if papers:
+        listed = ", ".join(papers[:3]) + (" ..." if len(papers) > 3 else "")
+        found.append(
+            Finding(
+                False,
+                f"{len(papers)} paper(s), mail draft(s) or export(s) where git would take them: {listed}",
+                "never commit them: move them into build/ (git never takes it) or delete them; "
+                "one git already tracks: git rm --cached FILE",
+            )
+        )
     try:
         repo.validate_config()
         found.append(Finding(True, "jatac.yaml is valid"))
@@ -69,9 +85,6 @@ def examine(repo: Repository) -> list[Finding]:
                 warning=True,
             )
         )
-    from jatac.git.hooks import check_repository
-
-    checked = check_repository(repo)
     found.append(
         Finding(
             not checked.problems,
