@@ -138,7 +138,8 @@ def test_dry_run_shows_each_message_and_sends_nothing(
 
 def test_eml_files_for_outlook_instead_of_sending(partners: Jatac, tmp_path: Path) -> None:
     out = tmp_path / "outbox"
-    partners("send", "agenda", DEC, "--eml", str(out), env=on("2026-12-07"))
+    head = partners.git("rev-parse", "HEAD")
+    partners("send", "agenda", DEC, "--eml", str(out), env=on("2026-12-07", {"JATAC_SMTP_FROM": POLICE}))
     files = sorted(p.name for p in out.iterdir())
     assert files == [
         "agenda-2026-12-14-coordinating-fire.eml",
@@ -148,7 +149,8 @@ def test_eml_files_for_outlook_instead_of_sending(partners: Jatac, tmp_path: Pat
         (out / "agenda-2026-12-14-coordinating-police.eml").read_bytes(), policy=email.policy.default
     )
     assert parsed["To"] == POLICE and "agenda-2026-12-14-coordinating.pdf" in parts(parsed)["attachments"]
-    assert partners.commits()[0] == "2026-12-14-coordinating: agenda written for Outlook to 2 agencies"
+    # drafts are not the paper sent: nothing is recorded until it really goes
+    assert partners.git("rev-parse", "HEAD") == head and partners.status() == ""
 
 
 def test_chase_sends_each_owner_its_overdue_and_coming_actions(
@@ -257,10 +259,12 @@ def test_a_mailbox_naming_a_person_in_the_people_store_is_refused(jatac: Jatac) 
     assert "email: tasking@police.example.org" in (jatac.root / "jatac.yaml").read_text(encoding="utf-8")
 
 
-def test_the_meetings_list_says_when_the_agenda_went_out(partners: Jatac, tmp_path: Path) -> None:
+def test_the_meetings_list_says_when_the_agenda_went_out(
+    partners: Jatac, smtp: tuple[Inbox, dict[str, str]]
+) -> None:
     import json
 
-    partners("send", "agenda", DEC, "--eml", str(tmp_path / "out"), env=on("2026-12-07"))
+    partners("send", "agenda", DEC, env=on("2026-12-07", smtp[1]))
     rows = json.loads(partners("meetings", "-f", "json", env=on("2026-12-08")).stdout)
     assert next(r for r in rows if r["date"] == DEC)["agenda_sent"] == "2026-12-07"
     assert "Agenda sent" in partners("meetings", env=on("2026-12-08")).stdout

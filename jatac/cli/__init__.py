@@ -33,7 +33,7 @@ class JatacGroup(TyperGroup):
             report_error(e)
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
-            typer.secho("Interrupted: nothing was changed.", fg="yellow", err=True)
+            typer.secho(f"Interrupted: {_what_was_left()}", fg="yellow", err=True)
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # usage errors: typer reports them
             raise
@@ -55,6 +55,15 @@ class JatacGroup(TyperGroup):
             raise typer.Exit(70) from None
         finally:
             _say_notices()
+
+
+def _what_was_left() -> str:
+    import sys
+
+    delivered = sys.modules.get("jatac.meetings.delivered")
+    if delivered is not None and delivered.LIVE:  # papers went out: their journal is kept
+        return "some papers were sent; the next jatac command records which, from jatac's journal."
+    return "nothing was changed."
 
 
 def _say_notices() -> None:

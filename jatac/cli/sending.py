@@ -24,7 +24,12 @@ EML = typer.Option(
     help="Write each message as an .eml file in DIR to open and send from Outlook, instead of sending "
     "(DIR outside the case repository, or in its build/ folder, e.g. build/outbox).",
 )
-AGAIN = typer.Option(False, "--again", help="Send again without asking, though it was sent before (scripts).")
+AGAIN = typer.Option(
+    False,
+    "--again",
+    help="Send it to every agency as the next issue, without asking, though some have it already "
+    "(without --again, a paper that did not reach every agency goes only to those it did not reach).",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +63,7 @@ def _go(plan: Any, dry_run: bool, eml: Path | None, again: bool, no_commit: bool
     _show(plan, dry_run)
     if dry_run:
         return
-    if plan.before and plan.paper.value != "chase" and not again:
+    if plan.before and plan.paper.value != "chase" and not again and not plan.already:
         last = plan.before[-1]
         question = (
             f"The {plan.paper.value} of {plan.planned.id} was sent on {last.on} to {len(last.to)} "
@@ -74,12 +79,41 @@ def _go(plan: Any, dry_run: bool, eml: Path | None, again: bool, no_commit: bool
         typer.echo(str(path))
     for agency, why in done.refused:
         warn(f"not delivered to {agency.name}: {why}")
-    how = "written for Outlook" if done.via == "eml" else "sent"
     issue = f" (issue {plan.issue})" if plan.issue > 1 else ""
     what = "the chase of actions" if plan.paper.value == "chase" else plan.paper.value
     count = len(done.reached)
     agencies = f"{count} agenc{'y' if count == 1 else 'ies'}"
-    success(f"{plan.planned.id}: {what}{issue} {how} to {agencies}, and recorded.")
+    if done.via == "eml":
+        success(
+            f"{plan.planned.id}: {what}{issue} written as drafts for Outlook, to {agencies}; not recorded "
+            "as sent (open each draft and press Send)."
+        )
+        return
+    if done.cut_short:
+        _cut_short(plan, done)
+    success(f"{plan.planned.id}: {what}{issue} sent to {agencies}, and recorded.")
+
+
+def _cut_short(plan: Any, done: Any) -> None:
+    """Ctrl-C stopped the sending: who has the paper (recorded), who not, and how to go on."""
+    what = "the chase of actions" if plan.paper.value == "chase" else f"the {plan.paper.value}"
+    tried = len(done.reached) + len(done.refused) + len(done.uncertain) + len(done.unsent)
+    typer.secho(
+        f"Interrupted: {what} reached {len(done.reached)} of {tried} agencies, and that is recorded.",
+        fg="yellow",
+        err=True,
+    )
+    for agency in done.uncertain:
+        typer.echo(f"  It may also have reached {agency.name}: its message was on its way.", err=True)
+    waiting = [*done.uncertain, *done.unsent]
+    if waiting:
+        command = f"jatac send {plan.paper.value}" + (
+            "" if plan.paper.value == "chase" else f" {plan.planned.day}"
+        )
+        typer.echo(
+            f"  Not sent to {', '.join(a.name for a in waiting)}: `{command}` sends it to them.", err=True
+        )
+    raise typer.Exit(130)
 
 
 NO_COMMIT = typer.Option(False, "--no-commit", help="Record the sending and stage it, without committing.")
@@ -99,7 +133,7 @@ def send_agenda(
     """Send a meeting's agenda (PDF attached) to the group's agencies that signed the ISP."""
     from jatac.meetings.sending import prepare_agenda
 
-    plan = prepare_agenda(open_repo(), when, group, sender=_sender())
+    plan = prepare_agenda(open_repo(), when, group, sender=_sender(), again=again)
     _go(plan, dry_run, eml, again, no_commit)
 
 
@@ -115,7 +149,7 @@ def send_minutes(
     """Send a meeting's minutes (PDF attached) to the group's agencies that signed the ISP."""
     from jatac.meetings.sending import prepare_minutes
 
-    plan = prepare_minutes(open_repo(), when, group, sender=_sender())
+    plan = prepare_minutes(open_repo(), when, group, sender=_sender(), again=again)
     _go(plan, dry_run, eml, again, no_commit)
 
 
@@ -130,12 +164,17 @@ def send_chase(
     ),
     dry_run: bool = DRY_RUN,
     eml: Path = EML,
+    again: bool = typer.Option(
+        False,
+        "--again",
+        help="Chase again the agencies already chased today (a re-run chases only the rest).",
+    ),
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Chase each owner agency for its overdue actions and those due soon, before the next meeting."""
     from jatac.meetings.sending import prepare_chase
 
-    plan = prepare_chase(open_repo(), days, sender=_sender())
+    plan = prepare_chase(open_repo(), days, sender=_sender(), again=again)
     if not plan.messages and not plan.left_out:
         typer.echo(f"No open action is overdue or due within {days} days: nobody to chase.")
         return

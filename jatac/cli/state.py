@@ -19,4 +19,20 @@ def open_repo() -> Repository:
         from jatac.git.recovery import recover_if_needed
 
         recover_if_needed(repo.root)
+    if (repo.root / ".jatac" / "sending.json").exists():  # a sending cut short: record who has it
+        _settle_sending(repo)
     return repo
+
+
+def _settle_sending(repo: Repository) -> None:
+    from jatac.errors import JatacError
+    from jatac.meetings.sending import settle
+    from jatac.storage.lock import NOTICES
+
+    try:
+        settle(repo)
+    except JatacError as e:
+        NOTICES.append(
+            f"An interrupted sending could not be recorded yet: {e}. It is kept, and recorded by the "
+            "next jatac command once that is put right; until then `jatac send` sends nothing."
+        )

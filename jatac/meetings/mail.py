@@ -11,6 +11,7 @@ is refused: a password must never be committed with the cases.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -66,8 +67,7 @@ def _from_file(path: Path, repo_root: Path) -> dict[str, object]:
     return data.get("smtp", data) if isinstance(data.get("smtp", data), dict) else {}
 
 
-def settings(repo_root: Path) -> SmtpSettings:
-    """The mail server's settings, or Refused saying what is missing."""
+def _values(repo_root: Path) -> tuple[Path, dict[str, str]]:
     path = _config_file()
     found = _from_file(path, repo_root)
     env = {
@@ -75,7 +75,29 @@ def settings(repo_root: Path) -> SmtpSettings:
         for key in ("host", "port", "user", "password", "tls", "from")
         if os.environ.get(f"JATAC_SMTP_{key.upper()}")
     }
-    values = {**{k: str(v) for k, v in found.items()}, **env}
+    return path, {**{k: str(v) for k, v in found.items()}, **env}
+
+
+def _sender(values: dict[str, str]) -> str | None:
+    user = values.get("user") or None
+    return values.get("from") or (user if user and "@" in user else None)
+
+
+def sender(repo_root: Path) -> str:
+    """The address papers are sent from (for drafts: no mail server needed), or Refused."""
+    path, values = _values(repo_root)
+    found = _sender(values)
+    if not found:
+        raise Refused(
+            "jatac does not know the address the drafts are sent from",
+            hint="Set JATAC_SMTP_FROM (the coordinator's team mailbox), or from = ... in " + str(path),
+        )
+    return found
+
+
+def settings(repo_root: Path) -> SmtpSettings:
+    """The mail server's settings, or Refused saying what is missing."""
+    path, values = _values(repo_root)
     host = values.get("host", "").strip()
     if not host:
         raise Refused(
@@ -90,7 +112,7 @@ def settings(repo_root: Path) -> SmtpSettings:
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise Refused(f"JATAC_SMTP_PORT={port_text!r} is not a port number")
     user = values.get("user") or None
-    sender = values.get("from") or (user if user and "@" in user else None)
+    sender = _sender(values)
     if not sender:
         raise Refused(
             "jatac does not know the address to send from",
@@ -99,9 +121,20 @@ def settings(repo_root: Path) -> SmtpSettings:
     return SmtpSettings(host, int(port_text), user, values.get("password") or None, tls, sender)
 
 
-def deliver(smtp: SmtpSettings, messages: list[EmailMessage]) -> list[tuple[EmailMessage, str | None]]:
+def deliver(
+    smtp: SmtpSettings,
+    messages: list[EmailMessage],
+    *,
+    going: Callable[[EmailMessage], None] | None = None,
+    done: Callable[[EmailMessage, str | None], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> list[tuple[EmailMessage, str | None]]:
     """Send each message through one connection; each comes back with None, or why it was refused.
 
+    ``going`` is told of each message before it goes, ``done`` as soon as the server has
+    answered (so the caller can keep a record that survives the process); ``stop`` is asked
+    before each message whether to go on: those not tried are not in the result. Once the
+    server has dropped the connection the rest are not tried either, and come back with why.
     MailProblem if the server cannot be reached or refuses the login (nothing was sent)."""
     import smtplib
     import ssl
@@ -126,22 +159,39 @@ def deliver(smtp: SmtpSettings, messages: list[EmailMessage]) -> list[tuple[Emai
             server.login(smtp.user, smtp.password or "")
         except (OSError, smtplib.SMTPException) as e:
             server.close()
-            why = "" if isinstance(e, smtplib.SMTPAuthenticationError) else f": {e}"
+            failure = "" if isinstance(e, smtplib.SMTPAuthenticationError) else f": {e}"
             raise MailProblem(
-                f"the mail server {where} refused the login of {smtp.user}{why}",
+                f"the mail server {where} refused the login of {smtp.user}{failure}",
                 hint="Nothing was sent. Check JATAC_SMTP_USER and JATAC_SMTP_PASSWORD.",
             ) from None
     results: list[tuple[EmailMessage, str | None]] = []
+    dropped: str | None = None
+    finished = False
     try:
         for message in messages:
-            try:
-                server.send_message(message)
-                results.append((message, None))
-            except (OSError, smtplib.SMTPException) as e:
-                results.append((message, str(e)[:200]))
+            if dropped is None and stop is not None and stop():
+                break
+            why: str | None = dropped
+            if why is None:
+                if going is not None:
+                    going(message)
+                try:
+                    server.send_message(message)
+                except smtplib.SMTPServerDisconnected as e:
+                    why = str(e)[:200] or "the mail server closed the connection"
+                    dropped = f"not sent: the mail server had closed the connection ({why})"[:200]
+                except (OSError, smtplib.SMTPException) as e:
+                    why = str(e)[:200]
+            results.append((message, why))
+            if done is not None:
+                done(message, why)
+        finished = True
     finally:
-        try:
-            server.quit()
-        except (OSError, smtplib.SMTPException):
+        if finished and dropped is None:
+            try:
+                server.quit()
+            except (OSError, smtplib.SMTPException):
+                server.close()
+        else:  # interrupted, or the server has gone: no waiting on a goodbye
             server.close()
     return results

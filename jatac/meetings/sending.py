@@ -12,6 +12,8 @@ itself say when the agenda went out, and a second issue is known as one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -65,6 +67,8 @@ class Plan:
     messages: list[Outgoing] = field(default_factory=list)
     left_out: list[tuple[Agency, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    again: bool = False  # to every agency as the next issue, though some have not had this one
+    already: list[str] = field(default_factory=list)  # agencies this issue reached before (the rest go now)
 
 
 @dataclass
@@ -75,6 +79,12 @@ class Sent:
     refused: list[tuple[Agency, str]]
     via: str
     files: list[Path] = field(default_factory=list)
+    unsent: list[Agency] = field(default_factory=list)  # not tried: the sending was cut short
+    uncertain: list[Agency] = field(default_factory=list)  # on its way when it was cut short
+
+    @property
+    def cut_short(self) -> bool:
+        return bool(self.unsent or self.uncertain)
 
 
 # -- which issue, and whether it is late ------------------------------------------------------
@@ -100,6 +110,33 @@ def agenda_issue(planned: Planned, on: date | None = None) -> tuple[str | None, 
 
 def _issue(before: list[Sending]) -> int:
     return max((s.issue for s in before), default=0) + 1
+
+
+def _not_yet_reached(plan: Plan, included: list[Agency]) -> list[Agency]:
+    """Who this run sends to. After a sending that did not reach every agency (cut short, or
+    refused by the server, or an agency that can receive since), only those it has not reached,
+    as the same issue: nobody gets the paper twice. Once all have it (or with ``again``), every
+    agency, as the next issue. A chase goes on only from one sent today: a later chase is new."""
+    if plan.again or not plan.before:
+        return included
+    last = max(s.issue for s in plan.before)
+    this_issue = [s for s in plan.before if s.issue == last]
+    if plan.paper is Paper.chase and this_issue[-1].on != today():
+        return included
+    reached = {a for s in this_issue for a in s.to}
+    rest = [a for a in included if a.id not in reached]
+    if not rest or len(rest) == len(included):
+        return included
+    plan.issue = last
+    plan.already = [a.id for a in included if a.id in reached]
+    names = ", ".join(a.name for a in included if a.id in reached)
+    what = "the chase of actions" if plan.paper is Paper.chase else f"the {plan.paper.value}"
+    issue = f" (issue {last})" if last > 1 else ""
+    plan.warnings.append(
+        f"{what}{issue} reached {names} on {this_issue[0].on}; this sends it only to the "
+        f"{len(rest)} not reached yet (--again sends it to every agency, as issue {last + 1})."
+    )
+    return rest
 
 
 # -- who receives it ---------------------------------------------------------------------------
@@ -216,7 +253,9 @@ def _render(repo: Repository, template: str, context: dict[str, Any]) -> tuple[s
     return text, html, render(repo.root, template, "pdf", context)
 
 
-def prepare_agenda(repo: Repository, when: str | None, group: str | None, sender: str | None = None) -> Plan:
+def prepare_agenda(
+    repo: Repository, when: str | None, group: str | None, sender: str | None = None, again: bool = False
+) -> Plan:
     from jatac.meetings.agenda import build
 
     planned = find(repo, when, group)
@@ -225,15 +264,17 @@ def prepare_agenda(repo: Repository, when: str | None, group: str | None, sender
     agenda = build(repo, planned)
     marking = Marking(agenda.marking)
     before = planned.record.sendings(Paper.agenda) if planned.record else []
-    plan = Plan(Paper.agenda, planned, marking, _issue(before), before)
+    plan = Plan(Paper.agenda, planned, marking, _issue(before), before, again=again)
+    included, plan.left_out = _group_recipients(repo, planned.group.id)
+    keep = {a.id for a in _not_yet_reached(plan, [r.agency for r in included])}
+    included = [r for r in included if r.agency.id in keep]
     note, late = agenda_issue(planned)
-    if note:
+    if note and not plan.already:  # the rest of an issue is not the next issue
         plan.warnings.append(note)
     if late:
         plan.warnings.append(
             f"the agenda for {planned.day} was due out by {planned.send_by} (the Monday before)."
         )
-    included, plan.left_out = _group_recipients(repo, planned.group.id)
     if not included:
         return plan
     text, html, pdf = _render(repo, agenda.template, agenda.as_template())
@@ -263,7 +304,9 @@ def _to_each(
         _admit(repo, plan, outgoing)
 
 
-def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str | None = None) -> Plan:
+def prepare_minutes(
+    repo: Repository, when: str, group: str | None, sender: str | None = None, again: bool = False
+) -> Plan:
     from jatac.meetings.minutes import load, render_context
 
     planned, minutes = load(repo, when, group)
@@ -277,15 +320,17 @@ def prepare_minutes(repo: Repository, when: str, group: str | None, sender: str 
             hint="Leave the sensitive case out of these minutes (the wide group's minutes are OFFICIAL).",
         )
     before = planned.record.sendings(Paper.minutes) if planned.record else []
-    plan = Plan(Paper.minutes, planned, marking, _issue(before), before)
-    if before:
-        plan.warnings.append(f"the minutes were sent on {before[0].on}; this is issue {plan.issue}.")
+    plan = Plan(Paper.minutes, planned, marking, _issue(before), before, again=again)
     # the group's agencies, and those that attended this meeting (a guest, a deputy)
     attended: dict[str, list[str]] = {}
     for line in minutes.attendance:
         if line.status is Presence.present:
             attended.setdefault(line.agency, []).extend([line.role] if line.role else [])
     included, plan.left_out = _group_recipients(repo, planned.group.id, attended)
+    keep = {a.id for a in _not_yet_reached(plan, [r.agency for r in included])}
+    included = [r for r in included if r.agency.id in keep]
+    if before and not plan.already:
+        plan.warnings.append(f"the minutes were sent on {before[0].on}; this is issue {plan.issue}.")
     if not included:
         return plan
     text, html, pdf = _render(repo, "minutes", context)
@@ -302,7 +347,7 @@ def _next_core_meeting(repo: Repository) -> Planned:
     )
 
 
-def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None) -> Plan:
+def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None, again: bool = False) -> Plan:
     """Each owner agency's open actions that are overdue or due within ``days``, before the next
     meeting of the core group (where the action log is gone through)."""
     from jatac.meetings.agenda import build
@@ -319,7 +364,7 @@ def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None) ->
     before = planned.record.sendings(Paper.chase) if planned.record else []
     sensitive = any(r.marking == Marking.OFFICIAL_SENSITIVE.value for r in rows)
     marking = Marking.OFFICIAL_SENSITIVE if sensitive else Marking.OFFICIAL
-    plan = Plan(Paper.chase, planned, marking, _issue(before), before)
+    plan = Plan(Paper.chase, planned, marking, _issue(before), before, again=again)
     cfg = repo.config
     for owner, actions in by_owner.items():
         agency = cfg.agency_by_id.get(owner)
@@ -345,6 +390,8 @@ def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None) ->
         )
         why = f"it owns {len(actions)} action{'s' if len(actions) != 1 else ''} due by {horizon}"
         _admit(repo, plan, _message(sender, agency, subject, text, html, {}, own, why))
+    going = {a.id for a in _not_yet_reached(plan, [m.agency for m in plan.messages])}
+    plan.messages = [m for m in plan.messages if m.agency.id in going]
     return plan
 
 
@@ -390,7 +437,7 @@ def _chase_body(
     return "\n".join(lines) + "\n", html
 
 
-# -- sending, writing .eml files, and the record -------------------------------------------------
+# -- sending, writing .eml drafts, and the record -------------------------------------------------
 
 
 def _eml_name(outgoing: Outgoing, plan: Plan) -> str:
@@ -398,92 +445,270 @@ def _eml_name(outgoing: Outgoing, plan: Plan) -> str:
     return f"{plan.paper.value}-{plan.planned.id}{issue}-{outgoing.agency.id}.eml"
 
 
-def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit: bool = False) -> Sent:
-    """Send the plan's messages (or write them as .eml files into ``eml_dir``) and record it.
+def _none_can_receive(plan: Plan) -> Refused:
+    return Refused(
+        f"no agency can receive the {plan.paper.value}",
+        hint="Agencies receive papers once they have signed the ISP and have a mailbox in jatac.yaml.",
+    )
 
-    The record is written in the same change as the sending: if the mail server cannot be
-    reached nothing is recorded; agencies the server refused are not recorded as sent."""
+
+def write_drafts(repo: Repository, plan: Plan, eml_dir: Path) -> Sent:
+    """The plan's messages as .eml drafts in ``eml_dir``, to open and send from Outlook.
+
+    Nothing is recorded: a draft is not the paper sent (the sending that follows is issue 1,
+    not issue 2). Each draft says it is unsent (``X-Unsent: 1``, so Outlook opens it to be
+    sent) and whom it is from."""
+    from jatac.meetings.mail import sender
+    from jatac.render.documents import destination
+    from jatac.storage.outputs import staged_files
+
     _check_guard(repo, plan)
     if not plan.messages:
+        raise _none_can_receive(plan)
+    # every refusal before the first file: where they go, then whom they are from
+    files = [destination(repo, eml_dir / _eml_name(o, plan), _eml_name(o, plan)) for o in plan.messages]
+    if any("From" not in o.message for o in plan.messages):
+        address = sender(repo.root)
+        for outgoing in plan.messages:
+            if "From" not in outgoing.message:
+                outgoing.message["From"] = address
+    # all of the drafts arrive together, or none does
+    folder = destination(repo, eml_dir, eml_dir.name)
+    with staged_files(folder) as staging:
+        for outgoing, path in zip(plan.messages, files, strict=True):
+            outgoing.message["X-Unsent"] = "1"
+            (staging / path.name).write_bytes(bytes(outgoing.message))
+    return Sent([o.agency for o in plan.messages], [], "eml", [folder / p.name for p in files])
+
+
+@contextmanager
+def _first_ctrl_c_stops() -> Iterator[Callable[[], bool]]:
+    """While papers go out, a first Ctrl-C stops the sending after the message on its way (so
+    what was delivered is known exactly and recorded); a second stops it at once."""
+    import signal
+    import threading
+
+    asked: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+
+    def on_ctrl_c(signum: int, frame: Any) -> None:
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(True)
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield lambda: bool(asked)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def send(repo: Repository, plan: Plan, *, eml_dir: Path | None = None, no_commit: bool = False) -> Sent:
+    """Send the plan's messages and record exactly what was delivered (``eml_dir``: write them as
+    drafts instead, see ``write_drafts``).
+
+    Each message the server takes is written to a journal in jatac's local state before the
+    next goes; when the sending ends, or is cut short by Ctrl-C, the agencies reached are
+    recorded in the meeting's file and committed (after a kill, the next jatac command does it,
+    see ``settle``). If the mail server cannot be reached nothing is recorded; agencies the
+    server refused are not recorded as sent."""
+    _check_guard(repo, plan)
+    if eml_dir is not None:
+        return write_drafts(repo, plan, eml_dir)
+    if not plan.messages:
+        raise _none_can_receive(plan)
+    from jatac.meetings import delivered
+    from jatac.meetings.mail import MailProblem, deliver, settings
+
+    if settle(repo):
         raise Refused(
-            f"no agency can receive the {plan.paper.value}",
-            hint="Agencies receive papers once they have signed the ISP and have a mailbox in jatac.yaml.",
+            f"an earlier sending of {plan.planned.id} that was cut short has just been recorded",
+            hint="Run the command again: it sends the paper only to the agencies it has not reached.",
         )
-    via = "eml" if eml_dir is not None else "smtp"
-    subject_what = {Paper.agenda: "agenda", Paper.minutes: "minutes", Paper.chase: "chase of actions"}[
-        plan.paper
-    ]
-    with Change(
-        repo,
-        command=f"send {plan.paper.value}",
-        subject="",
-        trailers={"Jatac-Meeting": plan.planned.id},
-        no_commit=no_commit,
-    ) as change:
+    smtp = settings(repo.root)
+    for outgoing in plan.messages:
+        if "From" not in outgoing.message:
+            outgoing.message["From"] = smtp.sender
+    agency_of = {id(o.message): o.agency.id for o in plan.messages}
+    head = _head(plan)
+    with _first_ctrl_c_stops() as stopping, _change(repo, plan.planned.id, no_commit) as change:
         # the record cannot be written over someone's edit: found out before anything is sent
         relpath = repo.relpath(MEETING, plan.planned.id)
         change.audit.require_clean([relpath])
         # and a meeting file that cannot be read (a partner's broken push) is refused now, with
         # its problems, not after the mail has gone and the record cannot be written
-        loaded = (
-            repo.open(MEETING, plan.planned.id) if inside(repo.root, relpath, "meeting").exists() else None
-        )
-        files: list[Path] = []
-        if eml_dir is not None:
-            from jatac.render.documents import destination
-            from jatac.storage.outputs import staged_files
+        loaded = _loaded(repo, relpath, plan.planned.id)
+        journal = delivered.start(repo.root, head, [o.agency.id for o in plan.messages])
+        try:
+            deliver(
+                smtp,
+                [o.message for o in plan.messages],
+                going=lambda m: journal.going_to(agency_of[id(m)]),
+                done=lambda m, why: journal.answer(agency_of[id(m)], why),
+                stop=stopping,
+            )
+        except KeyboardInterrupt:
+            if not journal.reached:
+                journal.clear()
+                raise
+            # a second Ctrl-C: what was delivered is recorded all the same
+        except MailProblem:
+            journal.clear()
+            raise
+        if not journal.reached:
+            journal.clear()
+            why = journal.refused[0][1] if journal.refused else "nothing was sent"
+            raise Refused(
+                f"the mail server refused every message: {why}", hint="Nothing was sent or recorded."
+            )
+        _write(repo, change, plan.planned, journal, loaded)
+    journal.clear()
+    return _sent(repo, journal, "smtp")
 
-            # each file's place is checked first (never over a record, never beside the case
-            # files); then all of them arrive together, or none does
-            names = [_eml_name(o, plan) for o in plan.messages]
-            paths = [destination(repo, eml_dir / name, name) for name in names]
-            folder = destination(repo, eml_dir, eml_dir.name)
-            with staged_files(folder) as staging:
-                for outgoing, path in zip(plan.messages, paths, strict=True):
-                    (staging / path.name).write_bytes(bytes(outgoing.message))
-            files.extend(folder / path.name for path in paths)
-            reached, refused = [o.agency for o in plan.messages], []
-        else:
-            from jatac.meetings.mail import deliver, settings
 
-            smtp = settings(repo.root)
-            for outgoing in plan.messages:
-                if "From" not in outgoing.message:
-                    outgoing.message["From"] = smtp.sender
-            results = deliver(smtp, [o.message for o in plan.messages])
-            by_message = {id(o.message): o.agency for o in plan.messages}
-            reached = [by_message[id(m)] for m, why in results if why is None]
-            refused = [(by_message[id(m)], why) for m, why in results if why is not None]
-            if not reached:
-                raise Refused(
-                    f"the mail server refused every message: {refused[0][1]}",
-                    hint="Nothing was sent or recorded.",
-                )
-        on = today()
-        sending = Sending(
-            paper=plan.paper,
-            issue=plan.issue,
-            on=on,
-            to=[a.id for a in reached],
-            via=via,  # type: ignore[arg-type]
-            marking=plan.marking,
+def _change(repo: Repository, meeting: str, no_commit: bool) -> Change:
+    return Change(repo, command="send", subject="", trailers={"Jatac-Meeting": meeting}, no_commit=no_commit)
+
+
+def _loaded(repo: Repository, relpath: str, meeting: str) -> Any:
+    return repo.open(MEETING, meeting) if inside(repo.root, relpath, "meeting").exists() else None
+
+
+def _head(plan: Plan) -> dict[str, Any]:
+    """What the journal keeps of the sending, to record it if this process cannot."""
+    return {
+        "meeting": plan.planned.id,
+        "date": plan.planned.day.isoformat(),
+        "group": plan.planned.group.id,
+        "paper": plan.paper.value,
+        "issue": plan.issue,
+        "on": today().isoformat(),
+        "marking": plan.marking.value,
+        "send_by": plan.planned.send_by.isoformat(),
+        "already": plan.already,
+        "left_out": [[a.id, why] for a, why in plan.left_out],
+    }
+
+
+def _sent(repo: Repository, journal: Any, via: str) -> Sent:
+    by_id = repo.config.agency_by_id
+
+    def agencies(ids: list[str]) -> list[Agency]:
+        return [by_id[a] for a in ids if a in by_id]
+
+    return Sent(
+        agencies(journal.reached),
+        [(by_id[a], why) for a, why in journal.refused if a in by_id],
+        via,
+        unsent=agencies(journal.unsent),
+        uncertain=agencies([journal.going] if journal.going else []),
+    )
+
+
+def _write(repo: Repository, change: Change, planned: Planned, journal: Any, loaded: Any) -> None:
+    """The sending as the journal tells it, in the meeting's file and the commit message."""
+    head = journal.head
+    paper = Paper(head["paper"])
+    on = date.fromisoformat(head["on"])
+    sending = Sending(
+        paper=paper, issue=head["issue"], on=on, to=journal.reached, via="smtp", marking=head["marking"]
+    )
+    what = {Paper.agenda: "agenda", Paper.minutes: "minutes", Paper.chase: "chase of actions"}[paper]
+    issue = f" (issue {sending.issue})" if sending.issue > 1 else ""
+    count = len(journal.reached)
+    rest = f", the rest of issue {sending.issue}" if head["already"] else ""
+    cut = " (cut short)" if journal.going or journal.unsent else ""
+    change.command = f"send {paper.value}"
+    change.subject = (
+        f"{planned.id}: {what}{'' if rest else issue} sent to {count} agenc{'y' if count == 1 else 'ies'}"
+        f"{rest}{cut}"
+    )[:120]
+    change.body.append(f"To: {', '.join(journal.reached)}")
+    if paper is Paper.agenda:
+        send_by = date.fromisoformat(head["send_by"])
+        timely = "on time" if on <= send_by else "late"
+        change.body.append(f"On {on}, {timely}: the agenda was due out by {send_by}.")
+    if head["already"]:
+        change.body.append(f"Reached before, in this issue: {', '.join(head['already'])}")
+    for agency, why in journal.refused:
+        change.body.append(f"Not delivered to {agency}: {why}")
+    if journal.going:
+        change.body.append(
+            f"May have reached {journal.going}: the sending was cut short while its message was on its way."
         )
-        issue = f" (issue {plan.issue})" if plan.issue > 1 else ""
-        how = "written for Outlook" if via == "eml" else "sent"
-        change.subject = (
-            f"{plan.planned.id}: {subject_what}{issue} {how} to {len(reached)} "
-            f"agenc{'y' if len(reached) == 1 else 'ies'}"
-        )[:120]
-        change.body.append(f"To: {', '.join(a.id for a in reached)}")
-        if plan.paper is Paper.agenda:
-            timely = "on time" if on <= plan.planned.send_by else "late"
-            change.body.append(f"On {on}, {timely}: the agenda was due out by {plan.planned.send_by}.")
-        for agency, why in refused:
-            change.body.append(f"Not delivered to {agency.id}: {why}")
-        for agency, why in plan.left_out:
-            change.body.append(f"Left out: {agency.id}, {why}")
-        _record(repo, change, plan.planned, sending, loaded)
-    return Sent(reached, refused, via, files)
+    if journal.unsent:
+        change.body.append(f"Not sent to {', '.join(journal.unsent)}: the sending was cut short.")
+    for agency, why in head["left_out"]:
+        change.body.append(f"Left out: {agency}, {why}")
+    _record(repo, change, planned, sending, loaded)
+
+
+def _already_recorded(planned: Planned, journal: Any) -> bool:
+    """The journal's sending is in the meeting's file: the commit landed, the clean-up did not."""
+    record = planned.record
+    if record is None:
+        return False
+    return any(
+        s.paper.value == journal.head["paper"]
+        and s.issue == journal.head["issue"]
+        and s.on.isoformat() == journal.head["on"]
+        and s.to == journal.reached
+        for s in record.sent
+    )
+
+
+def settle(repo: Repository, no_commit: bool = False) -> bool:
+    """Record what a sending cut short (killed, or its commit interrupted) delivered: the
+    agencies its journal says the server took the paper for. True if it recorded one.
+
+    The journal is believed only if it opens with this user's key; one that does not is named
+    and left alone. A sending still going on (its jatac holds the lock) is not touched."""
+    from jatac.errors import Busy
+    from jatac.meetings import delivered
+    from jatac.storage.lock import NOTICES, RepoLock
+
+    if not delivered.path(repo.root).exists():
+        return False
+    lock = RepoLock(repo.root, wait=0)
+    try:
+        lock.acquire()
+    except Busy:
+        return False  # its jatac is alive and still sending
+    try:
+        try:
+            journal = delivered.read(repo.root)
+        except delivered.NotMadeHere:
+            NOTICES.append(
+                f"{delivered.NAME} in .jatac/ was not made by jatac on this computer (or is damaged), so "
+                "nobody in it was taken as having received a paper. If it came by git, `jatac doctor` "
+                "says how to stop sharing .jatac/."
+            )
+            return False
+        if journal is None:
+            return False
+        head = journal.head
+        planned = find(repo, head["date"], head["group"])
+        if not journal.reached or _already_recorded(planned, journal):
+            journal.clear()
+            return False
+        with _change(repo, planned.id, no_commit) as change:
+            relpath = repo.relpath(MEETING, planned.id)
+            change.audit.require_clean([relpath])
+            _write(repo, change, planned, journal, _loaded(repo, relpath, planned.id))
+        journal.clear()
+        what = "the chase of actions" if head["paper"] == Paper.chase.value else f"the {head['paper']}"
+        note = (
+            f"An interrupted sending of {what} for {planned.id} reached {', '.join(journal.reached)}; "
+            "that is now recorded and committed."
+        )
+        if journal.going:
+            note += f" It may also have reached {journal.going} (its message was on its way)."
+        NOTICES.append(note)
+        return True
+    finally:
+        lock.release()
 
 
 def _record(repo: Repository, change: Change, planned: Planned, sending: Sending, loaded: Any) -> None:
