@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import Jatac
 from tests.test_sending import DEC, on, partners  # noqa: F401  (the fixture)
 
-SENT = on("2026-12-07")
+SENT = on("2026-12-07", {"JATAC_SMTP_FROM": "csp-tasking@council.example.org"})
 
 
 def untracked(jatac: Jatac) -> list[str]:

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Jatac, jatac_process, kill_group, wait_for
-from tests.test_sending import DEC, FIRE, POLICE, Inbox, _free_port, on
+from tests.conftest import Inbox, Jatac, free_port, jatac_process, kill_group, wait_for
+from tests.test_sending import DEC, FIRE, POLICE, on
 
 HOUSING, PROBATION = "asb@housing.example.org", "admin@probation.example.org"
 EVERYONE = [POLICE, FIRE, HOUSING, PROBATION]
@@ -59,7 +59,7 @@ class Server(Inbox):
 def server() -> Iterator[tuple[Server, dict[str, str]]]:
     from aiosmtpd.controller import Controller
 
-    inbox, port = Server(), _free_port()
+    inbox, port = Server(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     env = {
@@ -85,8 +85,9 @@ def four(jatac: Jatac) -> Jatac:
         ("probation", "Manager", PROBATION),
     ]:
         jatac(
-            "agency", "edit", agency, "--isp-signed", "2026-04-01", "--add-member", role, "--email", mailbox
-        )
+            "agency", "edit", agency, "--isp-signed", "2026-04-01", "--add-member", role,
+            "--groups", "coordinating", "--email", mailbox,
+        )  # fmt: skip
     jatac("item", "add", DEC, "Graffiti on the parade", "--by", "police", env=on("2026-12-01"))
     return jatac
 
