@@ -10,7 +10,9 @@ withheld whole, as a sensitive case is.
 
 A document's marking is the highest of what its context holds, whichever group
 the meeting is of and whichever audience was asked for: a record marked
-OFFICIAL-SENSITIVE, or any text naming a sensitive case, marks it so.
+OFFICIAL-SENSITIVE, or any text naming a sensitive case, marks it so. A neighbour's
+marking does not: the record of a paper sent (the core agenda, the minutes) carries
+that paper's marking, not the marking of a document that holds the meeting.
 """
 
 from __future__ import annotations
@@ -171,10 +173,19 @@ class Audience:
         if isinstance(value, list | tuple | set | frozenset):
             return any(self._holds_sensitive(v, seen) for v in value)
         if _is_record(value) and not isinstance(value, type):
-            if getattr(value, "marking", None) == Marking.OFFICIAL_SENSITIVE:
+            if getattr(value, "marking", None) == Marking.OFFICIAL_SENSITIVE and not _tells_of_another(value):
                 return True
             return any(self._holds_sensitive(getattr(value, name), seen) for name in _fields(value))
         return False
+
+
+def _tells_of_another(record: Any) -> bool:
+    """Whether ``record``'s marking is another paper's: a sending records how the paper it sent
+    was marked (the core agenda, the minutes), and a document that holds the record (the
+    meeting, on the next agenda or the wide one) shows none of that paper."""
+    from jatac.models.meeting import Sending
+
+    return isinstance(record, Sending)
 
 
 class _Redaction:
