@@ -96,7 +96,7 @@ def search(
     db = open_current(repo)
     try:
         wide = audience == "wide"
-        withheld = db.sensitive_cases() if wide else set()
+        withheld = db.withheld_cases() if wide else set()
         fetch = limit if not wide else limit * 2 + 20
         while True:  # for the wide group, more until enough are left after withholding
             found = db.search(query, fetch)
@@ -339,9 +339,14 @@ def _fill_all(repo: Repository, db: SearchDb) -> None:
     pieces = _Pieces(repo)
     for name in SOURCES:
         kind = KINDS[name]
+        read = set()
         for data in repo.records(kind, as_data=True)[0]:
             case = pieces.case_facts(data) if name == "case" else None
             db.put(name, data[kind.id_field], "", None, pieces.of(name, data), case)
+            read.add(data[kind.id_field])
+        if name == "case":  # a case file that cannot be read is known, without facts: withheld
+            for record_id in set(repo.ids(kind)) - read:
+                db.put(name, record_id, "", None, [])
 
 
 class _Pieces:

@@ -6,7 +6,8 @@ whole context passes through one redaction step: wherever an OFFICIAL record's
 text names a withheld case (an item's title, another case's description, an
 action ...), it reads "a withheld case". No template has to remember to do it.
 A fund request marked OFFICIAL-SENSITIVE (about such a case, or naming one) is
-withheld whole, as a sensitive case is.
+withheld whole, as a sensitive case is. Withholding fails closed: a case whose file
+cannot be read is withheld as a sensitive one, and so is everything naming it.
 
 A document's marking is the highest of what its context holds, whichever group
 the meeting is of and whichever audience was asked for: a record marked
@@ -264,4 +265,15 @@ def named(repo: Repository, name: str, cases: list[dict[str, Any]]) -> Audience:
         raise Refused(f"{name!r} is not an audience", hint="Audiences: core, wide.")
     ids = CaseIds(repo.config.prefix)
     exact = frozenset(d["id"] for d in cases if d["marking"] == Marking.OFFICIAL_SENSITIVE.value)
+    exact |= unreadable_cases(repo, cases)
     return Audience(name, ids, frozenset().union(*(ids.mentioned(i) for i in exact)), exact)
+
+
+def unreadable_cases(repo: Repository, cases: Iterable[dict[str, Any]]) -> frozenset[str]:
+    """The cases whose file cannot be read (a partner's push broke it): their marking is not
+    known, so they are withheld as OFFICIAL-SENSITIVE ones are, until the file is mended.
+    ``cases``: the facts of every case that could be read."""
+    from jatac.storage.repository import KINDS
+
+    read = {d["id"] for d in cases}
+    return frozenset(i for i in repo.ids(KINDS["case"]) if i not in read)

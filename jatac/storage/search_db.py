@@ -294,6 +294,15 @@ class SearchDb:
         rows = self.conn.execute("SELECT id FROM cases WHERE marking != 'OFFICIAL'").fetchall()
         return {row[0] for row in rows}
 
+    def withheld_cases(self) -> set[str]:
+        """What the wide group may not find: the OFFICIAL-SENSITIVE cases, and the cases whose file
+        cannot be read (indexed with no facts): their marking is not known (fail closed)."""
+        rows = self.conn.execute(
+            "SELECT r.id FROM records r LEFT JOIN cases c ON c.id = r.id"
+            " WHERE r.kind = 'case' AND c.id IS NULL"
+        ).fetchall()
+        return self.sensitive_cases() | {row[0] for row in rows}
+
     def search(self, q: Query, fetch: int) -> list[Hit]:
         """Up to ``fetch`` pieces that match, best first (by date when there are no words)."""
         where, params = [], []
