@@ -120,3 +120,27 @@ def test_without_local_state_a_broken_sensitive_case_is_not_found_by_wide_search
     monkeypatch.setattr(index, "ENABLED", False)  # no local state: the search database is in memory
     assert not _search(named, "quokka", "wide") and not _search(named, "wombat", "wide")
     assert _search(named, "quokka", "core")
+
+
+# -- wide search judges every case a record names, not the first ------------------------------
+
+
+def test_a_later_decision_about_a_withheld_case_is_not_found_by_wide_search(example: Jatac) -> None:
+    example("minutes", "new", DEC, env={"JATAC_TODAY": DEC})
+    path = example.root / f"minutes/2026/{DEC}-coordinating.yaml"
+    decisions = (
+        f"decisions: [{{do: review, case: {OPEN}, note: Patrols working}}, "
+        f"{{do: review, case: {SECRET}, note: Quokka flat visited twice}}]"
+    )
+    text = path.read_text(encoding="utf-8").replace("decisions: []", decisions, 1)
+    # a partner's push, marked below what it names (validate says so; search must not believe it)
+    path.write_text(text.replace("marking: OFFICIAL-SENSITIVE", "marking: OFFICIAL"), encoding="utf-8")
+    example.git("commit", "-qam", "a partner's push")
+    assert _search(example, "quokka", "core")
+    assert not _search(example, "quokka", "wide")
+
+
+def test_a_link_to_a_withheld_case_and_its_note_are_not_found_by_wide_search(example: Jatac) -> None:
+    example("link", OPEN, SECRET, "--note", "Same wombat address as the flats", env=BEFORE)
+    assert OPEN in {h["case"] for h in _search(example, "wombat", "core")}
+    assert not _search(example, "wombat", "wide")

@@ -423,7 +423,14 @@ class _Pieces:
             case_id=d["id"],
             on=_latest(dates),
             marking=d.get("marking") or "OFFICIAL",
-            mentions=[m for m in self.mentions(d["title"], body, refs) if m != d["id"]],
+            # a link names its case: a note about a withheld case is judged by that case too
+            mentions=[
+                m
+                for m in self.mentions(
+                    d["title"], body, refs, *(str(x.get("case")) for x in d.get("links", []))
+                )
+                if m != d["id"]
+            ],
             title=d["title"],
             body=body,
             refs=refs,
@@ -539,7 +546,8 @@ class _Pieces:
                 case_id=cases[0] if cases else None,
                 on=on,
                 marking=d.get("marking") or "OFFICIAL",
-                mentions=self.mentions(item.get("title", ""), body),
+                # every decision's case, not only the first: a later one's note may be about it
+                mentions=self.mentions(item.get("title", ""), body, *map(str, cases)),
                 title=item.get("title", ""),
                 body=body,
             )

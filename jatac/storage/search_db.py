@@ -29,7 +29,7 @@ from jatac.errors import Refused
 from jatac.storage import index
 from jatac.storage.lock import local_dir
 
-FORMAT = 5
+FORMAT = 6  # 6: a piece's mentions hold every case it names (links, each decision)
 COLUMNS = ("title", "body", "refs", "tactics")  # the words searched, in the order bm25 weighs them
 WEIGHTS = (8.0, 1.0, 4.0, 2.0)  # a word in a title counts for more than one in a long text
 SCHEMA = f"""
