@@ -80,3 +80,17 @@ def test_a_core_agenda_showing_no_sensitive_case_is_official(week: Jatac, tmp_pa
     week("agenda", JAN, "-f", "md", "--out", str(out), env=on("2026-12-20"))
     assert SECRET in out.read_text(encoding="utf-8")
     assert _marking(out) == "**OFFICIAL**"
+
+
+@pytest.mark.parametrize("spelling", ["JAT-2026-0001", "jat 2026 1", "JAT/2026/0001", "ＪＡＴ-2026-0001"])
+def test_a_wide_export_redacts_a_withheld_case_however_an_official_case_writes_it(
+    jatac: Jatac, tmp_path: Path, spelling: str
+) -> None:
+    """The export redacts through the audience, as the agenda and the site do."""
+    assert jatac.new("Cuckooing in a block of flats", marking="OFFICIAL-SENSITIVE") == SECRET
+    jatac.new("ASB at Melrose Avenue shops", description=f"The same young people as in {spelling}.")
+    out = tmp_path / "cases.csv"
+    jatac("export", str(out), "--audience", "wide")
+    text = out.read_text(encoding="utf-8")
+    assert "The same young people as in a withheld case." in text, text
+    assert "Cuckooing" not in text and spelling not in text
