@@ -96,7 +96,7 @@ def search(
     db = open_current(repo)
     try:
         wide = audience == "wide"
-        withheld = db.sensitive_cases() if wide else set()
+        withheld = db.withheld_cases() if wide else set()
         fetch = limit if not wide else limit * 2 + 20
         while True:  # for the wide group, more until enough are left after withholding
             found = db.search(query, fetch)
@@ -339,9 +339,14 @@ def _fill_all(repo: Repository, db: SearchDb) -> None:
     pieces = _Pieces(repo)
     for name in SOURCES:
         kind = KINDS[name]
+        read = set()
         for data in repo.records(kind, as_data=True)[0]:
             case = pieces.case_facts(data) if name == "case" else None
             db.put(name, data[kind.id_field], "", None, pieces.of(name, data), case)
+            read.add(data[kind.id_field])
+        if name == "case":  # a case file that cannot be read is known, without facts: withheld
+            for record_id in set(repo.ids(kind)) - read:
+                db.put(name, record_id, "", None, [])
 
 
 class _Pieces:
@@ -418,7 +423,14 @@ class _Pieces:
             case_id=d["id"],
             on=_latest(dates),
             marking=d.get("marking") or "OFFICIAL",
-            mentions=[m for m in self.mentions(d["title"], body, refs) if m != d["id"]],
+            # a link names its case: a note about a withheld case is judged by that case too
+            mentions=[
+                m
+                for m in self.mentions(
+                    d["title"], body, refs, *(str(x.get("case")) for x in d.get("links", []))
+                )
+                if m != d["id"]
+            ],
             title=d["title"],
             body=body,
             refs=refs,
@@ -534,7 +546,8 @@ class _Pieces:
                 case_id=cases[0] if cases else None,
                 on=on,
                 marking=d.get("marking") or "OFFICIAL",
-                mentions=self.mentions(item.get("title", ""), body),
+                # every decision's case, not only the first: a later one's note may be about it
+                mentions=self.mentions(item.get("title", ""), body, *map(str, cases)),
                 title=item.get("title", ""),
                 body=body,
             )

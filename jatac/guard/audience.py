@@ -6,11 +6,14 @@ whole context passes through one redaction step: wherever an OFFICIAL record's
 text names a withheld case (an item's title, another case's description, an
 action ...), it reads "a withheld case". No template has to remember to do it.
 A fund request marked OFFICIAL-SENSITIVE (about such a case, or naming one) is
-withheld whole, as a sensitive case is.
+withheld whole, as a sensitive case is. Withholding fails closed: a case whose file
+cannot be read is withheld as a sensitive one, and so is everything naming it.
 
 A document's marking is the highest of what its context holds, whichever group
 the meeting is of and whichever audience was asked for: a record marked
-OFFICIAL-SENSITIVE, or any text naming a sensitive case, marks it so.
+OFFICIAL-SENSITIVE, or any text naming a sensitive case, marks it so. A neighbour's
+marking does not: the record of a paper sent (the core agenda, the minutes) carries
+that paper's marking, not the marking of a document that holds the meeting.
 """
 
 from __future__ import annotations
@@ -171,10 +174,19 @@ class Audience:
         if isinstance(value, list | tuple | set | frozenset):
             return any(self._holds_sensitive(v, seen) for v in value)
         if _is_record(value) and not isinstance(value, type):
-            if getattr(value, "marking", None) == Marking.OFFICIAL_SENSITIVE:
+            if getattr(value, "marking", None) == Marking.OFFICIAL_SENSITIVE and not _tells_of_another(value):
                 return True
             return any(self._holds_sensitive(getattr(value, name), seen) for name in _fields(value))
         return False
+
+
+def _tells_of_another(record: Any) -> bool:
+    """Whether ``record``'s marking is another paper's: a sending records how the paper it sent
+    was marked (the core agenda, the minutes), and a document that holds the record (the
+    meeting, on the next agenda or the wide one) shows none of that paper."""
+    from jatac.models.meeting import Sending
+
+    return isinstance(record, Sending)
 
 
 class _Redaction:
@@ -253,4 +265,15 @@ def named(repo: Repository, name: str, cases: list[dict[str, Any]]) -> Audience:
         raise Refused(f"{name!r} is not an audience", hint="Audiences: core, wide.")
     ids = CaseIds(repo.config.prefix)
     exact = frozenset(d["id"] for d in cases if d["marking"] == Marking.OFFICIAL_SENSITIVE.value)
+    exact |= unreadable_cases(repo, cases)
     return Audience(name, ids, frozenset().union(*(ids.mentioned(i) for i in exact)), exact)
+
+
+def unreadable_cases(repo: Repository, cases: Iterable[dict[str, Any]]) -> frozenset[str]:
+    """The cases whose file cannot be read (a partner's push broke it): their marking is not
+    known, so they are withheld as OFFICIAL-SENSITIVE ones are, until the file is mended.
+    ``cases``: the facts of every case that could be read."""
+    from jatac.storage.repository import KINDS
+
+    read = {d["id"] for d in cases}
+    return frozenset(i for i in repo.ids(KINDS["case"]) if i not in read)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -82,22 +81,17 @@ def rows(repo: Repository, audience: str = "core") -> tuple[list[dict[str, Any]]
     data = [r.model_dump(mode="json") for r in records]
     if audience == "core":
         return [{k: _cell(v) for k, v in d.items()} for d in data], 0
-    withheld = {d["id"] for d in data if d["marking"] != Marking.OFFICIAL.value}
-    mention = (
-        re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(withheld))) + r")(?![\w-])")
-        if withheld
-        else None
-    )
+    from jatac.guard.audience import named
+
+    # redacted as the agenda and the site are: every spelling of a withheld case's id
+    reader = named(repo, "wide", data)
+    withheld = {d["id"] for d in data if reader.withholds(d["id"])}
     shown = []
     for d in data:
         if d["id"] in withheld:
             continue
         row = {k: _cell(v) for k, v in d.items() if k != "people"}
-        if mention is not None:
-            row = {
-                k: mention.sub(WITHHELD, v) if isinstance(v, str) and k != "id" else v for k, v in row.items()
-            }
-        shown.append(row)
+        shown.append({k: reader.redact(v) if isinstance(v, str) and k != "id" else v for k, v in row.items()})
     return shown, len(withheld)
 
 

@@ -29,7 +29,7 @@ from jatac.errors import Refused
 from jatac.storage import index
 from jatac.storage.lock import local_dir
 
-FORMAT = 5
+FORMAT = 6  # 6: a piece's mentions hold every case it names (links, each decision)
 COLUMNS = ("title", "body", "refs", "tactics")  # the words searched, in the order bm25 weighs them
 WEIGHTS = (8.0, 1.0, 4.0, 2.0)  # a word in a title counts for more than one in a long text
 SCHEMA = f"""
@@ -293,6 +293,15 @@ class SearchDb:
     def sensitive_cases(self) -> set[str]:
         rows = self.conn.execute("SELECT id FROM cases WHERE marking != 'OFFICIAL'").fetchall()
         return {row[0] for row in rows}
+
+    def withheld_cases(self) -> set[str]:
+        """What the wide group may not find: the OFFICIAL-SENSITIVE cases, and the cases whose file
+        cannot be read (indexed with no facts): their marking is not known (fail closed)."""
+        rows = self.conn.execute(
+            "SELECT r.id FROM records r LEFT JOIN cases c ON c.id = r.id"
+            " WHERE r.kind = 'case' AND c.id IS NULL"
+        ).fetchall()
+        return self.sensitive_cases() | {row[0] for row in rows}
 
     def search(self, q: Query, fetch: int) -> list[Hit]:
         """Up to ``fetch`` pieces that match, best first (by date when there are no words)."""
