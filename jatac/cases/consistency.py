@@ -86,6 +86,7 @@ def validate_repository(repo: Repository) -> list[Problem]:
     cases: dict[str, Any] = {}
     packages: dict[str, Any] = {}
     ledgers: list[dict[str, Any]] = []
+    minutes: list[dict[str, Any]] = []
     listed = {name: repo.entries(kind) for name, kind in KINDS.items()}
     for name, kind in KINDS.items():
         records, kind_problems = repo.facts(kind, CaseModels(repo, cases), listed[name])
@@ -95,6 +96,8 @@ def validate_repository(repo: Repository) -> list[Problem]:
             packages = {r["case"]: r for r in records}
         elif kind is KINDS["fund"]:
             ledgers = records
+        elif kind is KINDS["minutes"]:
+            minutes = records
         problems.extend(kind_problems)
         for rel, stem in listed[name]:
             expected = kind.relpath(stem) if kind.id_re.fullmatch(stem) else rel
@@ -104,6 +107,9 @@ def validate_repository(repo: Repository) -> list[Problem]:
     package_ids = {stem for _, stem in listed["sara"] if sara.id_re.fullmatch(stem)}
     problems.extend(cross_check(repo, cases, packages, package_ids))
     problems.extend(fund_problems(repo, ledgers))
+    from jatac.git.agreed import agreed_problems
+
+    problems.extend(agreed_problems(repo, minutes))
     return problems
 
 
