@@ -214,9 +214,22 @@ def test_a_request_not_decided_at_a_meeting_comes_back_at_the_next(jatac: Jatac)
     for day in (CORE, NEXT_CORE):
         fund = section(rendered(jatac, "agenda", day, "-f", "md", env=on(day)), "Fund requests")
         assert "**FR-2026-001** £300.00: Leaflets" in fund and "not-supported by the support team" in fund
-    jatac("fund", "decide", "FR-2026-001", "--refuse", env=on("2027-01-05"))
+    # decided between meetings by the chair: no longer awaiting a decision, but listed for noting
+    jatac(
+        "fund",
+        "decide",
+        "FR-2026-001",
+        "--refuse",
+        "--chair-action",
+        "--reason",
+        "Before the holiday",
+        env=on("2027-01-05"),
+    )
     fund = section(rendered(jatac, "agenda", NEXT_CORE, "-f", "md", env=on("2027-01-05")), "Fund requests")
-    assert "FR-2026-001" not in fund
+    assert "not-supported by the support team" not in fund
+    assert (
+        "For noting: **FR-2026-001** £300.00: Leaflets" in fund and "by the chair's action on 5 Jan" in fund
+    )
 
 
 # -- fund amend ------------------------------------------------------------------------------------
@@ -252,7 +265,7 @@ def test_fund_amend_changes_a_request_before_its_decision_and_is_refused_after(j
     pdf = " ".join(rendered(jatac, "agenda", CORE, "-f", "pdf").split())
     assert "FR-2026-001 £1,500.00" in pdf and "amended 21 Nov 2026" in pdf
 
-    jatac("fund", "decide", "FR-2026-001", "--approve", env=on("2026-12-14"))
+    jatac("fund", "decide", "FR-2026-001", "--approve", "--meeting", CORE, env=on("2026-12-14"))
     unchanged(
         jatac,
         ["fund", "amend", "FR-2026-001", "--amount", "1800"],

@@ -207,9 +207,9 @@ def test_the_fund_from_request_to_spend(jatac: Jatac) -> None:
     jatac("fund", "consider", fr1, "--support")
     jatac("fund", "consider", fr2, "--support")
     jatac("fund", "decide", fr1, "--approve", "--meeting", "2026-11-16-coordinating")
-    refused = jatac("fund", "decide", fr2, "--approve", ok=False)
+    refused = jatac("fund", "decide", fr2, "--approve", "--meeting", "2026-11-16", ok=False)
     assert "would overspend the 2026-27 fund: £500.00 is left" in refused.stderr
-    jatac("fund", "decide", fr2, "--refuse")
+    jatac("fund", "decide", fr2, "--refuse", "--meeting", "2026-11-16")
     assert (
         "more than the £1,500.00 approved"
         in jatac("fund", "spend", fr1, "--amount", "1600", "--note", "x", ok=False).stderr

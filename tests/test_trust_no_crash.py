@@ -116,7 +116,7 @@ def funded(jatac: Jatac) -> Jatac:
     case = jatac.new()
     jatac("fund", "request", case, "--amount", "100", "--purpose", "Lights", "--by", "police")
     jatac("fund", "consider", "FR-2026-001", "--support")
-    jatac("fund", "decide", "FR-2026-001", "--approve")
+    jatac("fund", "decide", "FR-2026-001", "--approve", "--meeting", "2026-11-16")
     return jatac
 
 

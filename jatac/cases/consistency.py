@@ -85,6 +85,8 @@ def validate_repository(repo: Repository) -> list[Problem]:
     # as checked data: a warm validate of 10,000 cases need not build 10,000 models
     cases: dict[str, Any] = {}
     packages: dict[str, Any] = {}
+    ledgers: list[dict[str, Any]] = []
+    minutes: list[dict[str, Any]] = []
     listed = {name: repo.entries(kind) for name, kind in KINDS.items()}
     for name, kind in KINDS.items():
         records, kind_problems = repo.facts(kind, CaseModels(repo, cases), listed[name])
@@ -92,6 +94,10 @@ def validate_repository(repo: Repository) -> list[Problem]:
             cases = {r["id"]: r for r in records}
         elif kind is KINDS["sara"]:
             packages = {r["case"]: r for r in records}
+        elif kind is KINDS["fund"]:
+            ledgers = records
+        elif kind is KINDS["minutes"]:
+            minutes = records
         problems.extend(kind_problems)
         for rel, stem in listed[name]:
             expected = kind.relpath(stem) if kind.id_re.fullmatch(stem) else rel
@@ -100,4 +106,33 @@ def validate_repository(repo: Repository) -> list[Problem]:
     sara = KINDS["sara"]
     package_ids = {stem for _, stem in listed["sara"] if sara.id_re.fullmatch(stem)}
     problems.extend(cross_check(repo, cases, packages, package_ids))
+    problems.extend(fund_problems(repo, ledgers))
+    from jatac.git.agreed import agreed_problems
+
+    problems.extend(agreed_problems(repo, minutes))
+    return problems
+
+
+def fund_problems(repo: Repository, ledgers: list[dict[str, Any]]) -> list[Problem]:
+    """The fund's own rules across a ledger (``jatac.models.fund.ledger_problems``): a pushed
+    ledger approving beyond the budget, or holding what no fund command writes."""
+    from jatac.models.fund import FundLedger, ledger_problems
+    from jatac.storage.repository import KINDS
+
+    kind, fund = KINDS["fund"], repo.config.fund
+    groups = set(repo.config.group_by_id)
+    problems = []
+    for data in ledgers:
+        ledger = FundLedger.model_validate(data)
+        found = ledger_problems(ledger, fund.budget_for(ledger.year), groups)
+        if not found:
+            continue
+        relpath = repo.relpath(kind, ledger.year)
+        doc = repo.open(kind, ledger.year).doc  # only now: lines and columns for what is wrong
+        from jatac.storage.yaml_roundtrip import position
+
+        for where, message in found:
+            line, col = position(doc, where)
+            field = ".".join(str(p) for p in where)
+            problems.append(Problem(relpath, line, col, field, message))
     return problems

@@ -284,14 +284,46 @@ def fund_amend(
 def fund_decide(
     request_id: str = typer.Argument(..., metavar="REQUEST", help="e.g. FR-2026-003"),
     approve: bool = typer.Option(..., "--approve/--refuse", help="JATAC's decision."),
-    meeting: str = typer.Option(None, "--meeting", help="The meeting that decided (its date)."),
+    meeting: str = typer.Option(
+        None, "--meeting", help="The meeting that decided it (its date; it must have taken place)."
+    ),
+    chair_action: bool = typer.Option(
+        False,
+        "--chair-action",
+        help="Decided by the chair between meetings (with --reason); the next agenda lists it for noting.",
+    ),
+    against_advice: bool = typer.Option(
+        False,
+        "--against-advice",
+        help="Approved although the support team did not support it (with --reason).",
+    ),
+    reason: str = typer.Option(None, "--reason", help="Why (a chair's action, or against the advice)."),
     note: str = typer.Option(None, "--note", help="A note of the decision."),
 ) -> None:
-    """JATAC's decision on a request; approving more than the balance is refused."""
-    from jatac.partnership.fund import decide
+    """JATAC's decision on a request, at a meeting that has taken place or by the chair's action;
+    approving more than the balance is refused."""
+    from jatac.meetings.fund_decisions import decide
 
-    req = decide(open_repo(), request_id, approve=approve, meeting=meeting, note=note)
-    success(f"{req.id}: {req.status.value}")
+    if (chair_action or against_advice) and not (reason and reason.strip()):
+        flag = "--chair-action" if chair_action else "--against-advice"
+        raise typer.BadParameter(f"{flag} needs --reason: say why", param_hint="--reason")
+    if reason and not (chair_action or against_advice):
+        raise typer.BadParameter(
+            "--reason goes with --chair-action or --against-advice", param_hint="--reason"
+        )
+    req = decide(
+        open_repo(),
+        request_id,
+        approve=approve,
+        meeting=meeting,
+        chair_action=reason if chair_action else None,
+        against_advice=reason if against_advice else None,
+        note=note,
+    )
+    how = f" at the meeting of {req.meeting[:10]}" if req.meeting else " by the chair's action"
+    success(f"{req.id}: {req.status.value}{how}")
+    if req.chair_action:
+        typer.echo("The next Coordinating Group agenda lists it for noting.")
 
 
 @fund_app.command("spend")

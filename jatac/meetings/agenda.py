@@ -215,6 +215,8 @@ class Fund:
 
     fund_requests: list[FundRequest]
     fund_items: list[AgendaItem]
+    # decided by the chair's action since the group's last meeting: for the group to note
+    chair_actions: list[FundRequest] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -437,16 +439,20 @@ def _proposals(s: Sources, items: list[AgendaItem]) -> Proposals:
 
 def _fund(s: Sources, items: list[AgendaItem], template: str) -> tuple[Fund, int]:
     """8: fund requests the support team has considered, awaiting the group's decision: on every
-    core agenda until decided, without anyone adding an item for them. Also how many were withheld."""
+    core agenda until decided, without anyone adding an item for them; and the chair's actions
+    since the last meeting, for noting. Also how many were withheld."""
     requests: list[FundRequest] = []
+    noted: list[FundRequest] = []
     withheld = 0
     if template == "agenda":
-        from jatac.partnership.fund import awaiting_decision
+        from jatac.partnership.fund import awaiting_decision, chair_actions
 
         awaiting = awaiting_decision(s.repo, s.on)
         requests = [r for r in awaiting if not s.reader.withholds_record(r)]
-        withheld = len(awaiting) - len(requests)
-    return Fund(requests, [i for i in items if i.kind is ItemKind.fund]), withheld
+        acted = chair_actions(s.repo, s.since, s.on)
+        noted = [r for r in acted if not s.reader.withholds_record(r)]
+        withheld = len(awaiting) - len(requests) + len(acted) - len(noted)
+    return Fund(requests, [i for i in items if i.kind is ItemKind.fund], noted), withheld
 
 
 def _closure(s: Sources) -> Closure:

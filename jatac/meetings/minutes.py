@@ -304,8 +304,10 @@ def apply_edit(repo: Repository, planned: Planned, text: str) -> list[str]:
 
 
 def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
-    """Decisions that cannot be carried out whatever the order: unknown cases, dates before raising."""
+    """Decisions that cannot be carried out whatever the order: unknown cases, dates before raising,
+    a fund request decided twice, or against what the fund records."""
     problems = []
+    fund_decisions: dict[str, tuple[str, bool]] = {}  # request -> (item, approve) first seen
     for item in minutes.items:
         for n, d in enumerate(item.decisions, start=1):
             where = f"items {item.ref} decisions {n}"
@@ -330,9 +332,30 @@ def _check(repo: Repository, minutes: Minutes, relpath: str) -> list[Problem]:
                     find_request(repo, d.request or "")
                 except (Missing, Refused) as e:
                     problems.append(Problem(relpath, None, None, where, str(e)))
+                else:
+                    conflict = _fund_conflict(repo, d)
+                    if conflict:
+                        problems.append(Problem(relpath, None, None, where, conflict))
+                if d.approve is not None:
+                    earlier = fund_decisions.setdefault(d.request or "", (item.ref, d.approve))
+                    if earlier[1] != d.approve:
+                        problems.append(
+                            Problem(
+                                relpath,
+                                None,
+                                None,
+                                where,
+                                f"{d.request} is decided twice: {_verdict(earlier[1])} under {earlier[0]}, "
+                                f"{_verdict(d.approve)} here; the minutes record one decision on it",
+                            )
+                        )
             if d.do is Do.escalate and d.to not in repo.config.escalation_by_id:
                 problems.append(Problem(relpath, None, None, where, f"unknown escalation level {d.to!r}"))
     return problems
+
+
+def _verdict(approve: bool) -> str:
+    return "approved" if approve else "refused"
 
 
 # -- each kind of decision: whether it is already in effect, and how it is carried out ------
@@ -343,17 +366,47 @@ def _case(repo: Repository, d: Decision) -> Issue:
 
 
 def _fund_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
+    """Already so (the same decision recorded), or None; a contradicting record is a conflict
+    that ``_check`` refuses before anything is carried out."""
     from jatac.partnership.fund import find_request
 
     request = find_request(repo, d.request or "")[2]
-    done = request.status.value in {"approved", "refused"}
-    return f"{request.id} is already {request.status.value}" if done else None
+    if request.status.value not in {"approved", "refused"}:
+        return None
+    how = (
+        f"at the meeting {request.meeting}"
+        if request.meeting
+        else "by the chair's action"
+        if request.chair_action
+        else f"on {request.decided_on}"
+    )
+    return f"{request.id} is already {request.status.value} {how}"
+
+
+def _fund_conflict(repo: Repository, d: Decision) -> str | None:
+    """What the fund records against this decision: decided the other way."""
+    from jatac.partnership.fund import find_request
+
+    request = find_request(repo, d.request or "")[2]
+    decided = {"approved": True, "refused": False}.get(request.status.value)
+    if decided is None or d.approve is None or decided == d.approve:
+        return None
+    how = f" at the meeting {request.meeting}" if request.meeting else ""
+    how = how or (" by the chair's action" if request.chair_action else "")
+    wanted = "approve" if d.approve else "refuse"
+    return (
+        f"a conflict: the fund records {request.id} as {request.status.value} on {request.decided_on}{how}, "
+        f"but these minutes {wanted} it; correct the minutes (or the fund ledger) so they agree"
+    )
 
 
 def _fund(repo: Repository, d: Decision, meeting_id: str) -> None:
     from jatac.partnership import fund
 
-    fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id)
+    request = fund.find_request(repo, d.request or "")[2]
+    # the reason in the minutes is why the group approved against the support team's advice
+    against = d.reason if d.approve and request.status.value == "not-supported" else None
+    fund.decide(repo, d.request or "", approve=bool(d.approve), meeting=meeting_id, against_advice=against)
 
 
 def _adopt_already(repo: Repository, d: Decision, meeting_id: str) -> str | None:
@@ -506,7 +559,38 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
             hint=f"Apply the minutes on or after {planned.day}.",
         )
     _record_hand_edits(repo, relpath, planned.id)
-    outcomes = []
+    _try_first(repo, minutes, planned)
+    return _carry_out(repo, minutes, planned)
+
+
+def _try_first(repo: Repository, minutes: Minutes, planned: Planned) -> None:
+    """Every decision carried out on a copy of the repository first, in order, by the same
+    rules: one that would be refused stops the apply before any is made (all or nothing)."""
+    from jatac.git.trial import files_changed, head, trial_copy
+
+    if all(HANDLERS[d.do].already(repo, d, planned.id) for item in minutes.items for d in item.decisions):
+        return  # nothing to carry out
+    with trial_copy(repo) as trial:
+        base = head(trial)
+        try:
+            _carry_out(trial, minutes, planned)
+        except _Failed as e:
+            raise JatacError(
+                str(e),
+                hint="Nothing was applied. Correct this decision in the minutes and apply again.",
+            ) from None
+        touched = files_changed(trial, base)
+    from jatac.git.audit import Audit
+
+    Audit(repo.root).require_clean(touched)  # a file edited by hand would stop it half way
+
+
+class _Failed(JatacError):
+    """A decision refused while the minutes were being carried out."""
+
+
+def _carry_out(repo: Repository, minutes: Minutes, planned: Planned) -> list[Outcome]:
+    outcomes: list[Outcome] = []
     with as_of(planned.day):
         for item in minutes.items:
             for d in item.decisions:
@@ -519,7 +603,7 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
                     handler.carry_out(repo, d, planned.id)
                 except JatacError as e:
                     applied = sum(o.applied for o in outcomes)
-                    raise JatacError(
+                    raise _Failed(
                         f"{item.ref}, {d.do.value} {d.case or d.request}: {e}",
                         hint=f"{applied} decision(s) before it were applied and committed; "
                         "correct this one and apply again (applied ones are skipped).",

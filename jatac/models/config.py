@@ -73,9 +73,21 @@ class Retention(Record):
 class Fund(Record):
     """The designated JATAC fund, revised annually."""
 
-    budget: float = Field(default=0, ge=0)
+    budget: float = Field(default=0, ge=0, le=1_000_000_000)
     budgets: dict[str, float] = Field(default_factory=dict)  # a year's own budget: {"2026-27": 12000}
     year_starts: str = Field(default="04-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+
+    @field_validator("budgets")
+    @classmethod
+    def _years_and_pounds(cls, budgets: dict[str, float]) -> dict[str, float]:
+        # a budget keyed "2026/27" or "2026-28" would be silently ignored, the default used instead
+        for year, amount in budgets.items():
+            match = re.fullmatch(r"(?P<year>[0-9]{4})-(?P<next>[0-9]{2})", year)
+            if match is None or (int(match["year"]) + 1) % 100 != int(match["next"]):
+                raise ValueError(f"{year!r} is not a financial year: write it as 2026-27")
+            if not 0 <= amount <= 1_000_000_000:
+                raise ValueError(f"the {year} budget of {amount} is not a number of pounds from 0")
+        return budgets
 
     def budget_for(self, year: str) -> float:
         return self.budgets.get(year, self.budget)

@@ -38,6 +38,13 @@ class FundStatus(StrEnum):
     refused = "refused"
 
 
+class Advice(StrEnum):
+    """The support team's view of a request, kept once the group has decided it."""
+
+    supported = "supported"
+    not_supported = "not-supported"
+
+
 class Spend(Record):
     on: date
     amount: float = Field(gt=0)
@@ -77,6 +84,9 @@ def _is_case_id(value: Any) -> bool:
     return isinstance(value, str) and CASE_ID_RE.fullmatch(value) is not None
 
 
+UNDECIDED_VIEWS = frozenset({FundStatus.supported, FundStatus.not_supported})
+
+
 class FundRequest(Record):
     id: str = Field(pattern=REQUEST_ID_RE.pattern)
     case: CaseId | None = None
@@ -92,6 +102,12 @@ class FundRequest(Record):
     decided_on: date | None = None
     meeting: Line | None = None
     decision_note: Line | None = None
+    # decided between meetings by the chair: why it could not wait (noted at the next meeting)
+    chair_action: Line | None = None
+    # the support team's view, kept when the decision replaces it in ``status``
+    advice: Advice | None = None
+    # approved although the support team did not support it: why
+    against_advice: Line | None = None
     spends: list[Spend] = Field(default_factory=list)
     amendments: list[Amendment] = Field(default_factory=list)
 
@@ -108,6 +124,16 @@ class FundRequest(Record):
         if self.spent > self.amount + 0.005:
             raise FieldError(
                 "spends", f"£{self.spent:,.2f} spent is more than the £{self.amount:,.2f} approved"
+            )
+        if self.advice is not None and self.status in UNDECIDED_VIEWS and self.status.value != self.advice:
+            raise FieldError("advice", f"the support team's view is {self.status.value}, not {self.advice}")
+        if self.status not in {FundStatus.approved, FundStatus.refused}:
+            for name in ("chair_action", "against_advice"):
+                if getattr(self, name) is not None:
+                    raise FieldError(name, "only a decided request says how it was decided")
+        if self.chair_action is not None and self.meeting is not None:
+            raise FieldError(
+                "chair_action", "a request is decided at a meeting or by the chair's action, not both"
             )
         self._check_amendments()
         return self
@@ -188,3 +214,86 @@ class FundLedger(Record):
     @property
     def spent(self) -> float:
         return round(sum(r.spent for r in self.requests), 2)
+
+
+# -- the ledger's rules across requests and settings: `jatac validate` reports them -----------------
+# (not refusals when the file is read: a ledger an older jatac wrote, decided without a meeting,
+# still reads, and the fund report still shows what it says)
+
+_DECIDED = frozenset({FundStatus.approved, FundStatus.refused})
+
+
+def ledger_problems(
+    ledger: FundLedger, budget: float, groups: set[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """What no fund command could have written: (where, what is wrong) for each. ``budget``:
+    the year's budget in jatac.yaml; ``groups``: the groups a meeting may be of."""
+    from jatac.models.common import MEETING_ID_RE
+
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if ledger.approved > budget + 0.005:
+        found.append(
+            (
+                ("requests",),
+                f"£{ledger.approved:,.2f} is approved, more than the {ledger.year} budget of £{budget:,.2f} "
+                "(fund in jatac.yaml)",
+            )
+        )
+    start = int(ledger.year[:4])
+    for n, r in enumerate(ledger.requests):
+        at: tuple[str | int, ...] = ("requests", n)
+        match = REQUEST_ID_RE.fullmatch(r.id)
+        if match is not None and int(match["year"]) != start:
+            found.append(((*at, "id"), f"{r.id} is numbered for another year than the {ledger.year} fund"))
+        if r.considered_on is not None and r.considered_on < r.requested_on:
+            found.append(((*at, "considered_on"), f"{r.id} was considered before it was asked for"))
+        if r.status not in _DECIDED:
+            for name in ("decided_on", "meeting", "decision_note"):
+                if getattr(r, name) is not None:
+                    found.append(((*at, name), f"{r.id} is {r.status.value}: it has no decision yet"))
+            continue
+        if r.decided_on is not None and r.considered_on is not None and r.decided_on < r.considered_on:
+            found.append(((*at, "decided_on"), f"{r.id} was decided before the support team considered it"))
+        if r.meeting is None and r.chair_action is None:
+            found.append(
+                (
+                    (*at, "status"),
+                    f"{r.id} is {r.status.value} but names neither the meeting that decided it nor a "
+                    "chair's action (chair_action: why it could not wait)",
+                )
+            )
+        elif r.meeting is not None:
+            held = MEETING_ID_RE.fullmatch(r.meeting)
+            if held is None or held["group"] not in groups:
+                found.append(
+                    (
+                        (*at, "meeting"),
+                        f"{r.meeting!r} is not a meeting: a meeting's id, e.g. 2026-12-14-coordinating",
+                    )
+                )
+            elif r.decided_on is not None and _day(r.meeting) > r.decided_on:
+                found.append(
+                    (
+                        (*at, "meeting"),
+                        f"{r.id} was decided on {r.decided_on}, "
+                        f"before the meeting of {r.meeting[:10]} took place",
+                    )
+                )
+        if r.status is FundStatus.approved and r.advice is Advice.not_supported and r.against_advice is None:
+            found.append(
+                (
+                    (*at, "against_advice"),
+                    f"{r.id} was approved against the support team's advice with no reason recorded",
+                )
+            )
+        for k, s in enumerate(r.spends):
+            if r.decided_on is not None and s.on < r.decided_on:
+                found.append(((*at, "spends", k, "on"), f"money spent on {s.on}, before {r.id} was approved"))
+    return found
+
+
+def _day(meeting_id: str) -> date:
+    try:
+        return date.fromisoformat(meeting_id[:10])
+    except ValueError:
+        return date.max

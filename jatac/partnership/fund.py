@@ -239,6 +239,19 @@ def awaiting_decision(repo: Repository, day: date) -> list[FundRequest]:
     return sorted(found, key=lambda r: (r.considered_on or day, r.id))
 
 
+def chair_actions(repo: Repository, since: date, before: date) -> list[FundRequest]:
+    """Requests the chair decided between meetings, from ``since`` (the group's last meeting)
+    to the day before ``before``: the next agenda lists them for the group to note."""
+    ledgers: list[FundLedger] = repo.records(FUND)[0]
+    found = [
+        r
+        for ledger in ledgers
+        for r in ledger.requests
+        if r.chair_action is not None and r.decided_on is not None and since <= r.decided_on < before
+    ]
+    return sorted(found, key=lambda r: (r.decided_on or before, r.id))
+
+
 def _shortened(text: str, most: int = 50) -> str:
     return text if len(text) <= most else text[: most - 3].rstrip() + "..."
 
@@ -252,16 +265,22 @@ def _same(what: Amended, before: Any, after: Any) -> bool:
 
 
 def decide(
-    repo: Repository, request_id: str, *, approve: bool, meeting: str | None = None, note: str | None = None
+    repo: Repository,
+    request_id: str,
+    *,
+    approve: bool,
+    meeting: str | None = None,
+    chair_action: str | None = None,
+    against_advice: str | None = None,
+    note: str | None = None,
 ) -> FundRequest:
+    """The group's decision on a request, as the terms of reference have it: taken at a
+    meeting that has happened (``meeting``, its id: the decision is dated that day), or by the
+    chair between meetings (``chair_action``: why it could not wait; the next agenda notes it).
+    Approving what the support team did not support needs ``against_advice``: why."""
     loaded, item, req = find_request(repo, request_id)
-    if req.status in {FundStatus.approved, FundStatus.refused}:
-        raise Refused(f"{request_id} was already {req.status.value} on {req.decided_on}")
-    if req.status is FundStatus.requested:
-        raise Refused(
-            f"{request_id} has not been considered by the support team yet",
-            hint=f"First: jatac fund consider {request_id} --support (or --not-support)",
-        )
+    day = _decision_day(req, approve=approve, meeting=meeting, chair_action=chair_action)
+    against_advice = _against_advice(req, approve, against_advice)
     if approve:
         left = balance(repo, loaded.record)
         if req.amount > left + 0.005:
@@ -271,19 +290,103 @@ def decide(
                 hint="Refuse it, or approve a smaller request.",
             )
     status = FundStatus.approved if approve else FundStatus.refused
+    advice = req.status.value  # supported or not-supported: kept beside the decision
     set_field(item, "status", status.value, REQUEST_FIELDS)
-    set_field(item, "decided_on", today(), REQUEST_FIELDS)
+    set_field(item, "decided_on", day, REQUEST_FIELDS)
     set_field(item, "meeting", meeting, REQUEST_FIELDS)
     set_field(item, "decision_note", note, REQUEST_FIELDS)
+    set_field(item, "chair_action", _words(chair_action), REQUEST_FIELDS)
+    set_field(item, "advice", advice, REQUEST_FIELDS)
+    set_field(item, "against_advice", against_advice, REQUEST_FIELDS)
+    how = " by the chair's action" if chair_action else ""
     _commit(
         repo,
         loaded,
         "fund decide",
-        f"{request_id}: {status.value}, £{req.amount:,.2f}",
+        f"{request_id}: {status.value}{how}, £{req.amount:,.2f}"
+        + (", against the support team's advice" if against_advice else ""),
         req.case,
         meeting=meeting,
     )
     return find_request(repo, request_id)[2]
+
+
+def _words(text: str | None) -> str | None:
+    return text.strip() if text is not None and text.strip() else None
+
+
+def _decision_day(req: FundRequest, *, approve: bool, meeting: str | None, chair_action: str | None) -> date:
+    """The day the decision was taken, once it is sure it may be: the request is considered and
+    undecided, and the decision was taken at a meeting that has happened or by the chair."""
+    from jatac.models.common import MEETING_ID_RE
+
+    if req.status in {FundStatus.approved, FundStatus.refused}:
+        how = (
+            f"at the meeting {req.meeting}"
+            if req.meeting
+            else "by the chair's action"
+            if req.chair_action
+            else ""
+        )
+        raise Refused(f"{req.id} was already {req.status.value} on {req.decided_on} {how}".strip())
+    if req.status is FundStatus.requested:
+        raise Refused(
+            f"{req.id} has not been considered by the support team yet",
+            hint=f"First: jatac fund consider {req.id} --support (or --not-support)",
+        )
+    verb = "approve" if approve else "refuse"
+    if meeting is not None and chair_action is not None:
+        raise Refused(
+            f"a decision on {req.id} is taken at a meeting or by the chair's action, not both",
+            hint="Give --meeting DATE, or --chair-action --reason.",
+        )
+    if meeting is None:
+        if _words(chair_action) is None:
+            raise Refused(
+                f"say where {req.id} was decided: the terms of reference have requests decided at JATAC",
+                hint=f"Give the meeting: jatac fund decide {req.id} --{verb} --meeting DATE; or, decided "
+                'by the chair between meetings: --chair-action --reason "why it could not wait" '
+                "(the next agenda notes it).",
+            )
+        return today()
+    match = MEETING_ID_RE.fullmatch(meeting)
+    if match is None:
+        raise Refused(f"{meeting!r} is not a meeting", hint="Give its date, e.g. --meeting 2026-12-14.")
+    day = date.fromisoformat(meeting[:10])
+    if day > today():
+        raise Refused(
+            f"the meeting of {day} has not taken place yet: it has decided nothing",
+            hint="Record the decision on or after the meeting's day.",
+        )
+    if req.considered_on is not None and req.considered_on > day:
+        raise Refused(
+            f"{req.id} was considered by the support team on {req.considered_on}, after the meeting of {day}",
+            hint="A meeting decides on what the support team has considered: give a later meeting.",
+        )
+    later = [a for a in req.amendments if a.on > day]
+    if later:
+        raise Refused(
+            f"{req.id} was amended on {later[0].on}, after the meeting of {day}: the meeting decided "
+            "on the request as it was",
+            hint="The amended request is decided at a later meeting.",
+        )
+    return day
+
+
+def _against_advice(req: FundRequest, approve: bool, reason: str | None) -> str | None:
+    """Why the group approves what the support team did not support (required then, else None)."""
+    if not approve or req.status is not FundStatus.not_supported:
+        if _words(reason) is not None and approve:
+            raise Refused(
+                f"{req.id} is supported by the support team: approving it is not against their advice"
+            )
+        return None
+    if _words(reason) is None:
+        raise Refused(
+            f"the support team did not support {req.id}: approving it is against their advice",
+            hint=f'Say why: jatac fund decide {req.id} --approve --against-advice --reason "..."',
+        )
+    return _words(reason)
 
 
 def spend(repo: Repository, request_id: str, *, amount: float, note: str) -> FundRequest:

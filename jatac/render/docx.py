@@ -237,7 +237,13 @@ def _core_section(w: Writer, c: dict[str, Any], key: str) -> None:
             + ")"
             for r in c["fund_requests"]
         ]
-        w.bullets(lines + [_item(i, names, proposed=False) for i in c["fund_items"]], "None.")
+        noted = [
+            f"For noting: {r.id} {pounds(r.amount)}: {r.purpose} ({names.get(r.by, r.by)}"
+            + (f"; {r.case}" if r.case else "")
+            + f"); {r.status.value} by the chair's action on {shortdate(r.decided_on)}: {r.chair_action}"
+            for r in c.get("chair_actions", [])
+        ]
+        w.bullets(lines + [_item(i, names, proposed=False) for i in c["fund_items"]] + noted, "None.")
     elif key == "closure":
         levels = c["level_name"]
         lines = [
