@@ -115,3 +115,74 @@ def test_a_period_off_the_calendar_is_refused(example: Jatac, period: str, tmp_p
             says=(repr(period), "between 1900 and 2999"),
         )
     assert not (tmp_path / "p.md").exists()
+
+
+# -- local state sealed here, but of the wrong shape: read past, as if absent ----------------
+
+
+def _every_entry(data: dict, change) -> dict:  # type: ignore[type-arg, no-untyped-def]
+    data["entries"] = {rel: change(entry) for rel, entry in data["entries"].items()}
+    return data
+
+
+def _facts(change):  # type: ignore[no-untyped-def]
+    """A head entry [key, facts, problems, signature] with its facts changed by ``change``."""
+
+    def entry(e):  # type: ignore[no-untyped-def]
+        return [e[0], change(dict(e[1])) if isinstance(e[1], dict) else e[1], e[2], e[3]]
+
+    return entry
+
+
+FORGED = {
+    "no facts": ("issues-2026.json", _facts(lambda f: {})),
+    "no status": ("issues-2026.json", _facts(lambda f: {k: v for k, v in f.items() if k != "status"})),
+    "a status no case has": ("issues-2026.json", _facts(lambda f: {**f, "status": 5})),
+    "a review of no shape": ("issues-2026.json", _facts(lambda f: {**f, "reviews": [{}]})),
+    "an escalation not a record": ("issues-2026.json", _facts(lambda f: {**f, "escalations": [1]})),
+    "a raised date no day": ("issues-2026.json", _facts(lambda f: {**f, "raised_on": "soon"})),
+    "problems of no shape": ("issues-2026.json", lambda e: [e[0], None, [[1, 2, 3, 4, 5]], None]),
+    "a package without its case": ("sara-2026.json", _facts(lambda f: {"assessment": None})),
+    "a body of no shape": ("issues-2026.data.json", lambda e: [e[0], {"id": 7}]),
+    "a body that does not rebuild": ("issues-2026.data.json", lambda e: [e[0], {**e[1], "status": "x"}]),
+    "a ledger without its year": ("fund-2026.json", _facts(lambda f: {})),
+}
+
+
+@pytest.mark.parametrize("how", list(FORGED))
+def test_sealed_local_state_of_the_wrong_shape_is_read_past(example: Jatac, how: str) -> None:
+    from tests.conftest import read_state, write_state
+
+    commands = (
+        *(["list"], ["list", "--all", "-f", "json"], ["show", "JAT-2026-0001"], ["search", "lights"]),
+        *(["validate"], ["report", "fund"], ["report", "actions"]),
+    )
+    expected = [example(*command).stdout for command in commands]  # and the index is made
+    shard, change = FORGED[how]
+    relpath = f".jatac/index/{shard}"
+    write_state(example.root, relpath, _every_entry(read_state(example.root, relpath), change))
+    with unchanged(example):
+        for command, before in zip(commands, expected, strict=True):
+            assert example(*command).stdout == before, command
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        {"review_days": [1, 2]},
+        {"places": [[1]]},
+        {"name": 7},
+        {"review_days": {"high": 0, "medium": 1, "low": 1}},
+    ],
+)
+def test_a_settings_cache_of_the_wrong_shape_is_read_past(example: Jatac, saved: dict) -> None:  # type: ignore[type-arg]
+    from tests.conftest import read_state, write_state
+
+    before = example("list").stdout
+    relpath = ".jatac/index/settings.json"
+    data = read_state(example.root, relpath)
+    data["entries"].update(saved)
+    write_state(example.root, relpath, data)
+    with unchanged(example):
+        assert example("list").stdout == before
+        example("search", "lights")
