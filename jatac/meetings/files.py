@@ -105,15 +105,15 @@ class Planned:
 
 
 def parse_day(text: str) -> date:
-    from jatac.models.dates import HOW, typed_date
+    from jatac.models.dates import HOW, YEARS, in_years, typed_date
 
     try:
         day = typed_date(text)
     except ValueError:
         raise Refused(f"{text!r} is not a date", hint=HOW[0].upper() + HOW[1:] + ".") from None
     # the schedule is worked out around a date: near year 9999 that runs past the calendar's end
-    if not 1900 <= day.year <= 2999:
-        raise Refused(f"{text} is not a date jatac can plan for", hint="Give a date between 1900 and 2999.")
+    if not in_years(day.year):
+        raise Refused(f"{text} is not a date jatac can plan for", hint=f"Give a date {YEARS}.")
     return day
 
 

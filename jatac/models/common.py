@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from jatac.models.characters import UNSAFE, UNSAFE_IN_TEXT, name_of
+from jatac.models.dates import clock_time, month_day
 
 # re-exported: the models' modules take every shared word from here
 from jatac.models.ids import CASE_ID_RE as CASE_ID_RE
@@ -56,6 +57,17 @@ Line = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_one_line)
 ]
 CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_RE.pattern)]
+# a time of day, 24-hour HH:MM: a meeting's and a schedule's (the calendar needs a real one)
+ClockTime = Annotated[str, AfterValidator(clock_time)]
+
+
+def _every_year(value: str) -> str:
+    month_day(value)
+    return value
+
+
+# a day that comes round every year, MM-DD (the fund's year starts on it)
+MonthDay = Annotated[str, AfterValidator(_every_year)]
 
 
 class NotPersonal(BaseModel):

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from jatac.models.common import Level, Line, Marking, Record, Slug
+from jatac.models.common import Level, Line, Marking, MonthDay, Record, Slug
+from jatac.models.dates import month_day
 from jatac.models.places import Place, locality_and_within, resolve_locality
 from jatac.models.schedule import Schedule
 
@@ -75,7 +76,7 @@ class Fund(Record):
 
     budget: float = Field(default=0, ge=0, le=1_000_000_000)
     budgets: dict[str, float] = Field(default_factory=dict)  # a year's own budget: {"2026-27": 12000}
-    year_starts: str = Field(default="04-01", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+    year_starts: MonthDay = "04-01"
 
     @field_validator("budgets")
     @classmethod
@@ -91,6 +92,11 @@ class Fund(Record):
 
     def budget_for(self, year: str) -> float:
         return self.budgets.get(year, self.budget)
+
+    @property
+    def first_day(self) -> tuple[int, int]:
+        """(month, day) the financial year starts on."""
+        return month_day(self.year_starts)
 
 
 class CaseReview(Record):

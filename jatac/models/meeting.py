@@ -13,6 +13,7 @@ from jatac.models.common import (
     MEETING_ID_RE,
     AgencyId,
     CaseId,
+    ClockTime,
     FieldError,
     GroupId,
     Level,
@@ -76,7 +77,7 @@ class Meeting(Record):
     date: date
     # the day the meeting was first planned for, kept when it moves: its calendar event keeps its UID
     planned_on: _dt.date | None = None
-    time: Line | None = None
+    time: ClockTime | None = None
     venue: Line | None = None
     chair: Line | None = None
     status: MeetingStatus = MeetingStatus.planned

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from jatac.models.common import FieldError, Line, Record
+from jatac.models.common import ClockTime, FieldError, Line, Record
 
 EVERY_RE = re.compile(r"^(?P<n>[1-9][0-9]?) (?P<unit>week|month)s?$")
 ON_RE = re.compile(
@@ -45,7 +45,7 @@ class Schedule(Record):
     every: str
     from_: date = Field(alias="from")
     on: str | None = None
-    time: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    time: ClockTime | None = None
     agenda_by: str = "monday before"
     items_by: int = Field(default=7, ge=0, le=60)
     moved: dict[date, date] = Field(default_factory=dict)

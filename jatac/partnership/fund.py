@@ -25,14 +25,14 @@ REQUEST_FIELDS = list(FundRequest.model_fields)
 
 def fund_year(repo: Repository, day: date) -> str:
     """The financial year a day falls in, e.g. 2026-27 (the year starts on fund.year_starts)."""
-    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    month, dom = repo.config.fund.first_day
     first = day.year if (day.month, day.day) >= (month, dom) else day.year - 1
     return f"{first}-{(first + 1) % 100:02d}"
 
 
 def year_start(repo: Repository, year: str) -> date:
     """The first day of a financial year (2026-27: 1 April 2026)."""
-    month, dom = (int(x) for x in repo.config.fund.year_starts.split("-"))
+    month, dom = repo.config.fund.first_day
     return date(int(year[:4]), month, dom)
 
 
@@ -40,10 +40,13 @@ def parse_year(repo: Repository, text: str | None) -> str:
     if text is None:
         return fund_year(repo, today())
     from jatac.models.common import FUND_YEAR_RE
+    from jatac.models.dates import YEARS, in_years
 
     match = FUND_YEAR_RE.fullmatch(text)
     if not match or (int(match["year"]) + 1) % 100 != int(match["next"]):
         raise Refused(f"{text!r} is not a financial year", hint="Write it as 2026-27.")
+    if not in_years(int(match["year"])):
+        raise Refused(f"{text} is not a year jatac keeps a fund for", hint=f"Give a year {YEARS}.")
     return text
 
 

@@ -45,6 +45,11 @@ def last_quarters(end: date, count: int) -> list[str]:
 
 def parse_period(text: str, repo: Repository | None = None) -> tuple[str, date, date]:
     """'2026-Q3', '2026' or a financial year '2026-27' -> (label, first day, last day)."""
+    from jatac.models.dates import YEARS, in_years
+
+    if re.fullmatch(r"[0-9]{4}(-.*)?", text) and not in_years(int(text[:4])):
+        # a report looks back four quarters from the period's end and a year ahead of it
+        raise Refused(f"{text!r} is not a period jatac can report on", hint=f"Give a year {YEARS}.")
     if re.fullmatch(r"[0-9]{4}-Q[1-4]", text):
         return (text, *quarter_range(text))
     if re.fullmatch(r"[0-9]{4}", text):
@@ -53,7 +58,7 @@ def parse_period(text: str, repo: Repository | None = None) -> tuple[str, date, 
     if match and (int(match[1]) + 1) % 100 == int(match[2]):
         month, day = (4, 1)
         if repo is not None:
-            month, day = (int(x) for x in repo.config.fund.year_starts.split("-"))
+            month, day = repo.config.fund.first_day
         start = date(int(match[1]), month, day)
         return text, start, add_months(start, 12) - timedelta(days=1)
     raise Refused(

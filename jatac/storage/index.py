@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from jatac import __version__
 from jatac.errors import InvalidRecord, Problem
+from jatac.models.facts import facts_fit
 from jatac.storage import local_state
 from jatac.storage.fs import inside
 from jatac.storage.lock import local_dir
@@ -122,8 +123,11 @@ def load_all(
         # cross-checks, in one call into pydantic's core
         from pydantic import TypeAdapter
 
-        rebuilt = TypeAdapter(list[kind.model]).validate_python([d for _, d in out.fresh])  # type: ignore[name-defined]
-        for (position, _), record in zip(out.fresh, rebuilt, strict=True):
+        try:
+            rebuilt = TypeAdapter(list[kind.model]).validate_python([d for _, d, _ in out.fresh])  # type: ignore[name-defined]
+        except ValueError:  # an index entry not of this jatac's shape: its file is read instead
+            rebuilt = [out.rebuild(position, data, file) for position, data, file in out.fresh]
+        for (position, _, _), record in zip(out.fresh, rebuilt, strict=True):
             out.records[position] = record
     return out.result()
 
@@ -153,18 +157,40 @@ def remember(repo: Repository, kind: Kind, rel: str, record_id: str) -> None:
         write_stamped(repo.root, path, stamp_now, head)
 
 
-def _well_formed(entry: Any) -> bool:
-    """A head entry as this jatac writes it: [key, facts or None, problem rows or None, signature]."""
+def _well_formed(entry: Any, kind: Kind) -> bool:
+    """A head entry as this jatac writes it: [key, facts or None, problem rows or None, signature].
+
+    The head is sealed, but sealed is not the same as right: one of another shape (a bug of
+    jatac's, or forged with this user's key) is read past, and its file read instead."""
     if not (isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], str)):
         return False
     _, facts, problems, signature = entry
     if facts is None:
-        return isinstance(problems, list) and all(isinstance(p, list) and len(p) == 5 for p in problems)
+        return isinstance(problems, list) and all(
+            isinstance(p, list)
+            and len(p) == 5
+            and all(isinstance(x, str) for x in (p[0], p[3], p[4]))
+            and all(x is None or type(x) is int for x in p[1:3])
+            for p in problems
+        )
     return (
-        isinstance(facts, dict)
+        _fits(kind, facts)
         and problems is None
-        and (signature is None or (isinstance(signature, list) and len(signature) == 4))
+        and (
+            signature is None
+            or (
+                isinstance(signature, list) and len(signature) == 4 and all(type(x) is int for x in signature)
+            )
+        )
     )
+
+
+def _fits(kind: Kind, data: Any) -> bool:
+    """Whether a record's facts (or its checked data) from the index have the shape its
+    readers take them in: every fact, each of its kind; a whole record at least its id."""
+    if kind.shapes is not None:
+        return facts_fit(data, kind.shapes)
+    return isinstance(data, dict) and isinstance(data.get(kind.id_field), str)
 
 
 def _head_data(kind: Kind, data: dict[str, Any]) -> dict[str, Any]:
@@ -194,10 +220,11 @@ class _Shard:
             self._body = read_stamped(self.root, self.body_path, self.stamp)
         return self._body
 
-    def data(self, rel: str, key: str) -> Any:
-        """The checked data of a file from the body, or None if the body is not of this version."""
+    def data(self, rel: str, key: str, kind: Kind) -> Any:
+        """The checked data of a file from the body, or None if the body is not of this
+        version (or not of the shape this jatac writes)."""
         entry = self.body.get(rel)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key and isinstance(entry[1], dict):
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key and _fits(kind, entry[1]):
             return entry[1]
         return None
 
@@ -230,13 +257,30 @@ class _Reading:
         self.records: list[Any] = []  # _SKIP where a file turned out invalid
         self.problems: list[tuple[int, Problem]] = []  # (position among the files, problem)
         self.digests: dict[str, str] = {}
-        self.fresh: list[tuple[int, dict[str, Any]]] = []  # (position, data) to validate in one go
+        # (position, data, (file, id) if the data came from the index) to validate in one go
+        self.fresh: list[tuple[int, dict[str, Any], tuple[str, str] | None]] = []
         self.pending: list[tuple[_Shard, int, str, str, bytes, str, Any]] = []
 
     def result(self) -> tuple[list[Any], list[Problem], dict[str, str]]:
         records = [r for r in self.records if r is not _SKIP]
         problems = [p for _, p in sorted(self.problems, key=lambda item: item[0])]
         return records, problems, self.digests
+
+    def rebuild(self, position: int, data: dict[str, Any], file: tuple[str, str] | None) -> Any:
+        """One record rebuilt from its checked data, or, where the index's data does not
+        rebuild, read from its file (_SKIP, with its problems, if the file is not valid)."""
+        try:
+            return self.kind.model.model_validate(data)
+        except ValueError:
+            if file is None:
+                raise
+        rel, record_id = file
+        case = self.cases.get(record_id) if self.kind.with_case and self.cases is not None else None
+        try:
+            return self.repo.read_file(self.kind, rel, record_id, case)
+        except InvalidRecord as e:
+            self.problems.extend((position, p) for p in e.problems)
+            return _SKIP
 
     def _problem(self, *problems: Problem) -> None:
         self.problems.extend((len(self.records), p) for p in problems)
@@ -256,7 +300,7 @@ class _Reading:
             return
         file = self.root + rel
         entry = shard.head.get(rel)
-        if not _well_formed(entry):
+        if not _well_formed(entry, kind):
             entry = None  # none yet, or not what this jatac writes: read the file
         try:
             digest, content, signature = _fingerprint(file, entry, self.settled)
@@ -272,11 +316,11 @@ class _Reading:
                 shard.new_head[rel] = [*entry[:3], signature]
                 self._problem(*(Problem(*p) for p in entry[2]))
                 return
-            data = entry[1] if self.facts or kind.facts is None else shard.data(rel, key)
+            data = entry[1] if self.facts or kind.facts is None else shard.data(rel, key, kind)
             if data is not None:
                 shard.new_head[rel] = [*entry[:3], signature]
                 if not self.raw:
-                    self.fresh.append((len(self.records), data))
+                    self.fresh.append((len(self.records), data, (rel, record_id)))
                 self.records.append(data if self.raw else None)
                 return
         if content is None:  # signed unchanged, but its case or its data changed: parse again
@@ -310,7 +354,7 @@ class _Reading:
             elif self.raw:
                 self.records[position] = found
             else:
-                self.fresh.append((position, found))
+                self.fresh.append((position, found, None))
         self.pending = []
 
 

@@ -12,13 +12,13 @@ import importlib
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jatac.errors import BadId, InvalidRecord, NotARepository, NotFound, Problem
-from jatac.models.facts import CASE_FACTS, SARA_FACTS
+from jatac.models.facts import CASE_FACTS, CASE_SHAPES, SARA_FACTS, SARA_SHAPES
 from jatac.models.ids import CASE_ID_RE, FUND_YEAR_RE, MEETING_ID_RE
 from jatac.storage.fs import atomic_write as atomic_write  # re-exported: every writer's one way
 from jatac.storage.fs import inside
@@ -51,6 +51,8 @@ class Kind:
     # the fields listing, filtering and cross-checks read from the index without the rest
     # (None: they read whole records)
     facts: tuple[str, ...] | None = None
+    # what each fact holds (jatac.models.facts.facts_fit): index entries of another shape are not read
+    shapes: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
     @property
     def model(self) -> type[BaseModel]:
@@ -85,6 +87,7 @@ KINDS: dict[str, Kind] = {
         CASE_ID_RE,
         "JAT-2026-0001",
         facts=CASE_FACTS,  # what `list` shows and filters on, validate cross-checks
+        shapes=CASE_SHAPES,
     ),
     "sara": Kind(
         "SARA package",
@@ -95,6 +98,7 @@ KINDS: dict[str, Kind] = {
         id_field="case",
         with_case=True,
         facts=SARA_FACTS,  # validate: is a closed case's evaluation complete?
+        shapes=SARA_SHAPES,
     ),
     "meeting": Kind(
         "meeting",

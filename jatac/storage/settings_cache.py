@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jatac.models.places import Place, locality_and_within, resolve_locality
 from jatac.models.vocab import Level
@@ -56,15 +56,32 @@ def load(repo: Repository) -> Settings:
     path = local_dir(repo.root, "index", "settings.json")
     stamp = index.stamp(repo)
     saved = index.read_stamped(repo.root, path, stamp) if index.enabled() else {}
-    with contextlib.suppress(KeyError, TypeError, ValueError):  # {}, or written by another jatac
-        return Settings(
+    # {}, or of another shape (a bug of jatac's, or forged with this user's key): as if absent
+    with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError, IndexError):
+        found = Settings(
             name=saved["name"],
             review_days={Level(k): int(v) for k, v in saved["review_days"].items()},
             places=[(p[0], p[1], p[2]) for p in saved["places"]],
             categories=list(saved["categories"]),
             agencies=list(saved["agencies"]),
         )
+        if _well_formed(found):
+            return found
     settings = Settings.of(repo.config)
     if index.enabled():
         index.write_stamped(repo.root, path, stamp, asdict(settings))
     return settings
+
+
+def _well_formed(settings: Settings) -> bool:
+    def texts(values: list[Any]) -> bool:
+        return all(isinstance(v, str) for v in values)
+
+    return (
+        isinstance(settings.name, str)
+        and set(settings.review_days) == set(Level)
+        and all(days >= 1 for days in settings.review_days.values())
+        and all(texts([p[0], p[1]]) and (p[2] is None or isinstance(p[2], str)) for p in settings.places)
+        and texts(settings.categories)
+        and texts(settings.agencies)
+    )
