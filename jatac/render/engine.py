@@ -110,11 +110,12 @@ def pounds(value: float | None) -> str:
 
 def environment(repo_root: Path, fmt: str) -> Any:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from jatac.render.sandbox import BudgetedEnvironment
 
     source = _SOURCE[fmt]
     finalize = {"typ": escape.typst, "md": escape.markdown, "html": escape.html}[source]
-    env = SandboxedEnvironment(
+    env = BudgetedEnvironment(
         loader=_loader(repo_root),
         autoescape=source == "html",
         finalize=finalize,
@@ -130,14 +131,71 @@ def environment(repo_root: Path, fmt: str) -> Any:
     return env
 
 
+LIMIT_HINT = (
+    "A paper never needs this much. Check that template (at the line named) for loops within "
+    "loops, a macro that calls itself, or a very long string or list; or remove the "
+    "repository's template (git rm) and commit, to use jatac's own."
+)
+
+TYPST_HINT = (
+    "A paper never needs this much. Check the repository's .typ template for a #for or #while "
+    "that runs without end or builds a very large array (range(10^9)); or remove it (git rm) "
+    "and commit, to use jatac's own."
+)
+
+
 def render_source(repo_root: Path, name: str, fmt: str, context: dict[str, Any]) -> str:
-    """The text of ``name`` (e.g. "agenda") rendered for ``fmt``: Markdown, HTML or Typst."""
-    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+    """The text of ``name`` (e.g. "agenda") rendered for ``fmt``: Markdown, HTML or Typst.
+
+    A repository's template is a partner's code: it runs in the budgeted sandbox, in a
+    child process with a memory and time limit (``jatac.render.bounded``)."""
+    from jatac.render.bounded import run_limited
 
     if fmt not in FORMATS:
         raise JatacError(f"{fmt!r} is not a format", hint="Formats: " + ", ".join(FORMATS))
     template_name = f"{name}.{_SOURCE[fmt]}.j2"
-    env = environment(repo_root, fmt)
+    env = environment(repo_root, fmt)  # made here, once: Jinja's imports and lexer stay for the next
+    if _own_folder(repo_root) is None:  # only jatac's own templates: nothing a partner wrote runs
+        return _render_here(env, repo_root, template_name, context)
+    return run_limited(
+        lambda: _render_here(env, repo_root, template_name, context),
+        what=shown_name(repo_root, template_name),
+        hint=LIMIT_HINT,
+    )
+
+
+def shown_name(repo_root: Path, template_name: str) -> str:
+    """templates/NAME if the repository has its own, else NAME (jatac's)."""
+    own = f"{OWN_TEMPLATES}/{template_name}"
+    return own if (repo_root / own).is_symlink() or (repo_root / own).exists() else template_name
+
+
+def template_problem(error: Exception, template_name: str, repo_root: Path, hint: str) -> TemplateProblem:
+    """An exception a template raised as it ran, as a problem naming its file and line."""
+    from jatac.render.sandbox import LimitExceeded
+
+    where = template_name
+    tb = error.__traceback__
+    while tb is not None:  # Jinja gives each template line its own frame: the last one is where
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            path = Path(filename)
+            shown = path.relative_to(repo_root) if path.is_relative_to(repo_root) else path.name
+            where = f"{shown}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    if isinstance(error, RecursionError):
+        message = "templates that call or include themselves without end"
+    elif isinstance(error, LimitExceeded):
+        message = str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+    limit = isinstance(error, (LimitExceeded, RecursionError))
+    return TemplateProblem(f"{where}  {message}", hint=LIMIT_HINT if limit else hint)
+
+
+def _render_here(env: Any, repo_root: Path, template_name: str, context: dict[str, Any]) -> str:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
     try:
         return str(env.get_template(template_name).render(**context))
     except TemplateNotFound:
@@ -147,24 +205,36 @@ def render_source(repo_root: Path, name: str, fmt: str, context: dict[str, Any])
         ) from None
     except TemplateSyntaxError as e:
         raise TemplateProblem(f"{e.filename or template_name}:{e.lineno}  {e.message}") from None
-    except TemplateError as e:
-        raise TemplateProblem(
-            f"{template_name}: {e}",
-            hint="A template asked for something the document does not have, or the sandbox refused it.",
+    except (JatacError, MemoryError):
+        raise
+    except Exception as e:  # the template's own doing (it is a partner's code), not jatac's
+        raise template_problem(
+            e,
+            template_name,
+            repo_root,
+            "A template asked for something the document does not have, or the sandbox refused it.",
         ) from None
 
 
-def compile_pdf(source: str, assets: dict[str, bytes] | None = None) -> bytes:
+def compile_pdf(source: str, assets: dict[str, bytes] | None = None, template: str = "the document") -> bytes:
     """Typst source to PDF bytes, with Typst's own fonts only (the same on every machine).
 
     Typst's root is a fresh folder holding the source and ``assets`` (name -> bytes, e.g.
     chart images), nothing else: a template's ``#read("/...")`` or ``#image("../...")``
     finds nothing outside it (Typst refuses paths above its root), never the current folder.
     Packages are looked for there too, not in the person's own Typst folders.
+
+    Typst compiles in a child process with a memory and time limit: a repository's ``.typ``
+    template may loop or allocate without end (``template`` names it in the message). The
+    folder is made and removed here, so a child that is stopped leaves nothing behind.
+    Always in a child, also for jatac's own templates: Typst's threads, once started in
+    this process, would not exist in a later fork, and its compile there would wait for ever.
     """
     import tempfile
 
-    import typst
+    import typst  # noqa: F401  (imported here once, not in each child)
+
+    from jatac.render.bounded import run_limited
 
     with tempfile.TemporaryDirectory(prefix="jatac-pdf-") as tmp:
         folder = Path(tmp)
@@ -175,23 +245,29 @@ def compile_pdf(source: str, assets: dict[str, bytes] | None = None) -> bytes:
         marked = f'#set document(keywords: ("{MADE_BY}",))\n{source}'
         (folder / "main.typ").write_text(marked, encoding="utf-8")
         (folder / ".packages").mkdir()
-        try:
-            return bytes(
-                typst.compile(
-                    str(folder / "main.typ"),
-                    root=str(folder),
-                    format="pdf",
-                    ignore_system_fonts=True,
-                    package_path=str(folder / ".packages"),
-                    package_cache_path=str(folder / ".packages"),
-                )
+        return run_limited(lambda: _compile_in(folder), what=f"the PDF of {template}", hint=TYPST_HINT)
+
+
+def _compile_in(folder: Path) -> bytes:
+    import typst
+
+    try:
+        return bytes(
+            typst.compile(
+                str(folder / "main.typ"),
+                root=str(folder),
+                format="pdf",
+                ignore_system_fonts=True,
+                package_path=str(folder / ".packages"),
+                package_cache_path=str(folder / ".packages"),
             )
-        except (RuntimeError, ValueError) as e:
-            raise TemplateProblem(
-                f"the PDF could not be made: {str(e).replace(tmp, '[the document folder]')[:500]}",
-                hint="If the repository has its own .typ templates, check them: a template can read only "
-                "the document's own images, nothing else on this computer.",
-            ) from None
+        )
+    except (RuntimeError, ValueError) as e:
+        raise TemplateProblem(
+            f"the PDF could not be made: {str(e).replace(str(folder), '[the document folder]')[:500]}",
+            hint="If the repository has its own .typ templates, check them: a template can read only "
+            "the document's own images, nothing else on this computer.",
+        ) from None
 
 
 def render(
@@ -204,4 +280,7 @@ def render(
 
         context = {**context, "images": {k: base64.b64encode(v).decode() for k, v in assets.items()}}
     source = render_source(repo_root, name, fmt, context)
-    return compile_pdf(source, assets) if fmt == "pdf" else source.encode("utf-8")
+    if fmt == "pdf":
+        shown = shown_name(repo_root, f"{name}.{_SOURCE[fmt]}.j2")
+        return compile_pdf(source, assets, shown)
+    return source.encode("utf-8")
