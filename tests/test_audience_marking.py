@@ -7,6 +7,7 @@ four weeks after; JAT-2026-0001 is OFFICIAL-SENSITIVE, JAT-2026-0002 is OFFICIAL
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,19 +24,19 @@ def on(day: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def week(jatac: Jatac) -> Jatac:
+def week(jatac: Jatac, smtp: tuple[Any, dict[str, str]]) -> Jatac:
     """A sensitive case and an OFFICIAL one; the core agenda and minutes of 14 December sent
-    (for Outlook), both marked OFFICIAL-SENSITIVE as they name the sensitive case."""
+    (through a real SMTP server), both marked OFFICIAL-SENSITIVE as they name the sensitive case."""
     jatac("agency", "edit", "police", "--isp-signed", "2026-04-01", "--email", "tasking@police.example.org")
     assert jatac.new("Cuckooing in a block of flats", marking="OFFICIAL-SENSITIVE") == SECRET
     assert jatac.new("ASB at Melrose Avenue shops", place="Melrose Avenue shops") == OPEN
     jatac.adopt(OPEN)
     jatac("action", "add", OPEN, "Patrol plan for the parade", "--owner", "police", "--due", "2027-02-01")
-    outbox = jatac.root.parent / "outbox"
-    jatac("send", "agenda", DEC, "--eml", str(outbox / "agenda"), env=on("2026-12-07"))
+    mail = smtp[1]
+    jatac("send", "agenda", DEC, env={**mail, **on("2026-12-07")})
     jatac("minutes", "new", DEC, env=on(DEC))
     jatac("minutes", "circulate", DEC, env=on("2026-12-15"))
-    jatac("send", "minutes", DEC, "--eml", str(outbox / "minutes"), env=on("2026-12-15"))
+    jatac("send", "minutes", DEC, env={**mail, **on("2026-12-15")})
     meeting = (jatac.root / f"meetings/2026/{DEC}-coordinating.yaml").read_text()
     assert meeting.count("marking: OFFICIAL-SENSITIVE") == 2, meeting  # each sending records its paper's
     return jatac

@@ -270,7 +270,7 @@ def test_the_agenda_reads_only_current_cases_yet_says_the_same(
     from jatac.meetings import agenda
 
     def render(name: str) -> str:
-        path = big.root / f"{name}.md"
+        path = big.root / "build" / f"{name}.md"
         big("agenda", when, "-f", "md", "--audience", audience, "-o", str(path))
         return path.read_text()
 
@@ -287,7 +287,7 @@ def test_the_wide_groups_trends_count_every_case_raised_in_their_quarters(jatac:
     first = jatac.new("Raised on New Year's Day", env={"JATAC_TODAY": "2026-01-01"})
     jatac("set", first, "status=rejected", "decision_note=Not a partnership matter")
     jatac.new("Raised in September", env={"JATAC_TODAY": "2026-09-01"})
-    path = jatac.root / "wide.md"
+    path = jatac.root / "build" / "wide.md"
     jatac("agenda", "2026-10-22", "-f", "md", "-o", str(path), env={"JATAC_TODAY": "2026-10-12"})
     text = path.read_text()
     assert "| Cases | 2026-Q1 | 2026-Q2 | 2026-Q3 | 2026-Q4 |" in text
