@@ -245,13 +245,17 @@ def smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {
+    try:
+        yield inbox, smtp_env(port)
+    finally:
+        controller.stop()
+
+
+def smtp_env(port: int) -> dict[str, str]:
+    """The settings that point jatac at the test server on ``port`` (plain SMTP, a sender)."""
+    return {
         "JATAC_SMTP_HOST": "127.0.0.1",
         "JATAC_SMTP_PORT": str(port),
         "JATAC_SMTP_TLS": "none",
         "JATAC_SMTP_FROM": "csp-tasking@council.example.org",
     }
-    try:
-        yield inbox, env
-    finally:
-        controller.stop()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Inbox, Jatac, free_port, jatac_process, kill_group, wait_for
+from tests.conftest import Inbox, Jatac, free_port, jatac_process, kill_group, smtp_env, wait_for
 from tests.test_sending import DEC, FIRE, POLICE, on
 
 HOUSING, PROBATION = "asb@housing.example.org", "admin@probation.example.org"
@@ -62,14 +62,8 @@ def server() -> Iterator[tuple[Server, dict[str, str]]]:
     inbox, port = Server(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    env = {
-        "JATAC_SMTP_HOST": "127.0.0.1",
-        "JATAC_SMTP_PORT": str(port),
-        "JATAC_SMTP_TLS": "none",
-        "JATAC_SMTP_FROM": "csp-tasking@council.example.org",
-    }
     try:
-        yield inbox, env
+        yield inbox, smtp_env(port)
     finally:
         inbox.release.set()
         controller.stop()

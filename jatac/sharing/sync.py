@@ -20,11 +20,10 @@ from jatac.errors import GitError, JatacError, Refused
 from jatac.git import remote
 from jatac.git.audit import Audit
 from jatac.git.change import Change
-from jatac.sharing.tells import Tell
+from jatac.sharing.tells import Tell, parsed
 from jatac.storage.fs import inside
 from jatac.storage.lock import RepoLock
 from jatac.storage.repository import KINDS, Repository
-from jatac.storage.yaml_roundtrip import YamlProblem, fast_load, parse, plain
 
 
 class Conflicted(JatacError):
@@ -142,15 +141,7 @@ def _came_in(repo: Repository, audit: Audit, before: str, after: str, report: Re
 
 def _yaml_at(audit: Audit, rev: str, path: str) -> dict[str, Any] | None:
     text = remote.text_at(audit, rev, path)
-    if text is None:
-        return None
-    data = fast_load(text)
-    if data is None:
-        try:
-            data = plain(parse(text, path))
-        except YamlProblem:
-            return None
-    return data
+    return None if text is None else parsed(text, path)
 
 
 def is_record(relpath: str) -> bool:

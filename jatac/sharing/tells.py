@@ -94,10 +94,11 @@ class _At:
 
     def data(self, rev: str, path: str) -> dict[str, Any] | None:
         text = self.text(rev, path)
-        return None if text is None else _parsed(text, path)
+        return None if text is None else parsed(text, path)
 
 
-def _parsed(text: str, path: str) -> dict[str, Any] | None:
+def parsed(text: str, path: str) -> dict[str, Any] | None:
+    """A record's text at some revision as plain data, or None if it is not a mapping."""
     data = fast_load(text)
     if data is None:
         try:
@@ -299,9 +300,9 @@ def _personal(at: _At, changed: list[tuple[str, str]]) -> list[Tell]:
         old = at.text(at.before, path)
         known = set()
         if old is not None and "\0" not in old and len(old) <= LARGEST_TEXT:
-            known = {(f.kind, canonical(f.text)) for f in scan_file(old, names, _parsed(old, path))}
+            known = {(f.kind, canonical(f.text)) for f in scan_file(old, names, parsed(old, path))}
         new = [
-            f for f in scan_file(text, names, _parsed(text, path)) if (f.kind, canonical(f.text)) not in known
+            f for f in scan_file(text, names, parsed(text, path)) if (f.kind, canonical(f.text)) not in known
         ]
         for f in new:
             where = f"{path}:{f.line}" if f.line else path
