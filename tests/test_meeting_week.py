@@ -317,6 +317,17 @@ def test_each_step_of_the_week_is_one_commit_naming_the_meeting_and_leaves_nothi
         f"JAT-2026-0012: adopted, lead tvp (meeting {MEETING})",
         f"FR-2026-002: approved, £1,500.00 (meeting {MEETING})",
     ]
+    # carried into the case and the fund as of the meeting's day, not the Tuesday it was typed
+    yaml = YAML(typ="safe")
+    case = yaml.load((demo.root / "issues" / "2026" / "JAT-2026-0012.yaml").read_text(encoding="utf-8"))
+    assert (case["status"], case["lead"], case["adopted_on"]) == ("adopted", "tvp", date(2026, 12, 7))
+    fund = yaml.load((demo.root / "fund" / "2026" / "2026-27.yaml").read_text(encoding="utf-8"))
+    (request,) = [r for r in fund["requests"] if r["id"] == "FR-2026-002"]
+    assert (request["status"], request["decided_on"], request["meeting"]) == (
+        "approved",
+        date(2026, 12, 7),
+        MEETING,
+    )
     (agenda_sent,) = the(ran, "send", "agenda").commits
     assert agenda_sent.startswith(f"{MEETING}: agenda sent to 4 agencies")
     assert "On 2026-11-30, on time" in agenda_sent
