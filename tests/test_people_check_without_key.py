@@ -141,6 +141,9 @@ def test_with_neither_key_nor_fingerprints_a_change_to_case_text_is_refused(
     assert "jatac --names-unchecked" in said
     said = refused(jatac, *new_issue_args("Graffiti at the underpass"))
     assert "cannot be looked for on this computer" in said
+    asked = jatac("new-issue", "-i", input="Graffiti at the underpass\n1\n1\n\npolice\n\nx\n\n", ok=False)
+    assert asked.exit_code == 1 and "cannot be looked for" in asked.stderr
+    assert "Category" not in asked.stdout  # said at the first answer, not after all of them
 
     relpath = f"issues/2026/{case}.yaml"
     original = (jatac.root / relpath).read_text()

@@ -64,8 +64,9 @@ NAMES_UNCHECKED_ALLOWED = False
 ACKNOWLEDGE = "jatac --names-unchecked"
 
 
-class NamesUnchecked(Refused):
-    """Case text would be committed, and the names in the people store cannot be looked for."""
+class NamesUnchecked(JatacError):
+    """Case text would be committed, and the names in the people store cannot be looked for.
+    (Not a ``Refused``: a question asked again would be refused again, so it ends the command.)"""
 
     def __init__(self, why: str) -> None:
         super().__init__(
