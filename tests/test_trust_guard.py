@@ -159,14 +159,15 @@ def test_a_missing_key_says_the_names_were_not_checked(
 ) -> None:
     jatac("person", "add", "--name", "Jordan Example")
     case = jatac.new()
+    (jatac.root / ".jatac/private/people.fingerprints").unlink()  # and no fingerprints either
     monkeypatch.setenv("JATAC_KEY_FILE", str(tmp_path / "not-here.key"))
-    checked = jatac("check")
+    checked = jatac("check")  # a look commits nothing: it says what it could not look for
     assert "names in the people store were not checked for" in checked.stderr
     assert "key to the people store is not on this computer" in checked.stderr
     assert "(names in the people store not checked)" in checked.stdout
-    changed = jatac("set", case, "priority=low")
-    assert "names in the people store were not checked for" in changed.stderr
-    assert "names in the people store not checked for" in jatac("doctor").stdout
+    assert "cannot be looked for on this computer" in refused(jatac, "set", case, "priority=low")
+    doctor = jatac("doctor", ok=False)
+    assert "names in the people store cannot be checked for here" in doctor.stdout
 
 
 def test_an_import_file_name_is_checked_like_any_text(jatac: Jatac, tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def _adapter(field: str) -> TypeAdapter[Any]:
 def check_text(repo: Repository, field: str, text: str) -> str:
     """A title, place or description, checked as the case file will be: its length and form,
     and that it holds nothing that looks personal (a name, a phone number, a home address)."""
-    from jatac.guard.people import names
+    from jatac.guard.people import for_commit
     from jatac.guard.privacy import scan
 
     label = field.replace("_", " ")
@@ -70,7 +70,7 @@ def check_text(repo: Repository, field: str, text: str) -> str:
     except ValidationError as e:
         raise Refused(f"the {label} {_reason(e)}") from None
     if isinstance(value, str) and value:
-        findings = scan({field: value}, names(repo))
+        findings = scan({field: value}, for_commit(repo)[0])  # the case will be committed
         if findings:
             f = findings[0]
             raise Refused(

@@ -32,6 +32,10 @@ def check(
 
     check_format(fmt, ("text", "json"))
     checked = check_repository(open_repo(), staged=staged)
+    if staged:  # a commit: refused if names cannot be looked for
+        from jatac.git.hooks import refuse_unchecked_names
+
+        refuse_unchecked_names(checked)
     if fmt == "json":
         print_json(
             {

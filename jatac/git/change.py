@@ -29,6 +29,7 @@ from jatac.storage.fs import atomic_write, inside
 from jatac.storage.lock import RepoLock, clear_journal, digest, write_journal
 
 if TYPE_CHECKING:
+    from jatac.guard.privacy import Names
     from jatac.storage.repository import Repository
 
 UNREAD = object()
@@ -83,7 +84,8 @@ class Change:
         self.body: list[str] = []
         self._entries: dict[str, dict[str, Any]] = {}  # relpath -> {"before": bytes|None, "after": ...}
         self._lock = RepoLock(repo.root)
-        self._names: list[str] | None = None
+        self._names: Names | None = None
+        self._names_unchecked: str | None = None  # why, when the person let names go unchecked
         self._started = 0.0
         self._style: bytes | None = None
         self._taken: set[str] = set()
@@ -100,11 +102,13 @@ class Change:
             raise
         return self
 
-    def _people_names(self) -> list[str]:
+    def _people_names(self) -> Names:
+        """The names in the people store, or their fingerprints; refused (NamesUnchecked)
+        when neither can be read here and the person did not say they may go unchecked."""
         if self._names is None:
-            from jatac.guard.people import names
+            from jatac.guard.people import for_commit
 
-            self._names = names(self.repo)
+            self._names, self._names_unchecked = for_commit(self.repo)
         return self._names
 
     def _check(self, relpath: str, text: str, data: Any = None) -> None:
@@ -221,6 +225,8 @@ class Change:
         if self.cases:
             trailers["Jatac-Case"] = self.cases
         trailers.update(self.trailers)
+        if self._names_unchecked is not None:  # said by the person for this command: on the record
+            trailers["Jatac-Names-Unchecked"] = "yes"
         text = message(self.subject, self.body, trailers)
         fd = self._lock.fd
         keep = [fd] if fd is not None else []  # git holds the lock until it has finished

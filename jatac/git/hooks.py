@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jatac.git.audit import Audit
-from jatac.guard.privacy import Checked, PersonalData, check_text
+from jatac.guard.privacy import Checked, Names, PersonalData, check_text
 from jatac.storage.repository import CONFIG_FILE, Repository, atomic_write
 
 MARK = "# installed by jatac install-hooks"
@@ -79,7 +79,18 @@ def check_repository(repo: Any, staged: bool = False) -> Checked:
     return checked
 
 
-def _check_one(repo: Any, checked: Checked, rel: str, data: bytes, known: list[str]) -> None:
+def refuse_unchecked_names(checked: Checked) -> None:
+    """A commit of text (what the hook checks) while the names in the people store cannot be
+    looked for is refused (NamesUnchecked), unless the person said they may go unchecked."""
+    from jatac.guard import people
+
+    if checked.names_unchecked is None or not checked.files:
+        return
+    if not people.NAMES_UNCHECKED_ALLOWED:
+        raise people.NamesUnchecked(checked.names_unchecked)
+
+
+def _check_one(repo: Any, checked: Checked, rel: str, data: bytes, known: Names) -> None:
     from jatac.errors import Problem
     from jatac.guard.generated import made_by_jatac
 

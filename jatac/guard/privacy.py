@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from jatac.errors import JatacError, Problem
 
@@ -136,10 +137,20 @@ _TIME_OR_DATE = re.compile(
 )
 
 
+class _Span(Protocol):
+    def span(self) -> tuple[int, int]: ...
+
+
+class Pattern(Protocol):
+    """What a detector looks with: a regular expression, or the fingerprints of names."""
+
+    def finditer(self, string: str, /) -> Iterator[_Span]: ...
+
+
 @dataclass(frozen=True)
 class Detector:
     kind: str
-    pattern: re.Pattern[str]
+    pattern: Pattern
     view: str = FOLD
     # a second look at the text as written, for shapes that folding makes ambiguous
     accept: Callable[[str], bool] = lambda written: True
@@ -232,22 +243,120 @@ HOW_TO = (
 )
 
 
+def name_forms(name: str) -> list[list[str]]:
+    """The folded words of a name as the check looks for them: forename first and surname
+    first (``Example, Jordan``); none for a name too short to look for. Between two words a
+    middle initial is allowed (``Jordan A Example``)."""
+    words = fold(name).split()
+    if len("".join(words)) < 3:
+        return []
+    forms = [words]
+    if len(words) > 1:
+        forms.append([words[-1], *words[:-1]])
+    return forms
+
+
 @functools.lru_cache(maxsize=8)
 def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for every name in the store, forename first or surname first
-    (``Example, Jordan``), a middle initial allowed."""
-    forms = set()
-    for name in names:
-        words = fold(name).split()
-        if len("".join(words)) < 3:
-            continue
-        between = " +(?:[A-Z] +)?"
-        forms.add(between.join(map(re.escape, words)))
-        if len(words) > 1:
-            forms.add(between.join(map(re.escape, [words[-1], *words[:-1]])))
+    """One pattern for every name in the store (see ``name_forms``)."""
+    between = " +(?:[A-Z] +)?"
+    forms = {between.join(map(re.escape, words)) for name in names for words in name_forms(name)}
     if not forms:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(forms, key=len, reverse=True)) + r")(?!\w)")
+
+
+# -- names known only by their fingerprints ------------------------------------------------
+#
+# Without the people store's key its names cannot be read, but the check can still find
+# them: beside the store jatac keeps a keyed digest of each name's folded forms, and
+# digests every run of words in the text the same way. The key is this computer's own
+# (jatac.storage.local_state), so the file is no list of names to try guesses against.
+
+
+def fingerprint(key: bytes, words: Iterable[str]) -> bytes:
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), key=key, digest_size=16).digest()
+
+
+_WORD = re.compile(r"[^ \x00]+")
+_INITIAL = re.compile(r"[A-Z]")
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+@dataclass(frozen=True)
+class NameFingerprints:
+    """The names of the people store as keyed fingerprints: each form of each name
+    (``names``), the first word of each (``starts``: where a name may begin), and the most
+    words a name has."""
+
+    key: bytes = field(repr=False)
+    names: frozenset[bytes]
+    starts: frozenset[bytes]
+    longest: int
+
+    @classmethod
+    def of(cls, key: bytes, names: Iterable[str]) -> NameFingerprints:
+        forms = [words for name in names for words in name_forms(name)]
+        return cls(
+            key,
+            frozenset(fingerprint(key, words) for words in forms),
+            frozenset(fingerprint(key, words[:1]) for words in forms),
+            max((len(words) for words in forms), default=0),
+        )
+
+    def finditer(self, folded: str, /) -> Iterator[_Found]:
+        """Each run of words of the folded text that is a name, as the name pattern would
+        find it: words separated by spaces only (a field break ends a run), a one-letter
+        initial allowed between two words, the longest name at each place, none overlapping."""
+        if not self.names:
+            return
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        seen: dict[str, bool] = {}  # word -> may a name start with it
+        at = 0
+        while at < len(words):
+            word = words[at][2]
+            if word not in seen:
+                seen[word] = fingerprint(self.key, [word]) in self.starts
+            end = self._longest(folded, words, at) if seen[word] else None
+            if end is None:
+                at += 1
+                continue
+            yield _Found(words[at][0], words[end][1])
+            at = end + 1
+
+    def _longest(self, folded: str, words: list[tuple[int, int, str]], at: int) -> int | None:
+        """The index of the last word of the longest name that starts at word ``at``."""
+        best = None
+        runs = [(at, [words[at][2]])]  # (index of the last word taken, the name's words so far)
+        while runs:
+            last, taken = runs.pop()
+            if fingerprint(self.key, taken) in self.names and (best is None or last > best):
+                best = last
+            if len(taken) == self.longest:
+                continue
+            nxt = last + 1
+            if not self._joined(folded, words, last, nxt):
+                continue
+            runs.append((nxt, [*taken, words[nxt][2]]))
+            if _INITIAL.fullmatch(words[nxt][2]) and self._joined(folded, words, nxt, nxt + 1):
+                runs.append((nxt + 1, [*taken, words[nxt + 1][2]]))  # Jordan A Example
+        return best
+
+    @staticmethod
+    def _joined(folded: str, words: list[tuple[int, int, str]], left: int, right: int) -> bool:
+        """Two words with only spaces between them (no field break)."""
+        return right < len(words) and FIELD_BREAK not in folded[words[left][1] : words[right][0]]
+
+
+Names = Iterable[str] | NameFingerprints  # what the check looks for: names, or their fingerprints
 
 
 @dataclass(frozen=True)
@@ -260,8 +369,10 @@ class Hit:
         return " ".join(text[self.start : self.end].split())
 
 
-def detectors(names: Iterable[str] = ()) -> list[Detector]:
+def detectors(names: Names = ()) -> list[Detector]:
     """The detectors, with one for the names in the restricted store if there are any."""
+    if isinstance(names, NameFingerprints):
+        return [*DETECTORS, Detector(NAME, names)] if names.names else DETECTORS
     return _detectors(tuple(sorted(set(names))))
 
 
@@ -336,7 +447,7 @@ def allowed_texts(data: Any) -> set[str]:
     return allowed
 
 
-def scan(data: Any, names: Iterable[str] = (), allowed: set[str] | None = None) -> list[Finding]:
+def scan(data: Any, names: Names = (), allowed: set[str] | None = None) -> list[Finding]:
     """What in the fields of ``data`` looks like personal data, field by field."""
     allowed = allowed_texts(data) if allowed is None else allowed
     fields = list(_strings(data))
@@ -373,12 +484,12 @@ def _raw_finding(text: str, hit: Hit) -> Finding:
 
 
 def scan_file(
-    text: str, names: Iterable[str] = (), data: Any = None, also_allowed: Iterable[str] = ()
+    text: str, names: Names = (), data: Any = None, also_allowed: Iterable[str] = ()
 ) -> list[Finding]:
     """What in a file looks like personal data: each field's value (``data``, the file
     parsed, when it parses) and the raw text, comments included, each with its line.
     ``also_allowed``: texts known not to be personal here (jatac.yaml's team mailboxes)."""
-    names = tuple(names)
+    names = names if isinstance(names, NameFingerprints) else tuple(names)
     allowed = allowed_texts(data) | {canonical(t) for t in also_allowed}
     hits = find(text, detectors(names))
     raw = [_raw_finding(text, h) for h in hits if canonical(h.written(text)) not in allowed]
@@ -422,7 +533,7 @@ def _parsed(text: str, relpath: str) -> Any:
 
 
 def check_text(
-    relpath: str, text: str, names: Iterable[str] = (), data: Any = None, also_allowed: Iterable[str] = ()
+    relpath: str, text: str, names: Names = (), data: Any = None, also_allowed: Iterable[str] = ()
 ) -> None:
     """Raise PersonalData if the text of a record file holds personal data. ``data``: the text
     parsed, if the caller has it (the document it was written from)."""

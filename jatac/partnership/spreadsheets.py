@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jatac.errors import InvalidRecord, Problem, Refused
 from jatac.git.change import Change
@@ -20,6 +20,9 @@ from jatac.models.vocab import Marking
 from jatac.storage.outputs import MADE_BY
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import dump, fast_load, to_yaml
+
+if TYPE_CHECKING:
+    from jatac.guard.privacy import Names
 
 CASE = KINDS["case"]
 LIST_COLUMNS = {
@@ -398,7 +401,7 @@ def import_cases(repo: Repository, path: Path, map_path: Path | None = None) -> 
     return [r.id for r in prepared]
 
 
-def _check_file_names(paths: list[Path], known: list[str]) -> None:
+def _check_file_names(paths: list[Path], known: Names) -> None:
     """The names of the files imported go into the commit message: they are checked as
     any text jatac commits is (no personal data, no control characters)."""
     from jatac.guard.inert import UNSAFE, name_of, visible

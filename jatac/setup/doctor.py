@@ -96,8 +96,26 @@ def examine(repo: Repository) -> list[Finding]:
     )
     if checked.names_unchecked:
         found.append(
-            Finding(False, "names in the people store not checked for", checked.names_unchecked, warning=True)
+            Finding(
+                False,
+                "names in the people store cannot be checked for here, so changes to cases are refused",
+                f"{checked.names_unchecked}. Put the store's key back (or set JATAC_KEY_FILE), or work "
+                "on the computer that holds it; opening the store there once lets this computer check "
+                "names without the key",
+            )
         )
+    else:
+        from jatac.guard.people import checked_by_fingerprint
+
+        if checked_by_fingerprint(repo):
+            found.append(
+                Finding(
+                    False,
+                    "the people store's key is not on this computer: names are checked by their fingerprints",
+                    "`jatac person show` and papers with --include-personal need the key",
+                    warning=True,
+                )
+            )
     from jatac.git.hooks import installed
 
     found.append(

@@ -77,6 +77,17 @@ def _mac(key: bytes, root: Path, payload: bytes) -> bytes:
     return hashlib.blake2b(bound, key=key, digest_size=_MAC_BYTES).digest()
 
 
+def derived_key(root: Path, purpose: bytes) -> bytes | None:
+    """A key of its own for ``purpose`` in this repository, made from this user's secret (so it
+    too never leaves this computer) without revealing it; None if no key can be kept here."""
+    key = _key(root)
+    if key is None:
+        return None
+    bound = os.path.realpath(root).encode("utf-8", "surrogateescape") + b"\0" + purpose
+    # personalised: never equal to the seal of any payload, whatever it holds
+    return hashlib.blake2b(bound, key=key, digest_size=32, person=b"jatac-derived").digest()
+
+
 def seal(root: Path, payload: bytes) -> bytes | None:
     """``payload`` with its keyed digest, ready to write; None if no key can be kept here."""
     key = _key(root)
