@@ -192,3 +192,22 @@ def test_minutes_agreed_by_an_earlier_jatac_are_checked_against_the_agreed_file(
     assert "All valid" in agreed("validate", env=on(DEC)).stdout
     pushed(agreed, "Two actions overdue.", "No actions overdue.")
     refused_everywhere(agreed)
+
+
+def test_minutes_changed_since_they_were_agreed_are_not_sent(
+    agreed: Jatac, smtp: tuple[Any, dict[str, str]]
+) -> None:
+    inbox, mail = smtp
+    agreed("agency", "edit", "police", "--isp-signed", "2026-04-01", "--email", "tasking@police.example.org")
+    agreed("send", "minutes", NOV, "--dry-run", env={**mail, **on(DEC)})  # they would go to the police
+    pushed(agreed, "lead: asb-team", "lead: police")
+    before, head = agreed.snapshot(), agreed.git("rev-parse", "HEAD")
+    result = agreed("send", "minutes", NOV, ok=False, env={**mail, **on(DEC)})
+    assert result.exit_code == 1 and "changed since they were agreed" in result.stderr, result.output
+    assert inbox.received == []
+    assert agreed.snapshot() == before and agreed.git("rev-parse", "HEAD") == head
+
+
+def test_minutes_changed_since_they_were_agreed_are_not_locked(agreed: Jatac) -> None:
+    pushed(agreed, "lead: asb-team", "lead: police")
+    refused(agreed, ["minutes", "lock", NOV])

@@ -769,6 +769,7 @@ def lock(repo: Repository, when: str, group: str | None = None) -> Minutes:
             f"only agreed minutes are locked; those of {planned.id} are {minutes.state.value}",
             hint=f"Agree them first: jatac minutes agree {planned.day} --at DATE",
         )
+    require_as_agreed(repo, minutes, "locked")  # what is filed is what was agreed
     return _record_state(
         repo,
         planned,
