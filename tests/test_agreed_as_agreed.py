@@ -211,3 +211,28 @@ def test_minutes_changed_since_they_were_agreed_are_not_sent(
 def test_minutes_changed_since_they_were_agreed_are_not_locked(agreed: Jatac) -> None:
     pushed(agreed, "lead: asb-team", "lead: police")
     refused(agreed, ["minutes", "lock", NOV])
+
+
+def test_a_sync_that_stops_before_replaying_an_agreement_made_here_goes_on(
+    tmp_path: Path, case: str, jatac: Jatac
+) -> None:
+    from tests.test_sync import git
+
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(bare))
+    git(jatac.root, "remote", "add", "origin", str(bare))
+    git(jatac.root, "push", "--quiet", "-u", "origin", "main")
+    git(tmp_path, "clone", "--quiet", str(bare), str(tmp_path / "partner"))
+    partner = Jatac(tmp_path / "partner")
+    # this computer: minutes circulated, a case edited, then the minutes agreed (sealed here)
+    written(jatac, case)
+    jatac("set", case, "priority=medium")
+    jatac("minutes", "agree", NOV, "--at", DEC, env=on(DEC))
+    partner("set", case, "priority=low")
+    partner("sync")
+    # the rebase replays the case edit before the agreement: it stops there, minutes circulated
+    assert jatac("sync", ok=False, env=on(DEC)).exit_code == 4
+    jatac("resolve", case, "--take", "mine", env=on(DEC))
+    jatac("sync", env=on(DEC))
+    assert "All valid" in jatac("validate", env=on(DEC)).stdout and jatac.status() == ""
+    assert "state: agreed" in (jatac.root / MINUTES).read_text()

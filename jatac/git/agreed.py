@@ -23,6 +23,7 @@ import hashlib
 import json
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jatac.errors import GitError, Problem, Refused
@@ -71,6 +72,7 @@ class _Trail:
     agreements: dict[str, list[Commit]] = field(default_factory=dict)
     corrections: dict[str, list[Commit]] = field(default_factory=dict)
     sealed: dict[str, str] = field(default_factory=dict)
+    replaying: bool = False  # a rebase stopped part way: agreements made here may come later
 
 
 _trails: weakref.WeakKeyDictionary[Repository, _Trail] = weakref.WeakKeyDictionary()
@@ -104,11 +106,16 @@ def _trail(repo: Repository) -> _Trail:
 
     trail = _Trail(sealed=_read_sealed(repo))
     folder = KINDS["minutes"].folder
+    audit = Audit(repo.root)
     try:
+        merging, trail.replaying = _settling(audit)
+        # a merge stopped on a conflict: what comes in was agreed where it comes from
+        heads = ["HEAD", "MERGE_HEAD"] if merging else []
         commits = log(
-            Audit(repo.root),
+            audit,
             f"--grep=^Jatac-Command: {AGREE}$",
             f"--grep=^Jatac-Command: {CORRECT}$",
+            *heads,
             "--",
             folder,
         )
@@ -125,6 +132,16 @@ def _trail(repo: Repository) -> _Trail:
                 into.setdefault(relpath, []).append(commit)
     _trails[repo] = trail
     return trail
+
+
+def _settling(audit: Audit) -> tuple[bool, bool]:
+    """(a merge, a rebase) stopped on a conflict; the git folder found without starting git
+    when the case repository is the top of its git repository (the usual case)."""
+    git_dir = audit.root / ".git"
+    if not git_dir.is_dir():
+        git_dir = Path(audit.run("rev-parse", "--absolute-git-dir").strip())
+    rebasing = (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists()
+    return (git_dir / "MERGE_HEAD").exists(), rebasing
 
 
 def forget(repo: Repository) -> None:
@@ -199,6 +216,8 @@ def not_as_agreed(repo: Repository, relpath: str, data: dict[str, Any]) -> tuple
     first = agreements[-1] if agreements else None  # newest first: the first agreement counts
     when = f"commit {first.sha[:10]}" if first else "on this computer"
     if not says_agreed:
+        if trail.replaying:
+            return None  # the agreeing commit is replayed later in the rebase
         return (
             "state",
             f"the minutes were agreed ({when}) but now say they are {state}: agreed minutes stay agreed",
