@@ -236,3 +236,30 @@ def test_a_sync_that_stops_before_replaying_an_agreement_made_here_goes_on(
     jatac("sync", env=on(DEC))
     assert "All valid" in jatac("validate", env=on(DEC)).stdout and jatac.status() == ""
     assert "state: agreed" in (jatac.root / MINUTES).read_text()
+
+
+def test_a_merge_stopped_on_a_conflict_takes_in_minutes_agreed_elsewhere(
+    tmp_path: Path, case: str, jatac: Jatac
+) -> None:
+    from tests.test_sync import git
+
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "--quiet", "--bare", str(bare))
+    git(jatac.root, "remote", "add", "origin", str(bare))
+    git(jatac.root, "push", "--quiet", "-u", "origin", "main")
+    git(tmp_path, "clone", "--quiet", str(bare), str(tmp_path / "partner"))
+    partner = Jatac(tmp_path / "partner")
+    # the partner agrees the minutes on their computer, edits a case, raises another
+    written(partner, case)
+    partner("minutes", "agree", NOV, "--at", DEC, env=on(DEC))
+    partner("set", case, "priority=low")
+    partner.new("Fly-tipping behind the shops")
+    partner("sync", env=on(DEC))
+    # here: the same case edited otherwise, and a case raised with the same number (a merge)
+    jatac("set", case, "priority=medium")
+    jatac.new("Needles in the play area", category="drugs")
+    assert jatac("sync", ok=False, env=on(DEC)).exit_code == 4
+    jatac("resolve", case, "--take", "mine", env=on(DEC))
+    jatac("sync", env=on(DEC))
+    assert "All valid" in jatac("validate", env=on(DEC)).stdout and jatac.status() == ""
+    assert "state: agreed" in (jatac.root / MINUTES).read_text()
