@@ -263,3 +263,10 @@ def test_a_merge_stopped_on_a_conflict_takes_in_minutes_agreed_elsewhere(
     jatac("sync", env=on(DEC))
     assert "All valid" in jatac("validate", env=on(DEC)).stdout and jatac.status() == ""
     assert "state: agreed" in (jatac.root / MINUTES).read_text()
+
+
+def test_a_pushed_agreement_naming_no_meeting_agrees_nothing_and_breaks_nothing(agreed: Jatac) -> None:
+    (agreed.root / MINUTES).write_text((agreed.root / MINUTES).read_text() + "\n")
+    commit_as_partner(agreed, "x\n\nJatac-Command: minutes agree\nJatac-Meeting: ../../not-a-meeting\n")
+    assert "All valid" in agreed("validate", env=on(DEC)).stdout
+    agreed("minutes", "render", NOV, "-f", "md", env=on(DEC))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jatac.errors import GitError, Problem, Refused
+from jatac.errors import GitError, JatacError, Problem, Refused
 from jatac.git.audit import Audit, Commit, log
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class _Trail:
 _trails: weakref.WeakKeyDictionary[Repository, _Trail] = weakref.WeakKeyDictionary()
 
 
-def _sealed_path(repo: Repository) -> Any:
+def _sealed_path(repo: Repository) -> Path:
     from jatac.storage.lock import local_dir
 
     return local_dir(repo.root, SEALED)
@@ -127,7 +127,10 @@ def _trail(repo: Repository) -> _Trail:
         if into is None:
             continue
         for meeting in commit.trailer("Jatac-Meeting"):
-            relpath = KINDS["minutes"].relpath(meeting)
+            try:
+                relpath = KINDS["minutes"].relpath(meeting)
+            except JatacError:
+                continue  # a pushed commit naming no meeting jatac knows: it agrees nothing
             if relpath in commit.files:  # the commit names these minutes and changed their file
                 into.setdefault(relpath, []).append(commit)
     _trails[repo] = trail
@@ -186,8 +189,8 @@ def _legacy_record(repo: Repository, commit: Commit, relpath: str) -> dict[str, 
 
         try:
             then = plain(parse(text, relpath))
-        except ValueError:
-            return None
+        except (JatacError, ValueError):
+            return None  # what that commit left cannot be read: it agreed nothing readable
     try:
         dumped: dict[str, Any] = Minutes.model_validate(then, context={"config": repo.config}).model_dump(
             mode="json"
