@@ -119,7 +119,7 @@ def test_agreed_minutes_change_only_by_a_recorded_correction(held: Jatac, tmp_pa
     # ... nor by hand, then committed by another command
     path = held.root / MINUTES
     path.write_text(path.read_text().replace("chair: ", "chair: Somebody else ", 1))
-    refused(held, ["minutes", "apply", NOV], "are agreed: they are not edited again", env=on(DEC))
+    refused(held, ["minutes", "apply", NOV], "changed since they were agreed", env=on(DEC))
     held.git("checkout", "--", MINUTES)
     # a correction says what, why and at which meeting; it is kept beside the minutes
     refused(

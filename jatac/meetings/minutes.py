@@ -13,7 +13,7 @@ them: never edited in, by jatac or by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jatac.clock import as_of, today
 from jatac.errors import JatacError, NotFound, Problem, Refused
+from jatac.git.agreed import (
+    AGREED_DIGEST,
+    CORRECTIONS_DIGEST,
+    corrections_digest,
+    record_digest,
+    require_as_agreed,
+    seal_agreement,
+)
 from jatac.git.change import Change
 from jatac.guard.marking import require_marking
 from jatac.meetings.files import MEETING, Planned, find, following
@@ -181,6 +189,7 @@ def render_context(repo: Repository, planned: Planned, minutes: Minutes) -> dict
     (minutes naming an OFFICIAL-SENSITIVE case are OFFICIAL-SENSITIVE, whatever they say)."""
     from jatac.guard.audience import decide
 
+    require_as_agreed(repo, minutes, "rendered")  # shown as agreed only if they are what was agreed
     cfg = repo.config
     reader = decide(repo, planned.group, "core", repo.facts(CASE)[0])
     agency_name = {a.id: a.name for a in cfg.agencies}
@@ -548,6 +557,7 @@ def apply(repo: Repository, when: str | None, group: str | None = None) -> list[
 
     planned, minutes = load(repo, when, group)
     relpath = repo.relpath(MINUTES, planned.id)
+    require_as_agreed(repo, minutes, "applied")  # decisions carried out are those agreed
     require_marking(repo, MINUTES, minutes, relpath)  # hand edits are committed before the decisions
     problems = _check(repo, minutes, relpath)
     if problems:
@@ -632,15 +642,27 @@ def _committed(repo: Repository, planned: Planned, command: str) -> tuple[Any, s
 
 
 def _record_state(
-    repo: Repository, planned: Planned, command: str, subject: str, fields: dict[str, Any], body: list[str]
+    repo: Repository,
+    planned: Planned,
+    command: str,
+    subject: str,
+    fields: dict[str, Any],
+    body: list[str],
+    fixed: Callable[[dict[str, Any]], dict[str, str]] | None = None,
 ) -> Minutes:
+    """``fixed``: the trailers that fix what the command leaves (the agreed record's digest),
+    from the minutes as they will be committed."""
     loaded, relpath = _committed(repo, planned, command)
     order = list(Minutes.model_fields)
     for key, value in fields.items():
         set_field(loaded.doc, key, value, order)
     record: Minutes = repo.validate_doc(MINUTES, loaded.doc, relpath, planned.id)
     require_marking(repo, MINUTES, record, relpath, loaded.doc)
-    with Change(repo, command=command, subject=subject, trailers={"Jatac-Meeting": planned.id}) as change:
+    trailers: dict[str, str | Sequence[str]] = {
+        "Jatac-Meeting": planned.id,
+        **(fixed(record.model_dump(mode="json")) if fixed else {}),
+    }
+    with Change(repo, command=command, subject=subject, trailers=trailers) as change:
         change.body.extend(body)
         change.write(relpath, dump(loaded.doc), expect=loaded.text)
     return record
@@ -694,14 +716,19 @@ def agree(repo: Repository, when: str, at: str, group: str | None = None) -> Min
             f"the minutes of {planned.id} are a draft nobody has been sent",
             hint=f"Circulate them first: jatac minutes circulate {planned.day}",
         )
-    return _record_state(
+    require_as_agreed(repo, minutes, "agreed")  # minutes once agreed and since reset by hand
+    record = _record_state(
         repo,
         planned,
         "minutes agree",
         f"{planned.id}: minutes agreed as a correct record at the meeting of {later.day}",
         {"state": MinutesState.agreed.value, "agreed_at": later.day},
         [f"state: {minutes.state.value} -> agreed", f"Agreed at: {later.id}"],
+        lambda data: {AGREED_DIGEST: record_digest(data)},
     )
+    # what was agreed, kept on this computer too: a history rewritten later cannot change it here
+    seal_agreement(repo, repo.relpath(MINUTES, planned.id), record_digest(record.model_dump(mode="json")))
+    return record
 
 
 def correct(repo: Repository, when: str, what: str, why: str, at: str, group: str | None = None) -> Minutes:
@@ -722,6 +749,7 @@ def correct(repo: Repository, when: str, what: str, why: str, at: str, group: st
         raise Refused(f"the minutes were agreed on {minutes.agreed_at}: a correction comes at or after that")
     correction = Correction(what=what, why=why, at=later.day)
     corrections = [c.model_dump() for c in [*minutes.corrections, correction]]
+    require_as_agreed(repo, minutes, "corrected")  # a correction is to what was agreed
     return _record_state(
         repo,
         planned,
@@ -729,6 +757,7 @@ def correct(repo: Repository, when: str, what: str, why: str, at: str, group: st
         f"{planned.id}: minutes corrected at the meeting of {later.day}",
         {"corrections": corrections},
         [f"What: {what}", f"Why: {why}", f"Agreed at: {later.id}"],
+        lambda data: {CORRECTIONS_DIGEST: corrections_digest(data)},
     )
 
 
@@ -740,6 +769,7 @@ def lock(repo: Repository, when: str, group: str | None = None) -> Minutes:
             f"only agreed minutes are locked; those of {planned.id} are {minutes.state.value}",
             hint=f"Agree them first: jatac minutes agree {planned.day} --at DATE",
         )
+    require_as_agreed(repo, minutes, "locked")  # what is filed is what was agreed
     return _record_state(
         repo,
         planned,
@@ -761,6 +791,7 @@ def state_of(repo: Repository, planned: Planned) -> str:
         minutes: Minutes = repo.record(MINUTES, planned.id)
     except JatacError:
         return "not readable: see jatac validate"
+    require_as_agreed(repo, minutes, "put on the agenda")  # the agenda says they are agreed
     if minutes.state is MinutesState.circulated:
         return f"draft, circulated {shortdate(minutes.circulated_on)}"
     if minutes.agreed:

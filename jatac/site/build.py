@@ -294,6 +294,7 @@ def build(repo: Repository, audience: str = "wide", out: Path | None = None) -> 
     """Build (or bring up to date) the site for ``audience`` in ``out`` or build/site."""
     if audience not in AUDIENCES:
         raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
+    _require_minutes_as_agreed(repo)  # before anything is written, build/ too
     folder = _folder(repo, out)
     every, _ = repo.records(CASE, as_data=True)
     reader = named(repo, audience, every)
@@ -310,6 +311,15 @@ def build(repo: Repository, audience: str = "wide", out: Path | None = None) -> 
     sensitive = content.sensitive_shown or site.sensitive_pages > 0
     marking = "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
     return Built(folder, audience, len(site.written), site.rendered, removed, content.withheld, marking)
+
+
+def _require_minutes_as_agreed(repo: Repository) -> None:
+    """Refused before any page is written when minutes differ from what was agreed (their
+    page may be built already: it is not published again as agreed)."""
+    from jatac.git.agreed import require_as_agreed
+
+    for data in repo.records(MINUTES, as_data=True)[0]:
+        require_as_agreed(repo, data, "published")
 
 
 class Content:
