@@ -202,8 +202,9 @@ def staged_folder(target: Path) -> Iterator[Path]:
         if had:
             target.rename(previous)
         staging.rename(target)
-    if had:
-        shutil.rmtree(previous, ignore_errors=True)
+        # the new output is in place: Ctrl+C now would report an interruption that changed it
+        if had:
+            shutil.rmtree(previous, ignore_errors=True)
 
 
 @contextlib.contextmanager
