@@ -1,5 +1,5 @@
 """Nothing half-done after an interruption (issue 21, section 6): outputs of many files are built
-beside their place and arrive whole, or not at all. (The site does not use this yet: see the report.)"""
+beside their place and arrive whole, or not at all."""
 
 from __future__ import annotations
 

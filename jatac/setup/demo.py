@@ -11,6 +11,7 @@ from jatac.errors import JatacError, Refused
 from jatac.git.audit import Audit
 from jatac.git.change import Change
 from jatac.storage.bundled import bundled
+from jatac.storage.outputs import staged_folder
 from jatac.storage.repository import CONFIG_FILE, Repository
 
 MARKER = ".jatac-demo"
@@ -27,15 +28,21 @@ def example_root() -> Path:
 def make_demo(target: Path) -> Repository:
     """Copy the example into ``target`` (replacing an earlier demo there) and commit it."""
     target = target.expanduser().resolve()
-    if target.exists():
-        if not (target / MARKER).exists():
-            raise Refused(
-                f"{target} exists and is not a jatac demo folder",
-                hint="Name a new folder, e.g. jatac demo /tmp/jatac-demo",
-            )
-        shutil.rmtree(target)
-    shutil.copytree(example_root(), target, ignore=shutil.ignore_patterns("build", ".git", ".jatac"))
-    (target / MARKER).write_text("made by `jatac demo`; safe to delete\n", encoding="utf-8")
+    if target.exists() and not (target / MARKER).exists():
+        raise Refused(
+            f"{target} exists and is not a jatac demo folder",
+            hint="Name a new folder, e.g. jatac demo /tmp/jatac-demo",
+        )
+    # copied beside the last demo and swapped in whole, marked: an interrupted copy leaves the
+    # last demo (or nothing), never a half-made folder the next `jatac demo` would not replace
+    with staged_folder(target) as staging:
+        shutil.copytree(
+            example_root(),
+            staging,
+            ignore=shutil.ignore_patterns("build", ".git", ".jatac"),
+            dirs_exist_ok=True,
+        )
+        (staging / MARKER).write_text("made by `jatac demo`; safe to delete\n", encoding="utf-8")
     audit = Audit(target)
     # the demo's own identity, so it runs on a machine where git was never configured
     audit.create("jatac demo", "demo@example.invalid")

@@ -2,10 +2,14 @@
 
 Thousands of cases are read as their checked data (the index's dicts), never as models:
 a model is built only for a case page that has to be rendered again (its SARA stage).
-Each page's content is hashed before it is rendered; a page whose hash is the one the
-last build wrote (``.jatac-site.json``) is left as it is, so a rebuild renders only the
-pages that changed. A page that is no longer part of the site (a case now withheld, a
-meeting gone) is removed: a wide site never keeps a page the last core build left.
+Each build is made in a new folder beside the site and swapped in whole when it is complete
+(``jatac.storage.outputs.staged_folder``): Ctrl+C, a kill or a refused template leaves the
+last good site as it was, never half of a new one. Each page's content is hashed before it
+is rendered; a page whose hash is the one the last build wrote (``.jatac-site.json``) is
+carried over from the last site (a hard link, or a copy where links fail), so a rebuild
+renders only the pages that changed. The new site holds only this build's pages: one that is
+no longer part of the site (a case now withheld, a meeting gone) is not carried, and a wide
+site never keeps a page the last core build left.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import io
 import json
 import os
 import pickle
+import shutil
+import stat
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,7 +38,7 @@ from jatac.render.engine import TemplateProblem, environment
 from jatac.site import scripts
 from jatac.site.search import search_index
 from jatac.storage.bundled import bundled
-from jatac.storage.fs import inside
+from jatac.storage.outputs import staged_folder
 from jatac.storage.repository import KINDS, Repository, atomic_write
 
 if TYPE_CHECKING:
@@ -67,17 +73,22 @@ class Built:
     out: Path
     audience: str
     pages: int  # files in the site
-    rendered: int  # of them written this time (the rest had not changed)
+    rendered: int  # of them written this time (the rest had not changed, and were carried over)
     removed: int  # pages of the last build that are no longer part of the site
     withheld: int  # cases left out for this audience
     marking: str  # the highest marking of any page
 
 
 class _Site:
-    """One build: the audience, the names, the templates and the pages written so far."""
+    """One build: the audience, the names, the templates and the pages written so far.
 
-    def __init__(self, repo: Repository, reader: Audience, out: Path, old: dict[str, str]) -> None:
-        self.repo, self.reader, self.out, self.old = repo, reader, out, old
+    ``out`` is the new folder being filled; ``last`` the last good site, whose pages listed
+    in ``old`` (its manifest) are carried into ``out`` when their content has not changed."""
+
+    def __init__(
+        self, repo: Repository, reader: Audience, out: Path, old: dict[str, str], last: Path
+    ) -> None:
+        self.repo, self.reader, self.out, self.old, self.last = repo, reader, out, old, last
         self.env = environment(repo.root, "html")
         self.env.loader = _checked(self.env.loader, self)
         self.charts: set[str] = set()  # the SVG charts this build made: |chart shows only these
@@ -89,6 +100,7 @@ class _Site:
         self.rendered = 0
         self.sensitive_pages = 0
         self._existing: set[str] | None = None
+        self._folders: set[str] = set()  # the folders made in ``out`` so far
         # what every page's hash includes besides its own content: jatac, the templates, the
         # audience, the pages' policy; read (and so checked) before any page is written
         sources = [self._source(f"site/{name}.html.j2") for name in ("_layout", *PAGES)]
@@ -174,13 +186,54 @@ class _Site:
         self.write(relpath, self.render(template, context))
 
     def fresh(self, relpath: str, key: str) -> bool:
-        """Whether ``relpath`` is there as the last build wrote it from the same content."""
-        if self._existing is None:  # one listing of the folder, not a look at each of 10,000 files
+        """Whether the last site has ``relpath`` as it would be made now from the same content;
+        if so it is carried into the new site (not rendered again)."""
+        return self.old.get(relpath) == key and relpath in self.existing and self._carry(relpath)
+
+    @property
+    def existing(self) -> set[str]:
+        """The files of the last site: one listing of the folder, not a look at each of 10,000.
+        A folder there that is a link is not listed (os.walk does not follow it)."""
+        if self._existing is None:
             self._existing = set()
-            for top, _, names in os.walk(self.out):
-                rel = os.path.relpath(top, self.out)
+            for top, _, names in os.walk(self.last):
+                rel = os.path.relpath(top, self.last)
                 self._existing.update(n if rel == "." else f"{rel}/{n}".replace(os.sep, "/") for n in names)
-        return self.old.get(relpath) == key and relpath in self._existing
+        return self._existing
+
+    def _carry(self, relpath: str) -> bool:
+        """Put the last site's ``relpath`` into the new one: a hard link (nothing read or
+        written, and the last site's files are never changed in place: a page made again
+        replaces its file), or a copy where the disk does not link. Only a plain file: a link
+        pushed into the site's folder is not followed, the page is made again instead."""
+        source = os.path.join(self.last, relpath)
+        try:
+            if not stat.S_ISREG(os.lstat(source).st_mode):
+                return False
+            target = self._target(relpath)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(source, target, follow_symlinks=False)
+        except OSError:
+            return False  # gone or unreadable: made again
+        return True
+
+    def _target(self, relpath: str) -> Path:
+        """Where ``relpath`` goes in the new site, its folder made (once).
+
+        The new folder was made by this build and holds only what it puts there (folders and
+        files, never a link), so only the name is checked, not each folder on the way (that
+        took a third of a rebuild on 10,000 pages): it must stay in the new folder."""
+        folder, _, name = relpath.rpartition("/")
+        if name in ("", ".", "..") or relpath.startswith("/") or os.sep in name:
+            raise Refused(f"{relpath!r} cannot be the name of a page of the site")
+        if folder not in self._folders:
+            if folder and any(part in ("", ".", "..") for part in folder.split("/")):
+                raise Refused(f"{relpath!r} cannot be the name of a page of the site")
+            (self.out / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        return self.out / relpath
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         """``template`` rendered with ``context`` as this audience may see it, with its marking."""
@@ -212,8 +265,7 @@ class _Site:
         self.written.setdefault(relpath, "")
         self.rendered += 1
         # the site can always be made again: no waiting for the disk on each of 10,000 pages
-        # each page through inside(): a link pushed into the site's folder leads nowhere
-        atomic_write(inside(self.out, relpath, "site page"), text, durable=False)
+        atomic_write(self._target(relpath), text, durable=False)
 
     def asset(self, name: str) -> None:
         text = self._source(f"site/{name}")
@@ -248,17 +300,23 @@ def _digest(value: Any) -> str:
 
 
 def _folder(repo: Repository, out: Path | None) -> Path:
-    """Where the site goes: ``out``, or the repository's build/site. A folder that holds other
-    files and no site jatac built is refused: rebuilding removes pages it no longer has."""
+    """Where the site goes: ``out``, or the repository's build/site (a link there: the folder
+    it leads to, which ``destination`` allowed). What an interrupted build left is put right
+    first. A folder that holds other files and no site jatac built is refused: a build
+    replaces the folder whole."""
     from jatac.render.documents import destination
+    from jatac.storage.outputs import recover
 
     folder = destination(repo, out, SITE)
+    if folder.is_symlink():  # the swap renames folders: the link's own folder is the one replaced
+        folder = Path(os.path.realpath(folder))
     if folder.exists() and not folder.is_dir():
         raise Refused(f"{folder} is a file, not a folder", hint="Choose a folder with --out.")
+    recover(folder)  # a build killed between its two renames: the last good site back first
     if folder.is_dir() and not (folder / MANIFEST).is_file() and any(folder.iterdir()):
         raise Refused(
             f"{folder} holds other files and is not a site jatac built",
-            hint="Choose an empty or new folder with --out: a rebuild removes the pages it no longer has.",
+            hint="Choose an empty or new folder with --out: a build replaces the whole folder.",
         )
     return folder
 
@@ -276,20 +334,6 @@ def _manifest(folder: Path) -> dict[str, str]:
     )
 
 
-def _remove_stale(folder: Path, old: Iterable[str], kept: dict[str, str]) -> int:
-    removed = 0
-    real = os.path.realpath(folder)
-    for relpath in old:
-        if relpath in kept:
-            continue
-        path = Path(os.path.realpath(folder / relpath))
-        # only a file the last build listed, inside the site's folder
-        if str(path).startswith(real + os.sep) and path.is_file():
-            path.unlink()
-            removed += 1
-    return removed
-
-
 def build(repo: Repository, audience: str = "wide", out: Path | None = None) -> Built:
     """Build (or bring up to date) the site for ``audience`` in ``out`` or build/site."""
     if audience not in AUDIENCES:
@@ -299,15 +343,19 @@ def build(repo: Repository, audience: str = "wide", out: Path | None = None) -> 
     every, _ = repo.records(CASE, as_data=True)
     reader = named(repo, audience, every)
     old = _manifest(folder)
-    site = _Site(repo, reader, folder, old)
-    content = Content(repo, reader, every)
-    content.pages(site)
-    for name in ASSETS:
-        site.asset(name)
-    removed = _remove_stale(folder, old, site.written)
-    atomic_write(
-        folder / MANIFEST, json.dumps({"audience": audience, "pages": site.written}, indent=0), durable=False
-    )
+    # made beside the last good site and swapped in whole: an interruption leaves that one
+    with staged_folder(folder) as staging:
+        site = _Site(repo, reader, staging, old, folder)
+        content = Content(repo, reader, every)
+        content.pages(site)
+        for name in ASSETS:
+            site.asset(name)
+        atomic_write(
+            staging / MANIFEST,
+            json.dumps({"audience": audience, "pages": site.written}, indent=0),
+            durable=False,
+        )
+        removed = sum(1 for relpath in old if relpath not in site.written and relpath in site.existing)
     sensitive = content.sensitive_shown or site.sensitive_pages > 0
     marking = "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL"
     return Built(folder, audience, len(site.written), site.rendered, removed, content.withheld, marking)

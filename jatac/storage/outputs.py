@@ -188,6 +188,9 @@ def staged_folder(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f"{_STAGING}{target.name}.{secrets.token_hex(4)}"
     staging.mkdir()
+    with contextlib.suppress(OSError):  # the new folder is shared as the last one was
+        if target.is_dir() and not target.is_symlink():
+            os.chmod(staging, target.stat().st_mode & 0o7777)
     try:
         yield staging
     except BaseException:
@@ -199,8 +202,9 @@ def staged_folder(target: Path) -> Iterator[Path]:
         if had:
             target.rename(previous)
         staging.rename(target)
-    if had:
-        shutil.rmtree(previous, ignore_errors=True)
+        # the new output is in place: Ctrl+C now would report an interruption that changed it
+        if had:
+            shutil.rmtree(previous, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -214,8 +218,17 @@ def staged_files(folder: Path) -> Iterator[Path]:
     staging.mkdir()
     try:
         yield staging
+        made = sorted(staging.iterdir())
+        # every refusal before the first file moves: a move that failed half way would leave some
+        places = [inside(folder, m.name, "output") for m in made]
+        for place in places:
+            if place.is_dir() and not place.is_symlink():
+                raise Refused(
+                    f"{place} is a folder: jatac will not put a file in its place",
+                    hint="Move or rename that folder, or name another place, then run again.",
+                )
         with _uninterrupted():
-            for made in sorted(staging.iterdir()):
-                os.replace(made, inside(folder, made.name, "output"))
+            for source, place in zip(made, places, strict=True):
+                os.replace(source, place)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
