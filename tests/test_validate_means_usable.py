@@ -1,0 +1,146 @@
+"""Issue 22, "what validate accepts, every command can use; what it cannot use, validate names".
+
+Three classes: a record file filed in another year's folder than its id's (it is no record,
+only a problem validate names), an import file with a field over the csv module's limit, and
+one-line text typed on the command line (an evidence name, a reason) holding characters that
+every one-line field of a record refuses.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jatac.storage import index
+from tests.conftest import Jatac
+
+CORE = "2026-12-14"  # the starter Coordinating Group's next meeting
+SECONDS = 2.0  # what a coordinator waits for any of these on the example
+
+
+@pytest.fixture(params=["index", "no index"])
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every test twice: through the read index, and reading the files (the same rule holds)."""
+    monkeypatch.setattr(index, "ENABLED", request.param == "index")
+    yield request.param
+
+
+def timed(jatac: Jatac, *args: str, ok: bool = True):
+    start = time.monotonic()
+    result = jatac(*args, ok=ok)
+    assert time.monotonic() - start < SECONDS, f"jatac {' '.join(args)} took too long"
+    return result
+
+
+def refused(jatac: Jatac, *args: str, code: int = 1) -> str:
+    """A refusal: the exit code (never 70), no traceback, the tree and HEAD unchanged; its stderr
+    with line breaks folded (rich wraps long messages)."""
+    before, head = jatac.snapshot(), jatac.git("rev-parse", "HEAD")
+    result = timed(jatac, *args, ok=False)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert jatac.snapshot() == before and jatac.git("rev-parse", "HEAD") == head
+    return " ".join(result.stderr.split())
+
+
+def commit_all(jatac: Jatac, message: str = "a partner's push") -> None:
+    jatac.git("add", "-A")
+    jatac.git("commit", "-q", "-m", message)
+
+
+GHOST = """\
+# pushed by a partner, in last year's folder
+title: Ghost at the garages
+id: JAT-2026-0002
+status: proposed
+priority: high
+marking: OFFICIAL
+category: asb
+location: town-centre
+raised_by: police
+raised_on: 2026-11-02
+"""
+
+
+# -- 1. a record file in another year's folder is no record ---------------------------------------
+
+
+def test_a_case_copied_into_another_years_folder_is_listed_once(jatac: Jatac, reader: str) -> None:
+    case = jatac.new("ASB at Melrose Avenue shops")
+    text = (jatac.root / f"issues/2026/{case}.yaml").read_text(encoding="utf-8")
+    copy = jatac.root / f"issues/2025/{case}.yaml"
+    copy.parent.mkdir()
+    copy.write_text(text.replace("ASB at Melrose Avenue shops", "Ghost copy"), encoding="utf-8")
+    commit_all(jatac)
+
+    listed = timed(jatac, "list", "--all")
+    assert listed.stdout.count(case) == 1 and "Ghost copy" not in listed.stdout
+    assert "1 file(s) could not be read; run `jatac validate`" in listed.stderr
+    assert "Ghost copy" not in timed(jatac, "show", case).stdout
+
+    said = refused(jatac, "validate")
+    assert (
+        f"issues/2025/{case}.yaml:1 id: a second file for case {case}, which is issues/2026/{case}.yaml"
+        in said
+    )
+    assert "1 problem found" in said
+
+
+def test_a_case_only_in_the_wrong_folder_is_no_case_anywhere(jatac: Jatac, reader: str) -> None:
+    jatac.new("ASB at Melrose Avenue shops")
+    ghost = jatac.root / "issues/2025/JAT-2026-0002.yaml"
+    ghost.parent.mkdir()
+    ghost.write_text(GHOST, encoding="utf-8")
+    commit_all(jatac)
+
+    assert "Ghost" not in timed(jatac, "list", "--all").stdout
+    assert "there is no case JAT-2026-0002" in refused(jatac, "show", "JAT-2026-0002")
+    assert "Ghost" not in timed(jatac, "search", "garages").stdout
+    agenda = Path(timed(jatac, "agenda", CORE, "-f", "md").stdout.strip()).read_text(encoding="utf-8")
+    assert "Melrose Avenue" in agenda and "Ghost" not in agenda
+    # a spreadsheet leaves jatac whole or not at all: it names the file to mend
+    said = refused(jatac, "export", "build/cases.csv")
+    assert "issues/2025/JAT-2026-0002.yaml:3 id: JAT-2026-0002 belongs in" in said
+    timed(jatac, "site", "-o", str(jatac.root / "build/site"))
+    pages = [p.read_text(encoding="utf-8") for p in (jatac.root / "build/site").rglob("*.html")]
+    assert pages and not any("Ghost" in page for page in pages)
+    assert "Melrose Avenue" in "".join(pages)
+
+    said = refused(jatac, "validate")
+    assert (
+        "issues/2025/JAT-2026-0002.yaml:3 id: JAT-2026-0002 belongs in issues/2026/JAT-2026-0002.yaml; "
+        "it is not read as a case until it is moved there "
+        "(git mv issues/2025/JAT-2026-0002.yaml issues/2026/JAT-2026-0002.yaml)"
+    ) in said
+
+
+def test_a_sara_package_in_the_wrong_folder_is_no_package(jatac: Jatac, reader: str) -> None:
+    case = jatac.new("ASB at Melrose Avenue shops")
+    jatac.adopt(case)
+    jatac("action", "add", case, "Patrols at the parade", "--owner", "police", "--due", "2026-12-01")
+    assert "Patrols at the parade" in jatac("sara", "show", case).stdout
+    (jatac.root / "sara/2025").mkdir()
+    jatac.git("mv", f"sara/2026/{case}.yaml", f"sara/2025/{case}.yaml")
+    commit_all(jatac, "a partner files the package under last year")
+
+    assert "Patrols at the parade" not in timed(jatac, "report", "actions").stdout
+    said = refused(jatac, "validate")
+    assert f"sara/2025/{case}.yaml:3 case: {case} belongs in sara/2026/{case}.yaml" in said
+    # the case has no package where validate and every command look for one
+    assert f"issues/2026/{case}.yaml status: adopted, but has no SARA package" in said
+
+
+def test_a_meeting_in_the_wrong_folder_is_not_that_meeting(jatac: Jatac, reader: str) -> None:
+    jatac("venue", "set", "Ghost Hall", "--meeting", CORE)
+    (jatac.root / "meetings/2025").mkdir()
+    moved = f"meetings/2025/{CORE}-coordinating.yaml"
+    jatac.git("mv", f"meetings/2026/{CORE}-coordinating.yaml", moved)
+    commit_all(jatac, "a partner files the meeting under last year")
+
+    agenda = Path(timed(jatac, "agenda", CORE, "-f", "md").stdout.strip()).read_text(encoding="utf-8")
+    assert "Ghost Hall" not in agenda
+    said = refused(jatac, "validate")
+    assert f"{moved}:1 id: {CORE}-coordinating belongs in meetings/2026/{CORE}-coordinating.yaml" in said
