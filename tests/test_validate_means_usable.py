@@ -144,3 +144,52 @@ def test_a_meeting_in_the_wrong_folder_is_not_that_meeting(jatac: Jatac, reader:
     assert "Ghost Hall" not in agenda
     said = refused(jatac, "validate")
     assert f"{moved}:1 id: {CORE}-coordinating belongs in meetings/2026/{CORE}-coordinating.yaml" in said
+
+
+# -- 2. an import file the csv module cannot read is named, line and all ---------------------------
+
+LOG_HEADER = "Ref,Issue,Area,Type,Raised by,Date raised,Status,Notes"
+LOG_MAP = """\
+columns: {Ref: id, Issue: title, Area: location, Type: category, "Raised by": raised_by,
+          "Date raised": raised_on, Status: status, Notes: description}
+values:
+  category: {ASB: asb}
+  raised_by: {Police: police}
+  status: {Open: proposed}
+dates: "%d/%m/%Y"
+"""
+
+
+def log_row(n: int, notes: str = "Groups at night") -> str:
+    return f",ASB at the parade {n},Town Centre,ASB,Police,02/03/2026,Open,{notes}"
+
+
+def import_args(tmp_path: Path, text: str, name: str = "old-log.csv") -> list[str]:
+    log, mapping = tmp_path / name, tmp_path / "map.yaml"
+    log.write_bytes(text.encode("utf-8"))
+    mapping.write_text(LOG_MAP, encoding="utf-8")
+    return ["import", str(log), "--map", str(mapping)]
+
+
+def test_an_import_with_a_field_over_the_csv_limit_names_its_line(jatac: Jatac, tmp_path: Path) -> None:
+    import csv
+
+    limit = csv.field_size_limit()
+    rows = [LOG_HEADER, *(log_row(n) for n in range(1, 11)), log_row(11, '"' + "x" * (limit + 1) + '"')]
+    said = refused(jatac, *import_args(tmp_path, "\n".join(rows) + "\n"))
+    assert f"old-log.csv, line 12: a field is longer than {limit} characters" in said
+    assert "Mend that row in the spreadsheet" in said
+    assert csv.field_size_limit() == limit  # not raised for everyone else in the process
+
+
+def test_a_quote_left_open_names_the_row_where_it_began(jatac: Jatac, tmp_path: Path) -> None:
+    rows = [LOG_HEADER, log_row(1), log_row(2, '"Groups at night'), *(["more notes"] * 3), "y" * 140_000]
+    said = refused(jatac, *import_args(tmp_path, "\n".join(rows) + "\n"))
+    assert "old-log.csv, the row from line 3 to line 7: a field is longer than" in said
+
+
+def test_an_import_saved_on_a_mac_with_lone_carriage_returns_imports(jatac: Jatac, tmp_path: Path) -> None:
+    rows = [LOG_HEADER, log_row(1), log_row(2, '"Two lines\rof notes"')]
+    timed(jatac, *import_args(tmp_path, "\r".join(rows) + "\r"))
+    assert "ASB at the parade 2" in jatac("list").stdout
+    assert jatac.commits()[0] == "Imported 2 cases from old-log.csv"
