@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from jatac.storage import index
-from tests.conftest import Jatac
+from tests.conftest import Jatac, new_issue_args
 
 CORE = "2026-12-14"  # the starter Coordinating Group's next meeting
 SECONDS = 2.0  # what a coordinator waits for any of these on the example
@@ -193,3 +193,106 @@ def test_an_import_saved_on_a_mac_with_lone_carriage_returns_imports(jatac: Jata
     timed(jatac, *import_args(tmp_path, "\r".join(rows) + "\r"))
     assert "ASB at the parade 2" in jatac("list").stdout
     assert jatac.commits()[0] == "Imported 2 cases from old-log.csv"
+
+
+# -- 3. one line of plain text, wherever a command takes it -----------------------------------------
+
+# what every one-line field refuses (C1 controls, the line separator, a direction override, ESC)
+BAD = {
+    "\u0085": "U+0085 (a control character)",
+    "\u009b": "U+009B (a control character)",
+    "\u2028": "U+2028 (a line separator)",
+    "\u202e": "U+202E (a text direction control)",
+    "\u001b": "U+001B (escape)",
+}
+ONE_LINE = "it must be one line of plain text"
+
+
+@pytest.mark.parametrize("char", list(BAD), ids=[f"U+{ord(c):04X}" for c in BAD])
+def test_an_evidence_name_is_one_line_as_a_title_is(jatac: Jatac, tmp_path: Path, char: str) -> None:
+    case = jatac.new("ASB at Melrose Avenue shops")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo")
+    title = refused(jatac, *new_issue_args(f"Graffiti{char}at the underpass"))
+    assert f"new case title: holds {BAD[char]}; {ONE_LINE}" in title
+
+    said = refused(jatac, "evidence", "add", case, str(photo), "--name", f"photo{char}of the wall.jpg")
+    assert f"new evidence name: holds {BAD[char]}; {ONE_LINE}" in said
+    assert not (jatac.root / "evidence").exists()  # nothing kept for a name refused
+    # the file's own name is held to the same rule
+    own = tmp_path / f"wall{char}.jpg"
+    own.write_bytes(b"\xff\xd8 another")
+    assert f"new evidence name: holds {BAD[char]}; {ONE_LINE}" in refused(
+        jatac, "evidence", "add", case, str(own)
+    )
+
+
+def test_an_evidence_name_is_a_name_not_a_path_and_a_good_one_is_kept(jatac: Jatac, tmp_path: Path) -> None:
+    case = jatac.new("ASB at Melrose Avenue shops")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo")
+    said = refused(jatac, "evidence", "add", case, str(photo), "--name", "../wall.jpg")
+    assert "new evidence name: holds '/'; it is a file's own name, never a path" in said
+    jatac("evidence", "add", case, str(photo), "--name", "  Wall by the shops.jpg ")
+    assert "Wall by the shops.jpg  " in jatac("evidence", "list", case).stdout
+
+
+def test_a_pushed_evidence_name_that_no_command_would_write_is_named_by_validate(jatac: Jatac) -> None:
+    case = jatac.new("ASB at Melrose Avenue shops")
+    path = jatac.root / f"issues/2026/{case}.yaml"
+    entry = f'evidence:\n  - name: "wall\\u202E.gpj"\n    sha256: {"a" * 64}\n    size: 3\n    added_on: 2026-11-16\n'
+    path.write_text(path.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    commit_all(jatac)
+    line = path.read_text(encoding="utf-8").splitlines().index('  - name: "wall\\u202E.gpj"') + 1
+    said = refused(jatac, "validate")
+    assert (
+        f"issues/2026/{case}.yaml:{line}:11 evidence.0.name: holds U+202E (a text direction control); {ONE_LINE}"
+        in said
+    )
+    assert "there is no case" in refused(jatac, "show", "JAT-2026-0099")  # and show still runs
+    assert "1 file(s) could not be read" in timed(jatac, "list").stderr
+
+
+@pytest.fixture
+def busy(jatac: Jatac) -> Jatac:
+    """An adopted case, an item on the next meeting's agenda, and today's minutes begun."""
+    case = jatac.new("ASB at Melrose Avenue shops")
+    jatac.adopt(case)
+    jatac("item", "add", CORE, "Fly-tipping behind the shops", "--by", "fire")
+    jatac("minutes", "new", "2026-11-16")
+    return jatac
+
+
+X = "\u2028"  # a line separator: where a title refuses it, so must every other command
+TAKEN = [
+    # (command, what the refusal names), each once ended in exit 70 or was taken as given
+    (["review", "JAT-2026-0001", "--note", f"Calls down{X}by a third"], "new review note"),
+    (["meeting", "move", CORE, "--to", "2026-12-15", "--reason", f"Room{X}booked"], "meeting move reason"),
+    (["meeting", "cancel", CORE, "--reason", f"Christmas{X}party"], "meeting cancel reason"),
+    (["item", "remove", CORE, "JAT03", "--reason", f"Withdrawn{X}by fire"], "item remove reason"),
+    (
+        ["minutes", "attend", "2026-11-16", "--agency", "police", "--role", f"Sergeant{X}on duty"],
+        "minutes/2026/2026-11-16-coordinating.yaml:16:1 attendance.5.role",
+    ),
+    (["person", "add", "--name", f"Ann{X}Example"], "new person name"),
+    (["person", "add", "--name", "Ann Example", "--note", f"Tall{X}dark"], "new person note"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "named"), TAKEN, ids=[" ".join(a[:2]) + " " + n.split()[-1] for a, n in TAKEN]
+)
+def test_every_command_holds_its_one_line_text_to_the_rule(busy: Jatac, args: list[str], named: str) -> None:
+    said = refused(busy, *args)
+    assert f"{named}: holds U+2028 (a line separator); {ONE_LINE}" in said
+
+
+def test_a_resolution_added_to_the_minutes_is_refused_not_a_crash(busy: Jatac) -> None:
+    said = refused(busy, "minutes", "record", "2026-11-16", "JAT01", "--resolved", f"Noted{X}and agreed")
+    assert "items.0.resolved.1: holds U+2028 (a line separator); text may hold line breaks and tabs" in said
+
+
+def test_a_partnership_name_is_one_line_before_anything_is_made(jatac: Jatac, tmp_path: Path) -> None:
+    said = refused(jatac, "init", str(tmp_path / "fresh"), "--name", "Safer\u0085Town", "--prefix", "ST")
+    assert f"jatac.yaml name: holds U+0085 (a control character); {ONE_LINE}" in said
+    assert not (tmp_path / "fresh").exists()
