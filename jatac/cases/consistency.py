@@ -29,7 +29,7 @@ def cross_check(
     from jatac.storage.repository import KINDS
 
     case_kind, sara_kind = KINDS["case"], KINDS["sara"]
-    packages = package_ids if package_ids is not None else set(repo.ids(sara_kind))
+    packages = package_ids if package_ids is not None else set(repo.placed_ids(sara_kind))
     problems = []
 
     def problem(kind: Any, record_id: str, field: str, message: str) -> None:
@@ -98,13 +98,13 @@ def validate_repository(repo: Repository) -> list[Problem]:
             ledgers = records
         elif kind is KINDS["minutes"]:
             minutes = records
-        problems.extend(kind_problems)
-        for rel, stem in listed[name]:
-            expected = kind.relpath(stem) if kind.id_re.fullmatch(stem) else rel
-            if expected != rel:
-                problems.append(Problem(rel, None, None, "", f"belongs in {expected}"))
+        problems.extend(kind_problems)  # a file in another year's folder among them (the reader's rule)
     sara = KINDS["sara"]
-    package_ids = {stem for _, stem in listed["sara"] if sara.id_re.fullmatch(stem)}
+    package_ids = {
+        stem
+        for rel, stem in listed["sara"]
+        if (match := sara.id_re.fullmatch(stem)) is not None and not sara.misplaced(rel, match)
+    }
     problems.extend(cross_check(repo, cases, packages, package_ids))
     problems.extend(fund_problems(repo, ledgers))
     from jatac.git.agreed import agreed_problems

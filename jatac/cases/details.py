@@ -169,9 +169,16 @@ def attach(
         raise Refused(f"{source} is not a file")
     if st.st_size > MAX_EVIDENCE:
         raise Refused(f"{source} is larger than {MAX_EVIDENCE // (1024 * 1024)} MB")
+    from jatac.models.case import Evidence
+    from jatac.storage.problems import check_new
+
     data = source.read_bytes()
-    name = name or source.name
     digest = hashlib.sha256(data).hexdigest()
+    entry = {"name": name or source.name, "sha256": digest, "size": len(data), "added_on": today()}
+    entry |= {"note": note} if note else {}
+    # the name and note as every one-line field takes them, refused before the case is opened
+    name = check_new(Evidence, entry, repo.config, "new evidence").name
+    entry["name"] = name
     stored = blob_relpath(digest, name)
     repo.open(CASE, case_id)  # the case exists and is valid before anything is kept
 
@@ -179,8 +186,7 @@ def attach(
         items = seq("evidence")
         if any(str(e.get("name")) == name for e in items):
             raise Refused(f"{case_id} already has a file named {name!r}", hint="Give another with --name.")
-        entry = {"name": name, "sha256": digest, "size": len(data), "added_on": today()}
-        items.append(to_yaml({**entry, **({"note": note} if note else {})}))
+        items.append(to_yaml(entry))
 
     # kept once the case is checked, before its commit: a case never lists a file not kept
     _revise(repo, case_id, "evidence", edit, no_commit, checked=lambda: _keep(repo, stored, data))

@@ -18,6 +18,7 @@ from jatac.errors import Refused
 from jatac.git.revision import commit_revision
 from jatac.models.case import Issue, Review
 from jatac.models.vocab import REVIEWED
+from jatac.storage.problems import check_new
 from jatac.storage.repository import Repository
 from jatac.storage.yaml_roundtrip import ensure, set_field, to_yaml
 
@@ -42,7 +43,8 @@ def record(
     on = today()
     if next_on is not None and next_on <= on:
         raise Refused(f"the next review ({next_on}) must be after this one ({on})")
-    review = Review(on=on, note=note, next=next_on)
+    # checked as a new record is (the note is one line of plain text), not built unchecked
+    review = check_new(Review, {"on": on, "note": note, "next": next_on}, repo.config, "new review")
     doc = loaded.doc
     ensure(doc, "reviews", CommentedSeq(), CASE.fields).append(to_yaml(review.model_dump()))
     set_field(doc, "reviewed_on", on, CASE.fields)

@@ -196,6 +196,11 @@ def add(repo: Repository, name: str, note: str = "") -> Person:
     if not name.strip():
         raise Refused("a person needs a name (it stays in the restricted store)")
     from jatac.storage.lock import RepoLock
+    from jatac.storage.problems import check_line
+
+    # as one-line fields of a record: a paper shown --include-personal prints them
+    name = check_line(name, "new person", "name")
+    note = check_line(note, "new person", "note") if note.strip() else ""
 
     lock = RepoLock(repo.root)
     lock.acquire()

@@ -15,6 +15,7 @@ from jatac.guard.marking import require_marking, required_marking
 from jatac.meetings.files import MEETING, Planned, find
 from jatac.models.meeting import AgendaItem, ItemKind, Meeting
 from jatac.models.vocab import Marking
+from jatac.storage.problems import check_line
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import dump, set_field
 
@@ -123,6 +124,8 @@ def remove_item(
 ) -> tuple[Planned, AgendaItem]:
     """Withdraw an item from the agenda (the partner withdrew it, or it was added by mistake);
     git keeps it, and the commit says why."""
+    if reason is not None and reason.strip():  # kept in the commit: as one line of a record
+        reason = check_line(reason, "item remove", "reason")
     planned, loaded, at = _changeable(repo, when, ref, group_id)
     assert planned.record is not None
     item = planned.record.items[at]

@@ -24,6 +24,7 @@ from jatac.meetings.schedule import occurrences
 from jatac.models.meeting import Meeting, MeetingStatus, meeting_id
 from jatac.models.schedule import Schedule, ScheduleNote
 from jatac.partnership.config_edits import ConfigEdit, attach_trailing, detach_trailing
+from jatac.storage.problems import check_line
 from jatac.storage.repository import KINDS, Repository
 from jatac.storage.yaml_roundtrip import dump, ensure, to_yaml
 
@@ -119,7 +120,7 @@ def move(
     ).exists()
     if clash:
         raise Refused(f"the {group.name} already meets on {to}")
-    reason = (reason or "").strip() or None
+    reason = check_line(reason, "meeting move", "reason") if reason and reason.strip() else None
     cadence_day = _on_schedule(planned)
     after = Planned(group, to, moved_from=cadence_day if cadence_day != to else None)
     subject = f"{group.name}: meeting of {planned.day} moved to {to}" + (f" ({reason})" if reason else "")
@@ -165,9 +166,9 @@ def move(
 def cancel(
     repo: Repository, when: str, *, reason: str, group_id: str | None = None, no_commit: bool = False
 ) -> Rescheduled:
-    reason = reason.strip()
-    if not reason:
+    if not reason.strip():
         raise Refused("say why the meeting is cancelled", hint='For example: --reason "Christmas"')
+    reason = check_line(reason, "meeting cancel", "reason")  # as the schedule's note will hold it
     planned = _coming(repo, when, group_id, "cancelled")
     group = planned.group
     subject = f"{group.name}: meeting of {planned.day} cancelled ({reason})"

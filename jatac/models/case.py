@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from jatac.models.common import (
     PERSON_REF_RE,
@@ -134,11 +134,22 @@ class CaseLink(Record):
 EVIDENCE_DIGEST_RE = r"^[0-9a-f]{64}$"
 
 
+def _own_name(value: str) -> str:
+    found = next((c for c in "/\\" if c in value), None)
+    if found:
+        raise ValueError(f"holds {found!r}; it is a file's own name, never a path")
+    return value
+
+
+# the name a case lists an evidence file by: one line of plain text, as every one-line field
+FileName = Annotated[Line, AfterValidator(_own_name)]
+
+
 class Evidence(Record):
     """A file attached to the case (a photo, a letter), kept out of git's history in the
     repository's evidence folder under its content's SHA-256; the case keeps its name and digest."""
 
-    name: str = Field(pattern=r"^[^/\\\x00-\x1f\x7f]{1,200}$")  # a file's own name, never a path
+    name: FileName
     sha256: str = Field(pattern=EVIDENCE_DIGEST_RE)
     size: int = Field(ge=0)
     added_on: date

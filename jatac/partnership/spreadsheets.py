@@ -237,9 +237,28 @@ def _read_table(path: Path) -> list[dict[str, str]]:
                 row[h[: -len(ID_SUFFIX)]] = row[h]
         return table
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    return [
-        {(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))
-    ]
+    # newline="": the csv module sees every line end as written (a Mac's lone CR too)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+    except csv.Error as e:
+        # the DictReader's line_num is where the last good row ended; its reader's, where this failed
+        start, end = reader.line_num + 1, reader.reader.line_num
+        where = f"line {end}" if end <= start else f"the row from line {start} to line {end}"
+        raise Refused(
+            f"{path.name}, {where}: {_csv_problem(e)}",
+            hint="Mend that row in the spreadsheet (a quote left open runs on to the end "
+            "of the file), save it again as .csv or .xlsx, and import again.",
+        ) from None
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What the csv module found, in a coordinator's words where it has few of its own. Its
+    field limit stays as it is: a field that long is a quote left open, or not an issue log."""
+    message = str(error)
+    if message.startswith("field larger than field limit"):
+        return f"a field is longer than {csv.field_size_limit()} characters"
+    return message
 
 
 def _text(value: Any) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from jatac.errors import Refused
 from jatac.git.audit import Audit
 from jatac.git.change import Change
+from jatac.storage.problems import check_line
 from jatac.storage.repository import CONFIG_FILE, Repository
 
 GITIGNORE = """# Rendered agendas, minutes and reports: made again from the case files.
@@ -33,6 +34,7 @@ def init(path: Path, *, name: str, prefix: str) -> Repository:
         raise Refused(f"{prefix!r} cannot be an id prefix", hint="Use 2 to 8 letters, e.g. JAT.")
     if not name.strip():
         raise Refused("the partnership needs a name", hint='For example: --name "SaferMK"')
+    name = check_line(name, "jatac.yaml", "name")  # as jatac.yaml's name is read back, before any file
     path = path.expanduser().resolve()
     if (path / CONFIG_FILE).exists():
         raise Refused(f"{path} is already a case repository")

@@ -646,7 +646,7 @@ class Content:
                 found[meeting.id] = Planned(group, meeting.date, meeting)
         for planned in upcoming(self.repo, self.today, 3):
             found.setdefault(planned.id, planned)
-        minutes_ids = set(self.repo.ids(MINUTES))
+        minutes_ids = set(self.repo.placed_ids(MINUTES))
         next_of_group: dict[str, str] = {}
         for planned in sorted(found.values(), key=lambda p: p.day):
             if planned.day >= self.today and not planned.cancelled:

@@ -295,8 +295,12 @@ class _Reading:
 
     def file(self, shard: _Shard, rel: str, record_id: str) -> None:
         kind = self.kind
-        if not kind.id_re.fullmatch(record_id):
+        match = kind.id_re.fullmatch(record_id)
+        if match is None:
             self._problem(Problem(rel, None, None, "", f"{record_id!r} is not a {kind.name} id"))
+            return
+        if kind.misplaced(rel, match):  # not the record it is named for, wherever it is asked
+            self._problem(self.repo.misplaced_problem(kind, rel, record_id))
             return
         file = self.root + rel
         entry = shard.head.get(rel)

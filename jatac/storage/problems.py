@@ -88,3 +88,18 @@ def check_new(model: Any, data: dict[str, Any], config: Any, what: str) -> Any:
         return model.model_validate(data, context={"config": config})
     except ValidationError as e:
         raise InvalidRecord(from_validation(e, None, what, list(model.model_fields))) from None
+
+
+def check_line(value: str, what: str, field: str) -> str:
+    """``value`` as every one-line field of a record takes it (stripped), or InvalidRecord
+    worded as ``check_new`` words it ("meeting cancel  reason: holds U+0085 ..."): for text a
+    command keeps in a commit or a settings file rather than in a record's field."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from jatac.errors import InvalidRecord
+    from jatac.models.common import Line
+
+    try:
+        return str(TypeAdapter(Line).validate_python(value))
+    except ValidationError as e:
+        raise InvalidRecord(from_validation(e, None, what, [], base=(field,))) from None

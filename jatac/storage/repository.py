@@ -78,6 +78,12 @@ class Kind:
         match = self.check_id(record_id)
         return f"{self.folder}/{match.group('year')}/{record_id}.yaml"
 
+    def misplaced(self, rel: str, match: re.Match[str]) -> bool:
+        """Whether the file ``rel``, named for the id ``match`` matched, is in another folder
+        than its id's (a case of 2026 under issues/2025/): then it is not that record, only a
+        problem for validate. One comparison, no path objects: listing asks for 10,000."""
+        return rel != f"{self.folder}/{match.group('year')}/{match.string}.yaml"
+
 
 KINDS: dict[str, Kind] = {
     "case": Kind(
@@ -281,7 +287,40 @@ class Repository:
         return [self.root / rel for rel, _ in self.entries(kind)]
 
     def ids(self, kind: Kind) -> list[str]:
+        """Every id a file claims, also one filed in the wrong folder (which is no record):
+        what must be withheld while it cannot be read, and what a new record must not reuse.
+        Whether a record exists is ``placed_ids``."""
         return [stem for _, stem in self.entries(kind) if kind.id_re.fullmatch(stem)]
+
+    def placed_ids(self, kind: Kind) -> list[str]:
+        """The ids of the files in their place (what a reader reads as records)."""
+        found = []
+        for rel, stem in self.entries(kind):
+            match = kind.id_re.fullmatch(stem)
+            if match is not None and not kind.misplaced(rel, match):
+                found.append(stem)
+        return found
+
+    def misplaced_problem(self, kind: Kind, rel: str, record_id: str) -> Problem:
+        """What validate says of a record file filed in the wrong folder: where it belongs and
+        the line of its id (read only now: such files are few)."""
+        expected = kind.relpath(record_id)
+        line = None
+        with contextlib.suppress(OSError):
+            text = inside(self.root, rel, kind.name).read_bytes().decode("utf-8", "replace")
+            found = re.search(rf"^{re.escape(kind.id_field)}[ \t]*:", text, re.MULTILINE)
+            line = text.count("\n", 0, found.start()) + 1 if found else None
+        if (self.root / expected).exists():
+            message = (
+                f"a second file for {kind.name} {record_id}, which is {expected}; "
+                "it is not read: remove it, or merge what it holds into that file"
+            )
+        else:
+            message = (
+                f"{record_id} belongs in {expected}; it is not read as a {kind.name} "
+                f"until it is moved there (git mv {rel} {expected})"
+            )
+        return Problem(rel, line, None, kind.id_field, message)
 
     # -- reading ---------------------------------------------------------------
 
@@ -471,8 +510,12 @@ class Repository:
         records, problems = [], []
         for path in self.files(kind):
             rel = path.relative_to(self.root).as_posix()
-            if not kind.id_re.fullmatch(path.stem):
+            match = kind.id_re.fullmatch(path.stem)
+            if match is None:
                 problems.append(Problem(rel, None, None, "", f"{path.stem!r} is not a {kind.name} id"))
+                continue
+            if kind.misplaced(rel, match):
+                problems.append(self.misplaced_problem(kind, rel, path.stem))
                 continue
             case = cases.get(path.stem) if (cases is not None and kind.with_case) else None
             try:

@@ -157,7 +157,13 @@ def position(doc: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[
             line, col = raw[0], raw[1]
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line, col = node.lc.item(part)
+            try:
+                raw = node.lc.item(part)
+            except KeyError:  # an item a command has just added has no place in the file yet
+                break
+            if raw is None:
+                break
+            line, col = raw[0], raw[1]
             node = node[part]
         else:
             break
