@@ -64,6 +64,9 @@ def _child(write_end: int, work: Callable[[], Any]) -> None:
         quiet = os.open(os.devnull, os.O_WRONLY)  # Typst's own words on running out of memory
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
+        import faulthandler
+
+        faulthandler.disable()  # a test runner's handler holds its own stderr: an abort is ours to report
         _limit_memory(MEMORY)
         try:
             outcome: tuple[str, Any] = ("ok", work())
