@@ -1,0 +1,221 @@
+"""Issue 22: inputs that are large, or many, are refused quickly.
+
+A jatac.yaml under the 1 MB cap with a large unknown key (nested, one huge value, many keys)
+took 16 s to refuse on every command; a search of 1,200 wildcard terms took 21 s; a pushed
+site template could ask for gigabytes. Each test holds the invariant: exit 1 or 2 (never
+70), a message naming what to fix and not echoing the huge input, the tree and HEAD
+unchanged, and a time limit the test enforces. The limits are on this process's CPU time,
+so a machine busy with other work does not fail them; the wall clock gets more room.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Jatac
+
+CPU = 2.0  # seconds of this process's CPU a refusal may take (the old code took 10 to 20)
+WALL = 20.0  # and of the clock, on a shared machine
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from jatac.setup.demo import make_demo
+
+    return make_demo(tmp_path_factory.mktemp("example") / "repo").root
+
+
+@pytest.fixture
+def example(built: Path, tmp_path: Path) -> Jatac:
+    """A copy of the 20-case example partnership (its own git repository) for one test."""
+    where = tmp_path / "repo"
+    shutil.copytree(built, where, symlinks=True, ignore=shutil.ignore_patterns(".jatac"))
+    return Jatac(where)
+
+
+def commit_all(jatac: Jatac, message: str = "A partner's edit") -> None:
+    jatac.git("add", "-A")
+    jatac.git("commit", "--quiet", "--no-verify", "-m", message)
+
+
+@contextmanager
+def quick_and_unchanged(jatac: Jatac, cpu: float = CPU) -> Iterator[None]:
+    """The tree and HEAD are as they were, and the block took at most ``cpu`` s of CPU."""
+    before, head = jatac.snapshot(), jatac.git("rev-parse", "HEAD")
+    gc.collect()  # the earlier tests' garbage (their large trees) is theirs to pay for
+    start, start_cpu = time.monotonic(), time.process_time()
+    yield
+    took, took_cpu = time.monotonic() - start, time.process_time() - start_cpu
+    assert took_cpu < cpu, f"took {took_cpu:.1f} s of CPU"
+    assert took < WALL, f"took {took:.1f} s"
+    assert jatac.snapshot() == before
+    assert jatac.git("rev-parse", "HEAD") == head
+    assert jatac.status() == ""
+
+
+def refused(jatac: Jatac, *args: str, says: tuple[str, ...], code: tuple[int, ...] = (1, 2)) -> str:
+    result = jatac(*args, ok=False)
+    assert result.exit_code in code, (result.exit_code, result.output)
+    for words in says:
+        assert words in result.output, result.output
+    return str(result.output)
+
+
+# -- 1. a large jatac.yaml -----------------------------------------------------------------
+
+
+def nested(size: int = 800_000, value: str = "text") -> str:
+    """An unknown key holding ``size`` characters of nested mappings and lists."""
+    block = f"  k{{}}:\n    - a: 1\n      b: [x, y]\n    - c: {value}\n"
+    return "surprise:\n" + "".join(block.format(i) for i in range(size // len(block)))
+
+
+LARGE_SETTINGS = {
+    "nested": nested(),
+    "one huge value": "surprise: " + "x" * 800_000 + "\n",
+    "many unknown keys": "".join(f"unknown{i}: {i}\n" for i in range(45_000)),
+    # a tab in a quoted value: libyaml declines it, and the careful reader takes 10 s
+    "nested, with a tab": nested(value='"a\tb"'),
+}
+
+
+@pytest.mark.parametrize("extra", list(LARGE_SETTINGS), ids=list(LARGE_SETTINGS))
+@pytest.mark.parametrize("command", [("list",), ("validate",), ("show", "JAT-2026-0001")])
+def test_settings_with_a_large_unknown_key_are_refused_quickly(
+    example: Jatac, extra: str, command: tuple[str, ...]
+) -> None:
+    settings_file = example.root / "jatac.yaml"
+    lines = settings_file.read_text(encoding="utf-8").count("\n")
+    settings_file.write_text(settings_file.read_text(encoding="utf-8") + LARGE_SETTINGS[extra])
+    assert settings_file.stat().st_size < 1_000_000  # under the cap: read, not refused for size
+    commit_all(example)
+    first = "unknown0" if extra == "many unknown keys" else "surprise"
+    with quick_and_unchanged(example):
+        out = refused(example, *command, says=(f"jatac.yaml:{lines + 1}:1  {first}: unknown field",))
+    assert len(out) < 10_000, f"{len(out):,} characters of message"
+    if extra == "many unknown keys":
+        assert "and 44,980 more problems; fix these first" in out
+        assert out.count("unknown field") == 20
+
+
+def test_a_huge_value_the_settings_refuse_is_not_echoed(example: Jatac) -> None:
+    settings_file = example.root / "jatac.yaml"
+    text = settings_file.read_text(encoding="utf-8")
+    assert "\nmarking: OFFICIAL\n" in text
+    settings_file.write_text(text.replace("\nmarking: OFFICIAL\n", f"\nmarking: {'X' * 900_000}\n"))
+    commit_all(example)
+    with quick_and_unchanged(example):
+        out = refused(example, "list", says=("marking: 'XXXX", "... (900,000 characters) is not one of"))
+    assert len(out) < 2_000, f"{len(out):,} characters of message"
+
+
+def test_a_case_file_with_a_large_unknown_key_is_refused_quickly(example: Jatac) -> None:
+    path = example.root / "issues" / "2026" / "JAT-2026-0001.yaml"
+    lines = path.read_text(encoding="utf-8").count("\n")
+    path.write_text(path.read_text(encoding="utf-8") + nested(), encoding="utf-8")
+    commit_all(example)
+    with quick_and_unchanged(example):
+        refused(
+            example,
+            "show",
+            "JAT-2026-0001",
+            says=(f"issues/2026/JAT-2026-0001.yaml:{lines + 1}:1  surprise: unknown field",),
+        )
+
+
+def test_settings_refused_once_are_not_read_again_until_they_change(example: Jatac) -> None:
+    from jatac.errors import InvalidRecord
+    from jatac.storage.repository import Repository
+
+    settings_file = example.root / "jatac.yaml"
+    good = settings_file.read_text(encoding="utf-8")
+    settings_file.write_text(good + LARGE_SETTINGS["nested"], encoding="utf-8")
+    repo = Repository(example.root)
+    with pytest.raises(InvalidRecord) as first:
+        _ = repo.config
+    start = time.process_time()
+    for _ in range(5):  # doctor, validate and the guard each ask
+        with pytest.raises(InvalidRecord) as again:
+            _ = repo.config
+        assert [str(p) for p in again.value.problems] == [str(p) for p in first.value.problems]
+    assert time.process_time() - start < 0.2  # five answers, no reading
+    settings_file.write_text(good, encoding="utf-8")  # put right: read afresh
+    assert repo.config.prefix == "JAT"
+
+
+# The fast reader used to decline any file with & * or ! in it ("Q&A", "5 * 3", "help!"),
+# sending it the careful way (ten seconds over 900 KB); now it declines only text where an
+# anchor, an alias or a tag could begin, and must still agree with the careful reader.
+PROPERTIES = [
+    "&a x",
+    "*a",
+    "!!str x",
+    "! x",
+    "!x y",
+    "Q&A",
+    "5 * 3",
+    "5 *3",
+    "help!",
+    "a!b",
+    "[&a x, *a]",
+    "{k: *a}",
+    '{"k":*a}',
+    "'&a'",
+    '"*a"',
+    "x &a",
+    "**",
+    "&",
+    "*",
+    "!",
+    "a & b",
+]
+_value = st.one_of(st.sampled_from(PROPERTIES), st.text(alphabet="&*!ab :[]{},'\"-#", max_size=10))
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines = []
+    for n, name in enumerate(draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, unique=True))):
+        form = draw(st.sampled_from(["plain", "list", "block", "anchored"]))
+        value = draw(_value)
+        if form == "list":
+            lines.append(f"{name}:\n  - {value}\n  - {draw(_value)}")
+        elif form == "block":
+            lines.append(f"{name}: |\n  {value}")
+        elif form == "anchored" and n:
+            lines.append(f"{name}: *x{n}")
+        else:
+            lines.append(f"{name}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=documents())
+def test_the_fast_reader_agrees_on_text_with_ampersands_stars_and_bangs(text: str) -> None:
+    from jatac.storage.yaml_fast import YamlProblem, fast_load
+    from jatac.storage.yaml_roundtrip import parse, plain
+
+    fast = fast_load(text)
+    if fast is None:
+        return  # declined: the careful path reads it
+    try:
+        careful = plain(parse(text, "x.yaml"))
+    except YamlProblem as e:
+        pytest.fail(f"the fast reader read what the careful one refuses ({e}):\n{text}")
+    assert fast == careful, text
+
+
+@pytest.mark.parametrize("text", ["Q&A at the hub", "5 * 3 incidents", "help!", "a & b"])
+def test_prose_with_ampersands_stars_and_bangs_is_read_fast(text: str) -> None:
+    from jatac.storage.yaml_fast import fast_load
+
+    assert fast_load(f"title: {text}\nnote: '{text}'\n") == {"title": text, "note": text}
