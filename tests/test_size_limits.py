@@ -219,3 +219,46 @@ def test_prose_with_ampersands_stars_and_bangs_is_read_fast(text: str) -> None:
     from jatac.storage.yaml_fast import fast_load
 
     assert fast_load(f"title: {text}\nnote: '{text}'\n") == {"title": text, "note": text}
+
+
+# -- 2. a search of a thousand wildcards ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "says"),
+    [
+        (" ".join(["a*"] * 1200), "the search is 3,599 characters long; a search is at most 1,000"),
+        (" ".join(["a*"] * 51), "the search has 51 words or phrases; a search has at most 50"),
+        (
+            " OR ".join(f"w{i}*" for i in range(60)),
+            "the search has 60 words or phrases; a search has at most 50",
+        ),
+        ("a" * 1001, "a search is at most 1,000"),
+    ],
+    ids=["1,200 wildcards", "51 wildcards", "60 either-or", "one long word"],
+)
+def test_a_search_past_what_a_person_types_is_a_usage_error(example: Jatac, words: str, says: str) -> None:
+    example("search", "asb")  # the search database is built: what is timed is the refusal
+    with quick_and_unchanged(example, cpu=1.0):
+        refused(example, "search", words, says=(says, "fewer, more telling words"), code=(2,))
+    with quick_and_unchanged(example, cpu=1.0):
+        refused(example, "lessons", "--tactic", words, says=(says,), code=(2,))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        " ".join(["a*"] * 50),
+        " OR ".join(["a*"] * 50),
+        "*",
+        "a" * 999 + "*",
+        "(" * 400 + "asb" + ")" * 400,
+        " ".join(['"a b c d e f g h"'] * 50)[:1000],
+    ],
+    ids=["50 wildcards", "50 either-or", "a star alone", "a long prefix", "deep brackets", "long phrases"],
+)
+def test_a_search_within_the_caps_answers_quickly(example: Jatac, words: str) -> None:
+    example("search", "asb")
+    with quick_and_unchanged(example, cpu=1.5):
+        result = example("search", words, "--format", "json")
+    assert result.stdout.startswith("[")
