@@ -262,3 +262,55 @@ def test_a_search_within_the_caps_answers_quickly(example: Jatac, words: str) ->
     with quick_and_unchanged(example, cpu=1.5):
         result = example("search", words, "--format", "json")
     assert result.stdout.startswith("[")
+
+
+# -- 3. a site template that asks for gigabytes ----------------------------------------------
+
+GIGABYTES = {
+    # each turn is one step of the sandbox's budget, each page of output a new megabyte
+    "a megabyte, 2,500 times": "{% set s = 'x' * 1000000 %}{% for i in range(2500) %}{{ s }}{% endfor %}",
+    "a replace that multiplies": "{{ ('x' * 100000).replace('x', 'y' * 100000) }}",
+    "a join of a long list": "{% set s = 'x' * 1000000 %}{{ ([s] * 3000)|join }}",
+}
+
+
+def _guarded() -> None:
+    """In the jatac under test: at most 4 GB, so that a regression fails the test (exit 70)
+    instead of taking the shared machine's memory."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+@pytest.mark.skipif(not __import__("jatac.render.bounded").render.bounded.available(), reason="Linux only")
+@pytest.mark.parametrize("template", list(GIGABYTES), ids=list(GIGABYTES))
+def test_a_site_template_that_asks_for_gigabytes_is_refused_by_name(
+    example: Jatac, template: str, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (example.root / "templates" / "site").mkdir(parents=True)
+    (example.root / "templates" / "site" / "home.html.j2").write_text(GIGABYTES[template] + "\n")
+    commit_all(example, "A partner's home page")
+    before, head = example.snapshot(), example.git("rev-parse", "HEAD")
+    started = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "jatac", "--repo", str(example.root), "site", "--out", str(tmp_path / "site")],
+        capture_output=True,
+        text=True,
+        preexec_fn=_guarded,
+        env={**os.environ, "JATAC_TODAY": "2026-11-16"},
+        timeout=120,
+    )
+    took = time.monotonic() - started
+    message = " ".join(run.stderr.split())
+    assert run.returncode == 1, run.stderr
+    assert "templates/site/home.html.j2 needed more than 1,024 MB of memory" in message
+    assert "git rm" in message
+    assert took < WALL, f"took {took:.1f} s"
+    after = example.snapshot()
+    after.pop("build/.gitignore", None)  # jatac's own: what it builds is never committed
+    assert after == before and example.git("rev-parse", "HEAD") == head
+    assert example.status() == ""

@@ -28,7 +28,7 @@ from jatac.errors import Refused
 from jatac.guard.audience import AUDIENCES, Audience, named
 from jatac.models.vocab import OPEN_VALUES
 from jatac.render import charts
-from jatac.render.engine import TemplateProblem, environment
+from jatac.render.engine import LIMIT_HINT, TemplateProblem, environment, shown_name
 from jatac.site import scripts
 from jatac.site.search import search_index
 from jatac.storage.bundled import bundled
@@ -190,10 +190,14 @@ class _Site:
         """``template`` rendered with a context already prepared for the audience."""
         from jinja2 import TemplateError
 
+        from jatac.render.bounded import memory_bounded
+
         if prepared["marking"] != "OFFICIAL":
             self.sensitive_pages += 1
         try:
-            return str(self._template(template).render(**prepared))
+            # a pushed template may ask for gigabytes: refused, by name, at the limit for a paper
+            with memory_bounded(shown_name(self.repo.root, template), LIMIT_HINT):
+                return str(self._template(template).render(**prepared))
         except TemplateError as e:
             raise TemplateProblem(
                 f"{template}: {e}",
