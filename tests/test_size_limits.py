@@ -267,10 +267,21 @@ def test_a_search_within_the_caps_answers_quickly(example: Jatac, words: str) ->
 # -- 3. a site template that asks for gigabytes ----------------------------------------------
 
 GIGABYTES = {
-    # each turn is one step of the sandbox's budget, each page of output a new megabyte
-    "a megabyte, 2,500 times": "{% set s = 'x' * 1000000 %}{% for i in range(2500) %}{{ s }}{% endfor %}",
-    "a replace that multiplies": "{{ ('x' * 100000).replace('x', 'y' * 100000) }}",
-    "a join of a long list": "{% set s = 'x' * 1000000 %}{{ ([s] * 3000)|join }}",
+    # each turn is one step of the sandbox's budget, each page of output a new megabyte: held
+    # by the memory limit
+    "a megabyte, 2,500 times": (
+        "{% set s = 'x' * 1000000 %}{% for i in range(2500) %}{{ s }}{% endfor %}",
+        "templates/site/home.html.j2 needed more than 1,024 MB of memory",
+    ),
+    # held by the sandbox, before the string is made, with the line
+    "a replace that multiplies": (
+        "{{ ('x' * 100000).replace('x', 'y' * 100000) }}",
+        "templates/site/home.html.j2:1 the template made a string or list of 10,000,000,000",
+    ),
+    "a join of a long list": (
+        "{% set s = 'x' * 1000000 %}{{ ([s] * 3000)|join }}",
+        "templates/site/home.html.j2:1 the template made a string or list of 3,000,000,000",
+    ),
 }
 
 
@@ -292,7 +303,8 @@ def test_a_site_template_that_asks_for_gigabytes_is_refused_by_name(
     import sys
 
     (example.root / "templates" / "site").mkdir(parents=True)
-    (example.root / "templates" / "site" / "home.html.j2").write_text(GIGABYTES[template] + "\n")
+    text, says = GIGABYTES[template]
+    (example.root / "templates" / "site" / "home.html.j2").write_text(text + "\n")
     commit_all(example, "A partner's home page")
     before, head = example.snapshot(), example.git("rev-parse", "HEAD")
     started = time.monotonic()
@@ -307,10 +319,50 @@ def test_a_site_template_that_asks_for_gigabytes_is_refused_by_name(
     took = time.monotonic() - started
     message = " ".join(run.stderr.split())
     assert run.returncode == 1, run.stderr
-    assert "templates/site/home.html.j2 needed more than 1,024 MB of memory" in message
+    assert says in message, message
     assert "git rm" in message
     assert took < WALL, f"took {took:.1f} s"
     after = example.snapshot()
     after.pop("build/.gitignore", None)  # jatac's own: what it builds is never committed
     assert after == before and example.git("rev-parse", "HEAD") == head
     assert example.status() == ""
+
+
+# what a string method, a filter or % would make, checked before it is made (and so also where
+# there is no memory limit, and with the template's line)
+MAKERS = {
+    "replace": "{{ ('x' * 100000).replace('x', 'y' * 100000) }}",
+    "|replace": "{{ ('x' * 100000)|replace('x', 'y' * 100000) }}",
+    "join": "{% set s = 'x' * 1000000 %}{{ ''.join([s] * 3000) }}",
+    "|join": "{% set s = 'x' * 1000000 %}{{ ([s] * 3000)|join(', ') }}",
+    "expandtabs": "{{ ('\t' * 1000000).expandtabs(1000000) }}",
+    "%": "{{ '%0999999999d' % 1 }}",
+    "|format": "{{ '%0999999999d'|format(1) }}",
+    "format": "{{ '{:>999999999}'.format(1) }}",
+}
+
+
+@pytest.mark.parametrize("template", list(MAKERS), ids=list(MAKERS))
+def test_a_string_a_template_would_make_too_long_is_refused_before_it_is_made(
+    jatac: Jatac, template: str
+) -> None:
+    (jatac.root / "templates").mkdir(exist_ok=True)
+    (jatac.root / "templates" / "agenda.md.j2").write_text("# Agenda\n" + MAKERS[template] + "\n")
+    commit_all(jatac, "A partner's agenda")
+    with quick_and_unchanged(jatac):
+        out = refused(jatac, "agenda", "2026-12-14", "-f", "md", says=("templates/agenda.md.j2:2",))
+    message = " ".join(out.split())
+    assert "more than the limit of 1,000,000" in message or "more than 1,000,000" in message, message
+    assert "git rm" in message
+
+
+def test_the_same_methods_and_filters_at_a_papers_size_still_work() -> None:
+    from jatac.render.sandbox import BudgetedEnvironment
+
+    env = BudgetedEnvironment()
+    text = (
+        "{{ 'abc'.replace('b', 'xyz') }}|{{ 'a,b'|replace(',', ', ') }}|{{ ['a', 'b']|join(', ') }}|"
+        "{{ '-'.join(['a', 'b']) }}|{{ '%5d' % 3 }}|{{ '%s-%s'|format(1, 2) }}|{{ '{:>5}'.format(1) }}|"
+        "{{ 'a\tb'.expandtabs(4) }}|{{ ('x' * 10)|replace('x', 'yy') }}"
+    )
+    assert env.from_string(text).render() == "axyzc|a, b|a, b|a-b|    3|1-2|    1|a   b|" + "yy" * 10
