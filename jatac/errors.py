@@ -45,6 +45,13 @@ class DirtyFile(JatacError):
     """A file jatac must change has someone's uncommitted edits."""
 
 
+class TooMuch(JatacError):
+    """A request past what a person would type (a search of 1,200 words): refused as a usage
+    error, before it costs the machine minutes."""
+
+    exit_code = 2
+
+
 class Busy(JatacError):
     """Another jatac process holds the repository lock."""
 

@@ -14,6 +14,7 @@ here, bounded only by the sandbox's budget (``jatac.render.sandbox``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -21,7 +22,7 @@ import signal
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from jatac.errors import JatacError
@@ -151,6 +152,29 @@ def run_limited(work: Callable[[], T], what: str, hint: str) -> T:
         JatacError.__init__(error, message, error_hint)
         raise error
     raise RuntimeError(f"rendering failed in the child process:\n{payload}")
+
+
+@contextlib.contextmanager
+def memory_bounded(what: str, hint: str) -> Iterator[None]:
+    """The block may add at most ``MEMORY`` bytes to what jatac holds, here in this process:
+    for work done thousands of times in one command (the site's pages), where a child per
+    page would cost its start each time. A template that asks for more is refused with
+    LimitReached naming ``what``; jatac's memory is given back as the error unwinds. Its
+    time is held by the sandbox's clock (``jatac.render.sandbox``), not by a kill."""
+    if not available():
+        yield
+        return
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    try:
+        _limit_memory(MEMORY)
+        try:
+            yield
+        finally:  # before anything else is allocated: the limit is the template's alone
+            resource.setrlimit(resource.RLIMIT_AS, before)
+    except MemoryError:
+        raise LimitReached(_memory_message(what), hint=hint) from None
 
 
 def _memory_message(what: str) -> str:

@@ -34,7 +34,7 @@ from jatac.errors import Refused
 from jatac.guard.audience import AUDIENCES, Audience, named
 from jatac.models.vocab import OPEN_VALUES
 from jatac.render import charts
-from jatac.render.engine import TemplateProblem, environment
+from jatac.render.engine import LIMIT_HINT, TemplateProblem, environment, shown_name, template_problem
 from jatac.site import scripts
 from jatac.site.search import search_index
 from jatac.storage.bundled import bundled
@@ -243,10 +243,17 @@ class _Site:
         """``template`` rendered with a context already prepared for the audience."""
         from jinja2 import TemplateError
 
+        from jatac.render.bounded import memory_bounded
+        from jatac.render.sandbox import LimitExceeded
+
         if prepared["marking"] != "OFFICIAL":
             self.sensitive_pages += 1
         try:
-            return str(self._template(template).render(**prepared))
+            # a pushed template may ask for gigabytes: refused, by name, at the limit for a paper
+            with memory_bounded(shown_name(self.repo.root, template), LIMIT_HINT):
+                return str(self._template(template).render(**prepared))
+        except LimitExceeded as e:  # named by file and line, with what to do about it
+            raise template_problem(e, template, self.repo.root, LIMIT_HINT) from None
         except TemplateError as e:
             raise TemplateProblem(
                 f"{template}: {e}",

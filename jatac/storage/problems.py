@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from jatac.errors import Problem
-from jatac.storage.yaml_roundtrip import position
+
+# past this many in one file the rest are counted, not listed: 45,000 unknown keys would
+# otherwise print 45,000 lines, each positioned at a cost
+MAX_PROBLEMS = 20
+# what a message quotes of the value it refuses: a 900 KB value is not echoed back
+MAX_SHOWN = 80
 
 _PATTERN_WORDS = {
     "^[a-z0-9][a-z0-9-]{0,39}$": "must be a short id of lower-case letters, digits and hyphens",
@@ -23,9 +28,35 @@ _TYPE_WORDS = {
 }
 
 
+def shown(value: Any) -> str:
+    """``repr(value)``, cut short (saying how long it was) when it would flood the message."""
+    if isinstance(value, str | bytes) and len(value) > MAX_SHOWN:
+        return f"{value[:MAX_SHOWN]!r}... ({len(value):,} characters)"
+    if isinstance(value, dict | list | tuple | set):
+        if len(value) > 5:
+            return f"a {'mapping' if isinstance(value, dict) else 'list'} of {len(value):,} items"
+        text = repr(value)
+        return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
+    return repr(value)
+
+
+class _Shown:
+    """A refused value as a message shows it (``{given!r}`` in the messages below)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return shown(self.value)
+
+
+def unknown_field(fields: list[str]) -> str:
+    return "unknown field; the fields are: " + ", ".join(fields)
+
+
 def _friendly(err: dict[str, Any], fields: list[str]) -> str:
     kind = err["type"]
-    given = err.get("input")
+    given = _Shown(err.get("input"))
     ctx = err.get("ctx") or {}
     if kind == "enum":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
@@ -33,7 +64,7 @@ def _friendly(err: dict[str, Any], fields: list[str]) -> str:
     if kind == "missing":
         return "required, but missing"
     if kind == "extra_forbidden":
-        return "unknown field; the fields are: " + ", ".join(fields)
+        return unknown_field(fields)
     if kind in {
         "date_from_datetime_parsing",
         "date_parsing",
@@ -64,17 +95,33 @@ def from_validation(
 ) -> list[Problem]:
     """Problems for a pydantic ValidationError raised on ``doc`` (read from ``path``)."""
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors[:MAX_PROBLEMS]:
         loc = tuple(err["loc"])
         cause_field = getattr((err.get("ctx") or {}).get("error"), "field", None)
         if not loc and cause_field:
             loc = (cause_field,)
         loc = base + loc
         at_key = err["type"] == "extra_forbidden"
-        line, col = position(doc, loc, at_key) if doc is not None else (None, None)
+        line, col = position_in(doc, loc, at_key) if doc is not None else (None, None)
         field = ".".join(str(p) for p in loc)
+        field = field if len(field) <= MAX_SHOWN else field[:MAX_SHOWN] + "..."
         problems.append(Problem(path, line, col, field, _friendly(err, fields)))
+    if len(errors) > MAX_PROBLEMS:
+        more = len(errors) - MAX_PROBLEMS
+        problems.append(Problem(path, None, None, "", f"and {more:,} more problems; fix these first"))
     return problems
+
+
+def position_in(doc: Any, loc: tuple[str | int, ...], at_key: bool) -> tuple[int, int]:
+    """Where ``loc`` is in ``doc``: a round-trip document, or libyaml's node tree (fast_read)."""
+    if hasattr(doc, "lc"):
+        from jatac.storage.yaml_roundtrip import position
+
+        return position(doc, loc, at_key)
+    from jatac.storage.yaml_fast import node_position
+
+    return node_position(doc, loc, at_key)
 
 
 def check_new(model: Any, data: dict[str, Any], config: Any, what: str) -> Any:

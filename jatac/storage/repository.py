@@ -7,7 +7,6 @@ line in ``KINDS``, not a new store.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import re
@@ -191,6 +190,27 @@ def read_text(path: Path, relpath: str, raw: bytes | None = None) -> str:
         ) from None
 
 
+def screen_keys(text: str, relpath: str, model: Any) -> None:
+    """Refuse a large file's top-level keys that are no field of ``model`` before the careful
+    (slow) reading; a file under ``yaml_fast.LARGE`` is left to it (it names every problem)."""
+    from jatac.storage.yaml_fast import LARGE, unknown_keys
+
+    if len(text) <= LARGE:
+        return
+    found = unknown_keys(text, list(model.model_fields))
+    if found:
+        from jatac.storage.problems import MAX_PROBLEMS, unknown_field
+
+        problems = [
+            Problem(relpath, line, col, key[:80], unknown_field(list(model.model_fields)))
+            for key, line, col in found[:MAX_PROBLEMS]
+        ]
+        if len(found) > MAX_PROBLEMS:
+            more = len(found) - MAX_PROBLEMS
+            problems.append(Problem(relpath, None, None, "", f"and {more:,} more problems; fix these first"))
+        raise InvalidRecord(problems)
+
+
 class Repository:
     """A case repository rooted at the folder holding jatac.yaml."""
 
@@ -205,11 +225,26 @@ class Repository:
 
     @cached_property
     def config(self) -> PartnershipConfig:
+        """jatac.yaml's settings, read once per command (and a refusal of them, once too)."""
+        raw = inside(self.root, CONFIG_FILE, "settings file").read_bytes()
+        refused = self._config_refused
+        if refused is not None and refused[0] == raw:
+            # refused once already: a command that asks again (validate, then a check that
+            # needs the settings) is told the same without reading a 1 MB file again
+            raise InvalidRecord(refused[1].problems, refused[1].hint)
+        try:
+            return self._read_config(raw)
+        except InvalidRecord as e:
+            self._config_refused = (raw, e)
+            raise
+
+    _config_refused: tuple[bytes, InvalidRecord] | None = None
+
+    def _read_config(self, raw: bytes) -> PartnershipConfig:
         from jatac.models.config import PartnershipConfig
         from jatac.storage import index
         from jatac.storage.lock import local_dir
 
-        raw = inside(self.root, CONFIG_FILE, "settings file").read_bytes()
         # jatac.yaml as last read, kept as JSON while it is unchanged: a command that reads no
         # other file through libyaml then never imports it (a fortieth of a second)
         cache, stamp = local_dir(self.root, "index", "config.json"), index.stamp(self, raw)
@@ -219,17 +254,17 @@ class Repository:
                 return PartnershipConfig.model_validate(saved)
             except ValueError:
                 pass  # not as it was saved: read the file
-        from jatac.storage.yaml_fast import fast_load
+        from jatac.storage.yaml_fast import fast_read
 
         text = read_text(self.root / CONFIG_FILE, CONFIG_FILE, raw)
-        data = fast_load(text)
-        config = None
-        if data is not None:
-            with contextlib.suppress(ValueError):  # the careful path names the line
-                config = PartnershipConfig.model_validate(data)
-        if config is None:
+        read = fast_read(text)
+        if read is not None:
+            data, node = read
+            config = self._validate(PartnershipConfig, data, CONFIG_FILE, context=None, node=node)
+        else:
             from jatac.storage.yaml_roundtrip import plain
 
+            screen_keys(text, CONFIG_FILE, PartnershipConfig)
             doc = self._parse(text, CONFIG_FILE)
             config = self._validate(PartnershipConfig, doc, CONFIG_FILE, context=None)
             data = plain(doc)
@@ -332,16 +367,31 @@ class Repository:
         except YamlProblem as e:
             raise InvalidRecord([e.problem]) from None
 
-    def _validate(self, model: type[BaseModel], doc: CommentedMap, relpath: str, context: Any) -> Any:
+    def _validate(
+        self, model: type[BaseModel], doc: Any, relpath: str, context: Any, node: Any = None
+    ) -> Any:
+        """``doc`` (a round-trip document; or, with ``node``, plain data and libyaml's node tree
+        of the same text) as a ``model``, or InvalidRecord naming lines and fields."""
         from pydantic import ValidationError
 
         from jatac.storage.problems import from_validation
-        from jatac.storage.yaml_roundtrip import plain
 
+        if node is None:
+            from jatac.storage.yaml_roundtrip import plain
+
+            data = plain(doc)
+        else:
+            data = doc
         try:
-            return model.model_validate(plain(doc), context=context)
+            return model.model_validate(data, context=context)
         except ValidationError as e:
-            raise InvalidRecord(from_validation(e, doc, relpath, list(model.model_fields))) from None
+            from jatac.storage.yaml_fast import no_gc
+
+            with no_gc():  # 45,000 errors beside a large tree: the collector would scan it, and again
+                problems = from_validation(
+                    e, doc if node is None else node, relpath, list(model.model_fields)
+                )
+            raise InvalidRecord(problems) from None
 
     def validate_doc(
         self,
@@ -352,13 +402,19 @@ class Repository:
         case: Any = None,
     ) -> Any:
         """The record ``doc`` describes, or InvalidRecord naming lines and fields."""
+        return self._checked(kind, doc, None, relpath, expect_id, case)
+
+    def _checked(
+        self, kind: Kind, doc: Any, node: Any, relpath: str, expect_id: str | None, case: Any
+    ) -> Any:
+        """As ``validate_doc``; with ``node``, ``doc`` is plain data read by libyaml."""
         if kind.with_case and case is None and expect_id is not None:
             case = self._case_for(expect_id)
-        record = self._validate(kind.model, doc, relpath, {"config": self.config, "case": case})
+        record = self._validate(kind.model, doc, relpath, {"config": self.config, "case": case}, node)
         if expect_id is not None and record.id != expect_id:
-            from jatac.storage.yaml_roundtrip import position
+            from jatac.storage.problems import position_in
 
-            line, col = position(doc, (kind.id_field,))
+            line, col = position_in(doc if node is None else node, (kind.id_field,), False)
             message = f"{record.id!r} does not match the file name {expect_id}.yaml"
             raise InvalidRecord(
                 [Problem(relpath, line, col, kind.id_field, message)],
@@ -486,23 +542,17 @@ class Repository:
         """A record file for reading only: libyaml when it reads the file exactly, else the
         careful path (with lines and columns). ``content``: the file's bytes when the caller
         has read them (and keyed an index on them)."""
-        from jatac.storage.yaml_fast import fast_load
+        from jatac.storage.yaml_fast import fast_read
 
         text = (
             read_text(self.root / relpath, relpath, content)
             if content is not None
             else read_text(inside(self.root, relpath, kind.name), relpath)
         )
-        data = fast_load(text)
-        if data is not None:
-            if kind.with_case and case is None:
-                case = self._case_for(record_id)
-            try:
-                record: Any = kind.model.model_validate(data, context={"config": self.config, "case": case})
-            except ValueError:  # pydantic's ValidationError: redo carefully for lines and columns
-                record = None
-            if record is not None and record.id == record_id:
-                return record
+        read = fast_read(text)
+        if read is not None:  # libyaml read it as ruamel would: its nodes place any problem
+            return self._checked(kind, read[0], read[1], relpath, record_id, case)
+        screen_keys(text, relpath, kind.model)
         doc = self._parse(text, relpath)
         return self.validate_doc(kind, doc, relpath, expect_id=record_id, case=case)
 

@@ -7,7 +7,10 @@ would, it declines, and the caller takes the careful path.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from jatac.errors import Problem
@@ -33,10 +36,15 @@ class YamlProblem(Exception):
 # YAML 1.2 rules (the same tag for the same text), constructs only the forms whose
 # value is beyond doubt (decimal ints, plain floats, dates, true/false, null), and
 # declines everything else: hex, octal and binary ints, underscores, .inf and .nan,
-# date-times, merge keys, anchors, tags, duplicate keys, syntax errors. A declined
-# file goes the careful way, which also gives the line and column of every problem.
+# date-times, merge keys, anchors, tags (and text that might hold one), duplicate keys,
+# syntax errors. A declined file goes the careful way, which also gives the line and column
+# of every problem; a file libyaml read but the models refuse is placed by libyaml's nodes.
 
-_FAST_AVOID = ("&", "*", "!", "<<", "\t")  # and tabs: libyaml takes some ruamel refuses
+_FAST_AVOID = ("<<", "\t")  # merge keys, and tabs: libyaml takes some ruamel refuses
+# where an anchor (&a), an alias (*a) or a tag (!x) could begin: at the start of a line or after
+# a space, a flow bracket, a comma or a colon (a JSON-like key's `"a":*b`). Text such as "Q&A",
+# "5 * 3" or "help!" holds none; a quoted "*note*" is declined with the rest, to be sure.
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\ufeff\[{,:])(?:[&*][^\s\[\]{},]|!)", re.M)
 _fast_loader: Any = None
 _BLANK_WITH_SPACES = re.compile(r"(?m)^ +$")
 
@@ -135,18 +143,95 @@ def _date(text: str) -> Any:
     return date.fromisoformat(text)
 
 
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector held off while a reader builds a tree with no cycles: with
+    it on, a 900 KB file costs three times as long (each young node is scanned again and
+    again), and time grows faster than the file."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def fast_load(text: str) -> dict[str, Any] | None:
     """Plain data from ``text`` via libyaml, or None when only the careful path will do."""
+    read = fast_read(text)
+    return None if read is None else read[0]
+
+
+def fast_read(text: str) -> tuple[dict[str, Any], Any] | None:
+    """As ``fast_load``, with libyaml's node tree beside the data: where each key and value
+    stands (``node_position``), so a file the models refuse is named by line and column from
+    this one reading, not read again the careful way (ruamel takes 10 s over 900 KB)."""
     if len(text) > MAX_BYTES or "\x00" in text or any(m in text for m in _FAST_AVOID):
         return None
-    if any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines(keepends=True)):
+    if _NODE_PROPERTY.search(text):
         return None
+    if any(line.startswith(CONFLICT_MARKERS) or line == "=======" for line in text.splitlines(keepends=True)):
+        return None  # the careful path names the conflict's line
     if _BLANK_WITH_SPACES.search(text):  # ruamel refuses some block scalars libyaml takes
         return None
     import yaml
 
+    loader = _loader()(text)
     try:
-        data = yaml.load(text, Loader=_loader())
+        with no_gc():
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
     except (yaml.YAMLError, ValueError, RecursionError, _Decline):
         return None
-    return data if isinstance(data, dict) else None
+    finally:
+        loader.dispose()
+    return (data, node) if isinstance(data, dict) else None
+
+
+def node_position(node: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the value (or key) at ``loc`` in a libyaml node tree, else of
+    the nearest part above: the places ``yaml_roundtrip.position`` gives for the same file."""
+    mark = node.start_mark
+    for i, part in enumerate(loc):
+        if node.id == "mapping":
+            pair = next((kv for kv in node.value if kv[0].id == "scalar" and kv[0].value == str(part)), None)
+            if pair is None:
+                break
+            key, node = pair
+            whole = node.id != "scalar" or (at_key and i == len(loc) - 1)
+            mark = key.start_mark if whole else node.start_mark
+        elif node.id == "sequence" and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line + 1, mark.column + 1
+
+
+LARGE = 100_000  # characters past which a declined file is first screened (``unknown_keys``)
+
+
+def unknown_keys(text: str, fields: Sequence[str]) -> list[tuple[str, int, int]] | None:
+    """The top-level keys of ``text`` that are not ``fields``, with their 1-based line and
+    column, as libyaml finds them; None if libyaml cannot read it. For a large file the fast
+    reader declined (a tab, an anchor): the careful reader takes ten seconds over 900 KB, and
+    a key that is no field is refused whatever the rest holds, so it is refused first."""
+    import yaml
+
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    try:
+        with no_gc():
+            node = loader.get_single_node()
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    if node is None or node.id != "mapping":
+        return None
+    known = set(fields)
+    return [
+        (key.value, key.start_mark.line + 1, key.start_mark.column + 1)
+        for key, _ in node.value
+        if key.id == "scalar" and key.value not in known
+    ]

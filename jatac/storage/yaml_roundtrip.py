@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from jatac.errors import Problem
-from jatac.storage.yaml_fast import CONFLICT_MARKERS, MAX_BYTES, YamlProblem, fast_load
+from jatac.storage.yaml_fast import CONFLICT_MARKERS, MAX_BYTES, YamlProblem, fast_load, no_gc
 
 __all__ = ["YamlProblem", "dump", "fast_load", "parse", "plain", "position", "set_field", "to_yaml"]
 
@@ -70,7 +70,8 @@ def parse(text: str, path: str) -> CommentedMap:
                 1,
             )
     try:
-        data = _yaml().load(text)
+        with no_gc():  # a tree with no cycles: the collector only slows the reading
+            data = _yaml().load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = " ".join(str(x) for x in (e.context, e.problem) if x) or "not valid YAML"
