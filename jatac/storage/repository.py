@@ -7,6 +7,7 @@ line in ``KINDS``, not a new store.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
