@@ -1,0 +1,81 @@
+"""Issue 21 tried again as a coordinator would, with the variants a partner's push could take.
+
+The example partnership (`jatac demo`): JAT-2026-0006 (cuckooing in Fishermead) is
+OFFICIAL-SENSITIVE and has a SARA package; JAT-2026-0002 is OFFICIAL and adopted. The wide
+JATAC meets on 21 January 2027; the Coordinating Group on 7 December 2026.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Jatac
+
+SECRET = "JAT-2026-0006"
+OPEN = "JAT-2026-0002"
+WIDE = "2027-01-21"
+CG = "2026-12-07"
+BEFORE = {"JATAC_TODAY": "2026-11-26"}
+CASE_FILE = f"issues/2026/{SECRET}.yaml"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Jatac:
+    from jatac.setup.demo import make_demo
+
+    return Jatac(make_demo(tmp_path / "example").root)
+
+
+@pytest.fixture
+def named(example: Jatac) -> Jatac:
+    """The sensitive case named around the repository: its own action (in its package), a
+    partner's item about it on the wide agenda, an OFFICIAL case's action and review."""
+    example("action", "add", SECRET, "Platypus closure order", "--owner", "tvp", "--due", "2026-12-20",
+            env=BEFORE)  # fmt: skip
+    example("item", "add", WIDE, "Wallaby item about the flats", "--by", "tvp", "--case", SECRET, env=BEFORE)
+    example("action", "add", OPEN, f"Numbat visit with the officers of {SECRET}", "--owner", "tvp",
+            "--due", "2026-12-20", env=BEFORE)  # fmt: skip
+    example("review", OPEN, "--note", f"Echidna review: linked to {SECRET}", env=BEFORE)
+    return example
+
+
+# A push that takes the case's file away while its package and the records naming it stay:
+# nothing says the case's marking any more.
+GONE = {
+    "deleted": lambda root: (root / CASE_FILE).unlink(),
+    "renamed-yml": lambda root: (root / CASE_FILE).rename(root / CASE_FILE.replace(".yaml", ".yml")),
+    "renamed-bak": lambda root: (root / CASE_FILE).rename(root / (CASE_FILE + ".bak")),
+}
+CANARIES = (SECRET, "Platypus", "Wallaby", "Numbat visit with the officers of JAT")
+
+
+def _wide_outputs(jatac: Jatac, tmp_path: Path) -> dict[str, str]:
+    out = tmp_path / "out"
+    out.mkdir()
+    jatac("agenda", WIDE, "-f", "md", "--out", str(out / "wide.md"), env=BEFORE)
+    jatac("agenda", CG, "--audience", "wide", "-f", "md", "--out", str(out / "cg-wide.md"), env=BEFORE)
+    jatac("export", "--audience", "wide", str(out / "cases.csv"), env=BEFORE)
+    jatac("site", "--out", str(out / "site"), env=BEFORE)
+    texts = {p.name: p.read_text(encoding="utf-8-sig") for p in out.glob("*.*")}
+    texts |= {str(p): p.read_text(encoding="utf-8") for p in (out / "site").rglob("*.html")}
+    for word in ("Platypus", "Wallaby", "Numbat", "Echidna"):
+        found = jatac("search", word, "--audience", "wide", "-f", "json", env=BEFORE).stdout
+        texts[f"search {word}"] = json.dumps(json.loads(found))
+    return texts
+
+
+@pytest.mark.parametrize("how", list(GONE))
+def test_a_sensitive_case_whose_file_a_push_took_away_stays_withheld(
+    named: Jatac, tmp_path: Path, how: str
+) -> None:
+    GONE[how](named.root)
+    named.git("add", "-A")
+    named.git("commit", "-qm", "a partner's push")
+    texts = _wide_outputs(named, tmp_path)
+    leaks = {name: w for name, text in texts.items() for w in CANARIES if w in text}
+    assert not leaks, leaks
+    # the OFFICIAL case's action is still there, naming the case as withheld
+    assert "Numbat visit with the officers of a withheld case" in texts["cg-wide.md"]
