@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Jatac
+from tests.test_outputs_never_committed import hand_commit, papers  # noqa: F401  (the fixture)
+from tests.test_sending import partners  # noqa: F401  (the fixture)
 
 SECRET = "JAT-2026-0006"
 OPEN = "JAT-2026-0002"
@@ -79,3 +81,61 @@ def test_a_sensitive_case_whose_file_a_push_took_away_stays_withheld(
     assert not leaks, leaks
     # the OFFICIAL case's action is still there, naming the case as withheld
     assert "Numbat visit with the officers of a withheld case" in texts["cg-wide.md"]
+
+
+# -- section 3: the pre-commit hook knows a paper inside its wrapping -----------------------
+
+
+def _zipped(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("outbox/tuesday.txt", data)
+    return buffer.getvalue()
+
+
+def _b64(data: bytes) -> bytes:
+    import base64
+
+    return base64.encodebytes(data)  # lines of 76, as `base64` writes them
+
+
+def _gz(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data)
+
+
+WRAPS = {"zip": _zipped, "base64": _b64, "gzip": _gz, "base64-then-gzip": lambda d: _gz(_b64(d))}
+
+
+@pytest.mark.parametrize("wrap", list(WRAPS))
+@pytest.mark.parametrize("made", ["agenda.md", "agenda.pdf", "mail"])
+def test_the_hook_refuses_a_paper_zipped_gzipped_or_base64d(
+    partners: Jatac,  # noqa: F811
+    papers: dict[str, Path],  # noqa: F811
+    made: str,
+    wrap: str,
+) -> None:
+    head = partners.git("rev-parse", "HEAD")
+    hidden = partners.root / "notes" / "backup.dat"
+    hidden.parent.mkdir()
+    hidden.write_bytes(WRAPS[wrap](papers[made].read_bytes()))
+    code, stderr = hand_commit(partners, "notes/backup.dat")
+    assert code != 0, stderr
+    assert "notes/backup.dat  a " in stderr and "made for people: never committed" in stderr, stderr
+    assert partners.git("rev-parse", "HEAD") == head
+
+
+def test_the_hook_lets_a_persons_own_archive_and_words_through(
+    partners: Jatac,  # noqa: F811
+    papers: dict[str, Path],  # noqa: F811
+) -> None:
+    notes = partners.root / "notes"
+    notes.mkdir()
+    (notes / "words.txt").write_text("just ordinary words long enough to look like base64 text " * 3)
+    (notes / "own.zip").write_bytes(_zipped(b"How the coordinators share the week's work."))
+    code, stderr = hand_commit(partners, "notes/words.txt", "notes/own.zip")
+    assert code == 0, stderr
