@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import Jatac
 from tests.test_outputs_never_committed import hand_commit, papers  # noqa: F401  (the fixture)
 from tests.test_sending import partners  # noqa: F401  (the fixture)
+from tests.test_sync_tells import MUST_KNOW, pair  # noqa: F401  (the fixture)
 
 SECRET = "JAT-2026-0006"
 OPEN = "JAT-2026-0002"
@@ -139,3 +140,29 @@ def test_the_hook_lets_a_persons_own_archive_and_words_through(
     (notes / "own.zip").write_bytes(_zipped(b"How the coordinators share the week's work."))
     code, stderr = hand_commit(partners, "notes/words.txt", "notes/own.zip")
     assert code == 0, stderr
+
+
+# -- section 7: sync tells of a sensitive record that a push removed ----------------------------
+
+
+def test_sync_tells_of_a_sensitive_case_removed_or_filed_again_as_official(
+    pair: tuple[Jatac, Jatac],  # noqa: F811
+) -> None:
+    alice, bob = pair
+    case = alice.new("Exploitation concerns at the hostel", marking="OFFICIAL-SENSITIVE")
+    alice("sync")
+    bob("sync")
+    relpath = f"issues/2026/{case}.yaml"
+    # the same case under a new number, OFFICIAL, and the sensitive file gone: one push
+    text = (bob.root / relpath).read_text(encoding="utf-8")
+    copy = text.replace("OFFICIAL-SENSITIVE", "OFFICIAL").replace(case, "JAT-2026-0099")
+    (bob.root / "issues/2026/JAT-2026-0099.yaml").write_text(copy, encoding="utf-8")
+    bob.git("rm", "--quiet", relpath)
+    bob.git("add", "-A")
+    bob.git("commit", "--quiet", "--no-verify", "-m", "Tidied up")
+    bob.git("push", "--quiet")
+
+    out = alice("sync").stdout
+    assert MUST_KNOW in out, out
+    assert f"{case}: an OFFICIAL-SENSITIVE record was removed" in out, out
+    assert "no longer withheld" in out

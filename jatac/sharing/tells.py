@@ -136,9 +136,12 @@ def _marked_parts(kind: str, data: dict[str, Any]) -> dict[str, str]:
 
 def _marking(at: _At, state: str, path: str) -> list[Tell]:
     kind = _kind_of(path)
-    if kind not in {"case", "meeting", "minutes", "fund"} or state.startswith(("A", "D")):
+    if kind not in {"case", "meeting", "minutes", "fund"} or state.startswith("A"):
         return []
-    old, new = at.data(at.before, path), at.data(at.after, path)
+    old = at.data(at.before, path)
+    if state.startswith("D"):
+        return _sensitive_removed(str(kind), path, old)
+    new = at.data(at.after, path)
     if old is None or new is None:
         return []
     was, now = _marked_parts(str(kind), old), _marked_parts(str(kind), new)
@@ -156,6 +159,22 @@ def _marking(at: _At, state: str, path: str) -> list[Tell]:
                 )
             )
     return found
+
+
+def _sensitive_removed(kind: str, path: str, old: dict[str, Any] | None) -> list[Tell]:
+    """A removed file that said OFFICIAL-SENSITIVE: nothing marks what it held any more (a
+    copy filed under another name, a text naming it), so it is a marking lowered too."""
+    if old is None or SENSITIVE not in _marked_parts(kind, old).values():
+        return []
+    return [
+        Tell(
+            MARKING,
+            path,
+            f"{Path(path).stem}: an {SENSITIVE} record was removed; what names it, or a copy of it "
+            "filed under another name, is no longer withheld from the wide group's papers, "
+            "exports and site",
+        )
+    ]
 
 
 # -- a closed period's figures ------------------------------------------------------------
