@@ -166,3 +166,35 @@ def test_sync_tells_of_a_sensitive_case_removed_or_filed_again_as_official(
     assert MUST_KNOW in out, out
     assert f"{case}: an OFFICIAL-SENSITIVE record was removed" in out, out
     assert "no longer withheld" in out
+
+
+# -- section 7: the fund ledger holds its own rules on validate ----------------------------------
+
+LEDGER = "fund/2026/2026-27.yaml"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "says"),
+    [
+        (
+            "    decided_on: 2026-06-22",
+            "    decided_on: 2026-06-25",
+            "requests.0.decided_on: FR-2026-001 was decided at the meeting of 2026-06-22 but is dated "
+            "2026-06-25",
+        ),
+        ("      - on: 2026-08-14", "      - on: 2027-08-14", "money spent on 2027-08-14, a day to come"),
+    ],
+    ids=["decided-another-day-than-its-meeting", "spent-on-a-day-to-come"],
+)
+def test_a_pushed_ledger_no_fund_command_could_write_is_a_problem(
+    example: Jatac, before: str, after: str, says: str
+) -> None:
+    path = example.root / LEDGER
+    text = path.read_text(encoding="utf-8")
+    assert before in text
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    example.git("commit", "-qam", "a partner's push")
+    out = example("validate", ok=False, env=BEFORE)
+    assert out.exit_code == 1
+    assert f"{LEDGER}:" in out.stdout + out.stderr
+    assert says in out.stdout + out.stderr, out.stdout + out.stderr
