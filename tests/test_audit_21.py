@@ -198,3 +198,22 @@ def test_a_pushed_ledger_no_fund_command_could_write_is_a_problem(
     assert out.exit_code == 1
     assert f"{LEDGER}:" in out.stdout + out.stderr
     assert says in out.stdout + out.stderr, out.stdout + out.stderr
+
+
+# -- section 1: members on no group are named by validate, also when something else is wrong ----
+
+
+def test_validate_names_members_on_no_group_even_when_a_case_file_is_broken(example: Jatac) -> None:
+    config = example.root / "jatac.yaml"
+    text = config.read_text(encoding="utf-8")
+    at = text.index("members:", text.index("  - id: housing"))
+    config.write_text(
+        text[:at] + "members:\n      - role: Housing Director\n" + text[at + 9 :], encoding="utf-8"
+    )
+    case = example.root / CASE_FILE
+    case.write_text(case.read_text(encoding="utf-8") + "sensitivity: none\n", encoding="utf-8")
+    example.git("commit", "-qam", "a partner's push")
+    out = example("validate", ok=False, env=BEFORE)
+    assert out.exit_code == 1
+    assert f"{CASE_FILE}" in out.stderr  # the broken case, as before
+    assert "housing: Housing Director: sits on no group, so receives no papers" in out.stderr, out.stderr
