@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import Jatac
 from tests.test_outputs_never_committed import hand_commit, papers  # noqa: F401  (the fixture)
 from tests.test_sending import partners  # noqa: F401  (the fixture)
-from tests.test_sync_tells import MUST_KNOW, pair  # noqa: F401  (the fixture)
+from tests.test_sync_tells import MUST_KNOW, pair, pushed_by_hand  # noqa: F401  (the fixture)
 
 SECRET = "JAT-2026-0006"
 OPEN = "JAT-2026-0002"
@@ -217,3 +217,24 @@ def test_validate_names_members_on_no_group_even_when_a_case_file_is_broken(exam
     assert out.exit_code == 1
     assert f"{CASE_FILE}" in out.stderr  # the broken case, as before
     assert "housing: Housing Director: sits on no group, so receives no papers" in out.stderr, out.stderr
+
+
+def test_sync_tells_of_an_agency_a_push_put_on_the_core_group(pair: tuple[Jatac, Jatac]) -> None:  # noqa: F811
+    alice, bob = pair
+    # Council Housing has no member on the Coordinating Group (a core group); a push gives it one
+    pushed_by_hand(
+        bob,
+        "jatac.yaml",
+        lambda text: text.replace(
+            "    name: Council Housing\n",
+            "    name: Council Housing\n    members:\n      - role: Housing Manager\n        groups: [coordinating]\n",
+            1,
+        ),
+    )
+    out = alice("sync").stdout
+    assert MUST_KNOW in out, out
+    assert (
+        "jatac.yaml: Council Housing now sits on the JATAC Coordinating Group, a core group: "
+        "its OFFICIAL-SENSITIVE agendas and minutes will go to it"
+    ) in out, out
+    assert "other file(s) changed" not in out

@@ -16,6 +16,8 @@ anything. Everything is read from the two commits, never from the work tree.
 - agreed minutes changed: minutes agreed (or locked) before the push whose content,
   state or earlier corrections differ after it (a correction recorded beside them is how
   agreed minutes change, and is not named);
+- an agency put on a core group (a member added to it, or the group made core): from then
+  on it receives that group's OFFICIAL-SENSITIVE papers (told with the markings);
 - personal data arriving: what the personal data guard finds in a file that came in and
   did not find in the file before (its kind, field and line; the text itself is not
   repeated on the screen).
@@ -31,7 +33,7 @@ from typing import Any
 
 from jatac.git import remote
 from jatac.git.audit import Audit
-from jatac.storage.repository import KINDS, Repository
+from jatac.storage.repository import CONFIG_FILE, KINDS, Repository
 from jatac.storage.yaml_roundtrip import YamlProblem, fast_load, parse, plain
 
 MARKING, FIGURES, MINUTES, PERSONAL = "marking", "figures", "minutes", "personal data"
@@ -76,6 +78,8 @@ def tells(
     found += _figures(at, changed)
     for state, path in changed:
         found += _minutes(at, state, path)
+    if any(path == CONFIG_FILE for _, path in changed):
+        found += _core_recipients(at)
     found += _personal(at, changed)
     return found
 
@@ -175,6 +179,56 @@ def _sensitive_removed(kind: str, path: str, old: dict[str, Any] | None) -> list
             "exports and site",
         )
     ]
+
+
+# -- who receives OFFICIAL-SENSITIVE papers ----------------------------------------------------
+
+
+def _core_members(config: dict[str, Any] | None) -> dict[str, set[str]]:
+    """For each core group of a jatac.yaml (as plain data), the agencies with a member on it."""
+    if config is None:
+        return {}
+    groups = _list(config.get("groups"))
+    agencies = _list(config.get("agencies"))
+    core = {
+        str(g.get("id")): str(g.get("name") or g.get("id"))
+        for g in groups
+        if isinstance(g, dict) and str(g.get("audience") or "core") == "core"
+    }
+    sitting: dict[str, set[str]] = {name: set() for name in core.values()}
+    for agency in agencies:
+        if not isinstance(agency, dict) or not isinstance(agency.get("members"), list):
+            continue
+        for member in agency["members"]:
+            on = member.get("groups") if isinstance(member, dict) else None
+            for group in on if isinstance(on, list) else []:
+                if str(group) in core:
+                    sitting[core[str(group)]].add(str(agency.get("name") or agency.get("id")))
+    return sitting
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _core_recipients(at: _At) -> list[Tell]:
+    """Agencies a push put on a core group (a member added to it, or a group made core): from
+    now on they receive its OFFICIAL-SENSITIVE agendas and minutes."""
+    was, now = (_core_members(at.data(rev, CONFIG_FILE)) for rev in (at.before, at.after))
+    found = []
+    for group, agencies in now.items():
+        added = sorted(agencies - was.get(group, set()))
+        if added:
+            found.append(
+                Tell(
+                    MARKING,
+                    CONFIG_FILE,
+                    f"{CONFIG_FILE}: {', '.join(added)} now {'sit' if len(added) > 1 else 'sits'} on the "
+                    f"{group}, a core group: its OFFICIAL-SENSITIVE agendas and minutes will go to "
+                    f"{'them' if len(added) > 1 else 'it'}",
+                )
+            )
+    return found
 
 
 # -- a closed period's figures ------------------------------------------------------------
