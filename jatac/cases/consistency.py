@@ -116,6 +116,7 @@ def validate_repository(repo: Repository) -> list[Problem]:
 def fund_problems(repo: Repository, ledgers: list[dict[str, Any]]) -> list[Problem]:
     """The fund's own rules across a ledger (``jatac.models.fund.ledger_problems``): a pushed
     ledger approving beyond the budget, or holding what no fund command writes."""
+    from jatac.clock import today
     from jatac.models.fund import FundLedger, ledger_problems
     from jatac.storage.repository import KINDS
 
@@ -125,6 +126,12 @@ def fund_problems(repo: Repository, ledgers: list[dict[str, Any]]) -> list[Probl
     for data in ledgers:
         ledger = FundLedger.model_validate(data)
         found = ledger_problems(ledger, fund.budget_for(ledger.year), groups)
+        for n, r in enumerate(ledger.requests):
+            for k, spend in enumerate(r.spends):
+                if spend.on > today():  # `fund spend` records money spent, not money to be spent
+                    found.append(
+                        (("requests", n, "spends", k, "on"), f"money spent on {spend.on}, a day to come")
+                    )
         if not found:
             continue
         relpath = repo.relpath(kind, ledger.year)

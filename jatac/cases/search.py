@@ -91,12 +91,14 @@ def search(
     """
     if audience not in ("core", "wide"):
         raise Refused(f"{audience!r} is not an audience", hint="Audiences: core, wide.")
+    from jatac.guard.audience import missing_cases
+
     query = _query(repo, words, kinds, statuses, category, location, since, until, tactic, limit)
     limit = query.limit
     db = open_current(repo)
     try:
         wide = audience == "wide"
-        withheld = db.withheld_cases() if wide else set()
+        withheld = db.withheld_cases() | missing_cases(repo) if wide else set()
         fetch = limit if not wide else limit * 2 + 20
         while True:  # for the wide group, more until enough are left after withholding
             found = db.search(query, fetch)

@@ -63,10 +63,11 @@ def validate(fmt: str = CHECK_FORMAT) -> None:
     check_format(fmt, ("text", "json"))
     repo = open_repo()
     from jatac.cases.consistency import validate_repository
-    from jatac.storage.repository import KINDS
+    from jatac.storage.repository import CONFIG_FILE, KINDS
 
     problems = validate_repository(repo)
-    notes = [] if problems else _notes(repo)
+    # the members on no group are named whatever else is wrong, once jatac.yaml itself can be read
+    notes = [] if any(p.path == CONFIG_FILE for p in problems) else _notes(repo)
     if fmt == "json":
         print_json(
             {
@@ -84,6 +85,8 @@ def validate(fmt: str = CHECK_FORMAT) -> None:
             typer.echo(str(problem), err=True)
         count = len(problems)
         typer.secho(f"{count} problem{'s' if count != 1 else ''} found.", fg="red", err=True)
+        for note in notes:
+            typer.secho(f"Note: {note}", fg="yellow", err=True)
         raise typer.Exit(1)
     counts = ", ".join(f"{len(repo.entries(k))} {k.name} file(s)" for k in KINDS.values())
     typer.secho(f"All valid: jatac.yaml, {counts}.", fg="green")

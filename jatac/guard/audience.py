@@ -276,4 +276,16 @@ def unreadable_cases(repo: Repository, cases: Iterable[dict[str, Any]]) -> froze
     from jatac.storage.repository import KINDS
 
     read = {d["id"] for d in cases}
-    return frozenset(i for i in repo.ids(KINDS["case"]) if i not in read)
+    return frozenset(i for i in repo.ids(KINDS["case"]) if i not in read) | missing_cases(repo, read)
+
+
+def missing_cases(repo: Repository, read: Iterable[str] | None = None) -> frozenset[str]:
+    """The cases known to exist whose file is not there as one (``read``: the cases read; by
+    default every case file's name): a SARA package whose case file a push deleted, a case's
+    file renamed (``.yml``, ``.bak``) or replaced by a folder. Nothing says their marking any
+    more, so they are withheld until the file is back."""
+    from jatac.storage.repository import KINDS
+
+    present = set(read) if read is not None else set(repo.ids(KINDS["case"]))
+    named = repo.ids_named(KINDS["case"]) | repo.ids_named(KINDS["sara"])
+    return frozenset(named - present)

@@ -279,6 +279,15 @@ def ledger_problems(
                         f"before the meeting of {r.meeting[:10]} took place",
                     )
                 )
+            elif r.decided_on is not None and _day(r.meeting) != r.decided_on:
+                # `fund decide --meeting` and `minutes apply` date a decision the meeting's day
+                found.append(
+                    (
+                        (*at, "decided_on"),
+                        f"{r.id} was decided at the meeting of {r.meeting[:10]} but is dated {r.decided_on}: "
+                        "a meeting's decision is dated the meeting's day",
+                    )
+                )
         if r.status is FundStatus.approved and r.advice is Advice.not_supported and r.against_advice is None:
             found.append(
                 (

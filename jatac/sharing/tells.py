@@ -16,6 +16,8 @@ anything. Everything is read from the two commits, never from the work tree.
 - agreed minutes changed: minutes agreed (or locked) before the push whose content,
   state or earlier corrections differ after it (a correction recorded beside them is how
   agreed minutes change, and is not named);
+- an agency put on a core group (a member added to it, or the group made core): from then
+  on it receives that group's OFFICIAL-SENSITIVE papers (told with the markings);
 - personal data arriving: what the personal data guard finds in a file that came in and
   did not find in the file before (its kind, field and line; the text itself is not
   repeated on the screen).
@@ -31,7 +33,7 @@ from typing import Any
 
 from jatac.git import remote
 from jatac.git.audit import Audit
-from jatac.storage.repository import KINDS, Repository
+from jatac.storage.repository import CONFIG_FILE, KINDS, Repository
 from jatac.storage.yaml_roundtrip import YamlProblem, fast_load, parse, plain
 
 MARKING, FIGURES, MINUTES, PERSONAL = "marking", "figures", "minutes", "personal data"
@@ -76,6 +78,8 @@ def tells(
     found += _figures(at, changed)
     for state, path in changed:
         found += _minutes(at, state, path)
+    if any(path == CONFIG_FILE for _, path in changed):
+        found += _core_recipients(at)
     found += _personal(at, changed)
     return found
 
@@ -136,9 +140,12 @@ def _marked_parts(kind: str, data: dict[str, Any]) -> dict[str, str]:
 
 def _marking(at: _At, state: str, path: str) -> list[Tell]:
     kind = _kind_of(path)
-    if kind not in {"case", "meeting", "minutes", "fund"} or state.startswith(("A", "D")):
+    if kind not in {"case", "meeting", "minutes", "fund"} or state.startswith("A"):
         return []
-    old, new = at.data(at.before, path), at.data(at.after, path)
+    old = at.data(at.before, path)
+    if state.startswith("D"):
+        return _sensitive_removed(str(kind), path, old)
+    new = at.data(at.after, path)
     if old is None or new is None:
         return []
     was, now = _marked_parts(str(kind), old), _marked_parts(str(kind), new)
@@ -153,6 +160,72 @@ def _marking(at: _At, state: str, path: str) -> list[Tell]:
                     path,
                     f"{what}: marking lowered from {SENSITIVE} to {lowered}; the wide group's "
                     "papers, exports and site will now show it",
+                )
+            )
+    return found
+
+
+def _sensitive_removed(kind: str, path: str, old: dict[str, Any] | None) -> list[Tell]:
+    """A removed file that said OFFICIAL-SENSITIVE: nothing marks what it held any more (a
+    copy filed under another name, a text naming it), so it is a marking lowered too."""
+    if old is None or SENSITIVE not in _marked_parts(kind, old).values():
+        return []
+    return [
+        Tell(
+            MARKING,
+            path,
+            f"{Path(path).stem}: an {SENSITIVE} record was removed; what names it, or a copy of it "
+            "filed under another name, is no longer withheld from the wide group's papers, "
+            "exports and site",
+        )
+    ]
+
+
+# -- who receives OFFICIAL-SENSITIVE papers ----------------------------------------------------
+
+
+def _core_members(config: dict[str, Any] | None) -> dict[str, set[str]]:
+    """For each core group of a jatac.yaml (as plain data), the agencies with a member on it."""
+    if config is None:
+        return {}
+    groups = _list(config.get("groups"))
+    agencies = _list(config.get("agencies"))
+    core = {
+        str(g.get("id")): str(g.get("name") or g.get("id"))
+        for g in groups
+        if isinstance(g, dict) and str(g.get("audience") or "core") == "core"
+    }
+    sitting: dict[str, set[str]] = {name: set() for name in core.values()}
+    for agency in agencies:
+        if not isinstance(agency, dict) or not isinstance(agency.get("members"), list):
+            continue
+        for member in agency["members"]:
+            on = member.get("groups") if isinstance(member, dict) else None
+            for group in on if isinstance(on, list) else []:
+                if str(group) in core:
+                    sitting[core[str(group)]].add(str(agency.get("name") or agency.get("id")))
+    return sitting
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _core_recipients(at: _At) -> list[Tell]:
+    """Agencies a push put on a core group (a member added to it, or a group made core): from
+    now on they receive its OFFICIAL-SENSITIVE agendas and minutes."""
+    was, now = (_core_members(at.data(rev, CONFIG_FILE)) for rev in (at.before, at.after))
+    found = []
+    for group, agencies in now.items():
+        added = sorted(agencies - was.get(group, set()))
+        if added:
+            found.append(
+                Tell(
+                    MARKING,
+                    CONFIG_FILE,
+                    f"{CONFIG_FILE}: {', '.join(added)} now {'sit' if len(added) > 1 else 'sits'} on the "
+                    f"{group}, a core group: its OFFICIAL-SENSITIVE agendas and minutes will go to "
+                    f"{'them' if len(added) > 1 else 'it'}",
                 )
             )
     return found

@@ -319,6 +319,25 @@ class Repository:
         found.sort()
         return found
 
+    def ids_named(self, kind: Kind) -> set[str]:
+        """Every id that begins a name in the kind's year folders, whatever the name ends with
+        and whatever it is (a file, a folder, a link): a record known to be there, read or not.
+        Only names are listed, nothing is opened; a year folder that is a link is passed over
+        (``entries`` refuses one that leads out)."""
+        found: set[str] = set()
+        top = os.path.join(self.root, kind.folder)
+        try:
+            years = [e for e in os.scandir(top) if e.is_dir(follow_symlinks=False)]
+        except (FileNotFoundError, NotADirectoryError):
+            return found
+        for year in years:
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(year.path):
+                    stem = entry.name.split(".", 1)[0]
+                    if kind.id_re.fullmatch(stem):
+                        found.add(stem)
+        return found
+
     def files(self, kind: Kind) -> list[Path]:
         return [self.root / rel for rel, _ in self.entries(kind)]
 
