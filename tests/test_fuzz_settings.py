@@ -268,7 +268,10 @@ def partnerships(draw: st.DrawFn) -> dict[str, Any]:
     config["prefix"] = "JAT" if draw(st.integers(0, 19)) < 19 else draw(st.sampled_from(["AB", "ABCDEFGH"]))
     config["marking"] = draw(st.sampled_from(list(Marking)).map(str))
     config["region"] = draw(st.sampled_from(["england-and-wales", "scotland", "northern-ireland"]))
-    config["groups"] = [data(g, drop_none) for g in draw(groups(group_ids))]
+    # the example's own group, now and then (its fund ledger names its meetings), or one drawn
+    drawn = [data(g, drop_none) for g in draw(groups(group_ids))]
+    theirs = {g["id"]: g for g in EXAMPLE["groups"]}
+    config["groups"] = [theirs[g["id"]] if g["id"] in theirs and draw(st.booleans()) else g for g in drawn]
     config["agencies"] = draw(agencies(group_ids))
     kinds = st.sampled_from(list(LocalityKind))
     localities = [*EXAMPLE["localities"]]
@@ -291,7 +294,8 @@ def partnerships(draw: st.DrawFn) -> dict[str, Any]:
             {"id": "performance-group", "name": "Performance Group"},
             *(data(e, drop_none) for e in draw(levels)),
         ]
-    big = st.integers(1, 100) | st.integers(1, 10**12)
+    # up to ten years (MAX_REVIEW_DAYS); now and then past it, which validate names
+    big = st.integers(1, 100) | st.integers(1, 3650) | st.integers(1, 3650) | st.integers(1, 10**12)
     config["review_days"] = {str(level): draw(big) for level in draw(st.sets(st.sampled_from(list(Level))))}
     config["isp_review_months"] = draw(st.integers(1, 120))
     years = st.integers(1, 100)
@@ -300,7 +304,7 @@ def partnerships(draw: st.DrawFn) -> dict[str, Any]:
     fund = st.builds(
         Fund,
         # the example's 2026-27 ledger has approved £2,400: less, and validate names the ledger
-        budget=st.floats(2400, 1e9) | st.integers(2400, 10**9) | st.integers(0, 10**9),
+        budget=st.floats(2400, 1e9) | st.integers(2400, 10**9),
         budgets=budgets(),
         year_starts=st.sampled_from(["01-01", "02-28", "03-31", "04-01", "06-15", "12-31"]),
     )
@@ -675,3 +679,13 @@ def test_a_review_interval_of_ten_years_is_taken(jatac: Jatac) -> None:
     edit_settings(jatac, "review_days:\n  high: 14", "review_days:\n  high: 3650")
     jatac("validate")
     assert "2036-11-13" in jatac("list", "-f", "json").stdout
+
+
+def test_an_unknown_field_of_a_member_lists_a_members_fields(jatac: Jatac) -> None:
+    edit_settings(
+        jatac, "      - role: ASB Team Leader\n", "      - role: ASB Team Leader\n        colour: red\n"
+    )
+    result = jatac("validate", ok=False)
+    line = next(x for x in result.stderr.splitlines() if "colour" in x)
+    assert "unknown field; the fields are: role, name, can_commit_resources, groups" in line
+    assert "prefix" not in line  # not the fields of jatac.yaml's top level

@@ -302,7 +302,9 @@ class Repository:
         try:
             return model.model_validate(plain(doc), context=context)
         except ValidationError as e:
-            raise InvalidRecord(from_validation(e, doc, relpath, list(model.model_fields))) from None
+            raise InvalidRecord(
+                from_validation(e, doc, relpath, list(model.model_fields), model=model)
+            ) from None
 
     def validate_doc(
         self,
