@@ -80,7 +80,7 @@ def fields_at(model: Any, loc: tuple[str | int, ...]) -> list[str] | None:
             if not inner:
                 return None
             part = inner[-1]
-    return list(part.model_fields) if isinstance(part, type) else None
+    return list(part.model_fields) if isinstance(part, type) and issubclass(part, BaseModel) else None
 
 
 def from_validation(
