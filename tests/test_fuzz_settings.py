@@ -295,7 +295,7 @@ def partnerships(draw: st.DrawFn) -> dict[str, Any]:
             *(data(e, drop_none) for e in draw(levels)),
         ]
     # up to ten years (MAX_REVIEW_DAYS); now and then past it, which validate names
-    big = st.integers(1, 100) | st.integers(1, 3650) | st.integers(1, 3650) | st.integers(1, 10**12)
+    big = st.integers(1, 3650) if draw(st.integers(0, 9)) else st.integers(1, 10**12)
     config["review_days"] = {str(level): draw(big) for level in draw(st.sets(st.sampled_from(list(Level))))}
     config["isp_review_months"] = draw(st.integers(1, 120))
     years = st.integers(1, 100)
@@ -311,7 +311,10 @@ def partnerships(draw: st.DrawFn) -> dict[str, Any]:
     config["fund"] = data(draw(fund), drop_none)
     review = st.builds(CaseReview, reports=st.integers(1, 10**6), months=st.integers(1, 60))
     config["case_review"] = data(draw(review), drop_none)
-    for optional in ("systems", "escalation", "review_days", "retention", "fund", "case_review"):
+    # left out, as a new partnership's might (the fund's too, rarely: the example's ledger needs one)
+    for optional in ("systems", "escalation", "review_days", "retention", "case_review", "fund")[
+        : draw(st.integers(5, 6))
+    ]:
         if draw(st.integers(0, 9)) == 0:
             config.pop(optional, None)
     return config
@@ -396,7 +399,8 @@ def meeting_files(draw: st.DrawFn, config: dict[str, Any]) -> dict[str, dict[str
                 venue=draw(st.none() | lines),
                 chair=draw(st.none() | lines),
                 status=draw(st.sampled_from(list(MeetingStatus))),
-                marking=draw(st.sampled_from(list(Marking))),
+                # a paper naming an OFFICIAL-SENSITIVE case is marked so, or validate names it
+                marking=draw(st.sampled_from([Marking.OFFICIAL, *[Marking.OFFICIAL_SENSITIVE] * 2])),
                 items=items,
                 sent=draw(st.lists(sending, max_size=2)),
             )
@@ -445,7 +449,7 @@ def minutes(draw: st.DrawFn, meeting_id: str, held: date, agency_ids: list[str])
     circulated = draw(st.none() | st.integers(0, 60).map(lambda d: after(held, d)))
     return Minutes(
         meeting=meeting_id,
-        marking=draw(st.sampled_from(list(Marking))),
+        marking=draw(st.sampled_from([Marking.OFFICIAL, *[Marking.OFFICIAL_SENSITIVE] * 2])),
         state=state,
         circulated_on=circulated,
         agreed_at=agreed_at,
