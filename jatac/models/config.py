@@ -14,6 +14,7 @@ from jatac.models.common import Level, Line, Marking, MonthDay, Record, Slug
 from jatac.models.dates import month_day
 from jatac.models.places import Place, locality_and_within, resolve_locality
 from jatac.models.schedule import Schedule
+from jatac.models.vocab import MAX_REVIEW_DAYS
 
 
 class Member(Record):
@@ -213,8 +214,10 @@ class PartnershipConfig(Record):
         merged = dict(DEFAULT_REVIEW_DAYS)
         merged.update(value)
         for level, days in merged.items():
-            if days < 1:
-                raise ValueError(f"{level}: review interval must be at least 1 day")
+            if not 1 <= days <= MAX_REVIEW_DAYS:
+                raise ValueError(
+                    f"{level}: a review interval is from 1 to {MAX_REVIEW_DAYS} days (ten years), not {days}"
+                )
         return merged
 
     @model_validator(mode="after")

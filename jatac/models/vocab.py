@@ -29,6 +29,10 @@ class Level(StrEnum):
 
 
 LEVEL_ORDER = {Level.high: 0, Level.medium: 1, Level.low: 2}
+# the longest review interval jatac.yaml may set: a review date is worked out from it, ten years
+# is far past any tasking review, and that far on is still on the calendar (a billion days once
+# ended `list` in a crash)
+MAX_REVIEW_DAYS = 3650
 
 
 class Status(StrEnum):

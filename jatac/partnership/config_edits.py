@@ -56,7 +56,8 @@ class ConfigEdit:
         except ValidationError as e:
             fields = list(PartnershipConfig.model_fields)
             raise InvalidRecord(
-                from_validation(e, self.doc, CONFIG_FILE, fields), hint="Nothing was changed."
+                from_validation(e, self.doc, CONFIG_FILE, fields, model=PartnershipConfig),
+                hint="Nothing was changed.",
             ) from None
 
     def commit(

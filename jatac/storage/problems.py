@@ -90,10 +90,35 @@ def _friendly(err: dict[str, Any], fields: list[str]) -> str:
     return str(err["msg"])
 
 
+def fields_at(model: Any, loc: tuple[str | int, ...]) -> list[str] | None:
+    """The fields of the part of ``model`` at ``loc`` (an agency's member: role, name ...),
+    or None when ``loc`` does not lead to a part with fields of its own."""
+    import typing
+
+    from pydantic import BaseModel
+
+    part: Any = model
+    for key in loc:
+        if isinstance(key, int):
+            continue  # an entry of a list: the list's part
+        info = getattr(part, "model_fields", {}).get(key) if isinstance(part, type) else None
+        if info is None:
+            return None
+        part = info.annotation
+        # list[Member], Schedule | None, dict[date, ScheduleNote]: the part inside
+        while not (isinstance(part, type) and issubclass(part, BaseModel)):
+            inner = [a for a in typing.get_args(part) if a is not type(None)]
+            if not inner:
+                return None
+            part = inner[-1]
+    return list(part.model_fields) if isinstance(part, type) and issubclass(part, BaseModel) else None
+
+
 def from_validation(
-    exc: Any, doc: Any, path: str, fields: list[str], base: tuple[str | int, ...] = ()
+    exc: Any, doc: Any, path: str, fields: list[str], base: tuple[str | int, ...] = (), model: Any = None
 ) -> list[Problem]:
-    """Problems for a pydantic ValidationError raised on ``doc`` (read from ``path``)."""
+    """Problems for a pydantic ValidationError raised on ``doc`` (read from ``path``);
+    ``model``, when given, names the fields of the part an unknown field is found in."""
     problems = []
     errors = exc.errors(include_url=False)
     for err in errors[:MAX_PROBLEMS]:
@@ -106,7 +131,8 @@ def from_validation(
         line, col = position_in(doc, loc, at_key) if doc is not None else (None, None)
         field = ".".join(str(p) for p in loc)
         field = field if len(field) <= MAX_SHOWN else field[:MAX_SHOWN] + "..."
-        problems.append(Problem(path, line, col, field, _friendly(err, fields)))
+        here = fields_at(model, tuple(err["loc"])[:-1]) if model is not None and at_key else None
+        problems.append(Problem(path, line, col, field, _friendly(err, fields if here is None else here)))
     if len(errors) > MAX_PROBLEMS:
         more = len(errors) - MAX_PROBLEMS
         problems.append(Problem(path, None, None, "", f"and {more:,} more problems; fix these first"))
@@ -134,7 +160,7 @@ def check_new(model: Any, data: dict[str, Any], config: Any, what: str) -> Any:
     try:
         return model.model_validate(data, context={"config": config})
     except ValidationError as e:
-        raise InvalidRecord(from_validation(e, None, what, list(model.model_fields))) from None
+        raise InvalidRecord(from_validation(e, None, what, list(model.model_fields), model=model)) from None
 
 
 def check_line(value: str, what: str, field: str) -> str:

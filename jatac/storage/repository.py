@@ -409,7 +409,7 @@ class Repository:
 
             with no_gc():  # 45,000 errors beside a large tree: the collector would scan it, and again
                 problems = from_validation(
-                    e, doc if node is None else node, relpath, list(model.model_fields)
+                    e, doc if node is None else node, relpath, list(model.model_fields), model=model
                 )
             raise InvalidRecord(problems) from None
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from jatac.models.places import Place, locality_and_within, resolve_locality
-from jatac.models.vocab import Level
+from jatac.models.vocab import MAX_REVIEW_DAYS, Level
 
 if TYPE_CHECKING:
     from jatac.models.config import PartnershipConfig
@@ -80,7 +80,7 @@ def _well_formed(settings: Settings) -> bool:
     return (
         isinstance(settings.name, str)
         and set(settings.review_days) == set(Level)
-        and all(days >= 1 for days in settings.review_days.values())
+        and all(1 <= days <= MAX_REVIEW_DAYS for days in settings.review_days.values())
         and all(texts([p[0], p[1]]) and (p[2] is None or isinstance(p[2], str)) for p in settings.places)
         and texts(settings.categories)
         and texts(settings.agencies)
