@@ -5,12 +5,12 @@ Each function is one change to the repository and one commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from jatac.cases.action_log import ActionLog, ActionRow, AsAt, action_log, from_data, from_models
 from jatac.cases.lifecycle import CASE, revise_case
 from jatac.clock import today
 from jatac.errors import InvalidRecord, NotFound, Problem, Refused
@@ -384,28 +384,62 @@ def finish_action(
     return revision.record.action(action.id)
 
 
-@dataclass
-class ActionRow:
-    case: Issue
-    action: Action
-    overdue: bool
-    days_overdue: int
+def as_dict(row: ActionRow, as_at: AsAt) -> dict[str, Any]:
+    """An action row as `action list` writes it (JSON, CSV and the table)."""
+    return {
+        "action": row.ref,
+        "case": row.case,
+        "title": row.case_title,
+        "what": row.what,
+        "owner": row.owner,
+        "role": row.role,
+        "due": row.due.isoformat(),
+        "status": "overdue" if row.overdue else row.status,
+        "days_overdue": row.days_overdue,
+        "last_update": row.last_update or None,
+        "meeting": row.meeting,
+        "overdue_counted_to": as_at.day.isoformat(),
+    }
 
-    def as_dict(self) -> dict[str, Any]:
-        a = self.action
-        return {
-            "action": f"{self.case.id}/{a.id}",
-            "case": self.case.id,
-            "title": self.case.title,
-            "what": a.what,
-            "owner": a.owner,
-            "role": a.role,
-            "due": a.due.isoformat(),
-            "status": "overdue" if self.overdue else a.status.value,
-            "days_overdue": self.days_overdue,
-            "last_update": a.updates[-1].note if a.updates else None,
-            "meeting": a.meeting,
-        }
+
+def read_action_log(repo: Repository, as_at: AsAt | None = None) -> ActionLog:
+    """The repository's one action log (jatac/cases/action_log.py), from the read index:
+    overdue counted to today unless ``as_at`` says otherwise."""
+    facts, _ = repo.facts(CASE)
+    packages, _ = repo.records(SARA, as_data=True)
+    pending = from_data({d["id"]: d for d in facts}, packages)
+    return action_log(pending, repo.config.agencies, as_at or AsAt(today()))
+
+
+def case_actions(repo: Repository, case: Issue, package: SaraPackage, as_at: AsAt) -> list[ActionRow]:
+    """One case's whole action plan: its open actions as the action log has them (in its
+    order), then the finished ones (and, of a closed case, every one) by number."""
+    log = action_log(from_models([case], {case.id: package}), repo.config.agencies, as_at)
+    rows = log.rows()
+    logged = {r.ref for r in rows}
+    names = {a.id: a.name for a in repo.config.agencies}
+    for a in package.response.actions:
+        if f"{case.id}/{a.id}" in logged:
+            continue
+        rows.append(
+            ActionRow(
+                ref=f"{case.id}/{a.id}",
+                case=case.id,
+                case_title=case.title,
+                what=a.what,
+                owner=a.owner,
+                owner_name=names.get(a.owner, a.owner),
+                due=a.due,
+                overdue=False,
+                days_overdue=0,
+                last_update=a.updates[-1].note if a.updates else "",
+                marking=case.marking.value,
+                role=a.role,
+                meeting=a.meeting,
+                status=a.status.value,
+            )
+        )
+    return rows
 
 
 def action_rows(
@@ -415,33 +449,21 @@ def action_rows(
     agency: str | None = None,
     case_id: str | None = None,
     include_finished: bool = False,
-    on: date | None = None,
+    as_at: AsAt | None = None,
 ) -> list[ActionRow]:
-    """The chase list: actions of open adopted cases, overdue first, then by due date."""
+    """The chase list: the action log's rows (open actions of open cases, in its one order),
+    or one case's actions (``include_finished``: finished ones too)."""
     if agency:
         _check_agency(repo, agency)
-    on = on or today()
-    cases, _ = repo.records(CASE)
-    by_id = {c.id: c for c in cases}
-    packages, _ = repo.records(SARA, by_id)
-    rows = []
-    for package in packages:
-        case = by_id.get(package.case)
-        if case is None or (case_id and case.id != case_id):
-            continue
-        if not case.is_open and not case_id:
-            continue
-        for action in package.response.actions:
-            late = action.overdue(on)
-            if overdue_only and not late:
-                continue
-            if not include_finished and action.status is not ActionStatus.open:
-                continue
-            if agency and action.owner != agency:
-                continue
-            rows.append(ActionRow(case, action, late, (on - action.due).days if late else 0))
-    rows.sort(key=lambda r: (not r.overdue, r.action.due, r.case.id, r.action.number))
-    return rows
+    as_at = as_at or AsAt(today())
+    if case_id:
+        case = repo.record(CASE, case_id)
+        rows = case_actions(repo, case, read_package(repo, case_id), as_at)
+        if not include_finished:
+            rows = [r for r in rows if r.status == "open"]
+    else:
+        rows = read_action_log(repo, as_at).rows()
+    return [r for r in rows if (not overdue_only or r.overdue) and (not agency or r.owner == agency)]
 
 
 # -- evaluate, escalate, close ------------------------------------------------------

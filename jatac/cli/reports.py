@@ -41,14 +41,16 @@ def report_actions(
     fmt: str = FORMAT,
 ) -> None:
     """The chase list: open and overdue actions by owner agency."""
-    from jatac.cases.sara import action_rows
+    from jatac.cases.action_log import AsAt
+    from jatac.cases.sara import action_rows, as_dict
     from jatac.clock import today
     from jatac.partnership.reports import actions_by_agency, load
 
     check_format(fmt)
     repo = open_repo()
     if agency:
-        rows = [r.as_dict() for r in action_rows(repo, agency=agency)]
+        as_at = AsAt(today())
+        rows = [as_dict(r, as_at) for r in action_rows(repo, agency=agency, as_at=as_at)]
         print_rows(
             rows,
             fmt,
@@ -59,7 +61,7 @@ def report_actions(
                 ("status", "Status"),
                 ("last_update", "Last update"),
             ],
-            title=f"Open actions owned by {agency}",
+            title=f"Open actions owned by {agency} ({as_at.counted_to})",
         )
         return
     rows = actions_by_agency(repo, load(repo), today())

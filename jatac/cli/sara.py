@@ -86,11 +86,20 @@ def sara_show(
         data = package.model_dump(mode="json", exclude_none=True)
         data["stage"] = package.stage.value
         data["gaps"] = package.gaps()
+        from jatac.cases.action_log import AsAt
+        from jatac.cases.sara import as_dict, case_actions
+
+        as_at = AsAt(today())
+        # the plan as the action log orders it, each row saying the date overdue is counted to
+        data["action_log"] = [as_dict(r, as_at) for r in case_actions(repo, case, package, as_at)]
         print_json(data)
         return
+    from jatac.cases.action_log import AsAt
+    from jatac.cases.sara import case_actions
     from jatac.cli.sara_view import print_package
 
-    print_package(repo, case, package, today())
+    as_at = AsAt(today())
+    print_package(repo, case, package, today(), case_actions(repo, case, package, as_at), as_at.counted_to)
 
 
 @sara_app.command("edit")
@@ -213,23 +222,27 @@ def action_list(
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
-    """The chase list: open actions of adopted cases, overdue first."""
-    from jatac.cases.sara import action_rows
+    """The chase list: open actions by owner agency, overdue first within each, then by due date."""
+    from jatac.cases.action_log import AsAt
+    from jatac.cases.sara import action_rows, as_dict
+    from jatac.clock import today
 
     check_format(fmt)
     repo = open_repo()
+    as_at = AsAt(today())
     rows = [
-        r.as_dict()
+        as_dict(r, as_at)
         for r in action_rows(
             repo,
             overdue_only=overdue,
             agency=agency,
             case_id=case_id,
             include_finished=case_id is not None,
+            as_at=as_at,
         )
     ]
     late = sum(1 for r in rows if r["status"] == "overdue")
-    title = f"{len(rows)} action{'s' if len(rows) != 1 else ''}, {late} overdue"
+    title = f"{len(rows)} action{'s' if len(rows) != 1 else ''}, {late} {as_at.counted_to}"
     if fmt == "table":
         for r in rows:
             if r["status"] == "overdue":

@@ -9,7 +9,11 @@ from typing import Any
 from jatac.cli.output import console
 
 
-def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
+def print_package(
+    repo: Any, case: Any, package: Any, today: date, actions: list[Any], counted_to: str
+) -> None:
+    """``actions``: the case's rows as the action log orders them (jatac/cases/action_log.py);
+    ``counted_to``: the date their overdue is counted to, as the page says it."""
     from rich.markup import escape as markup_escape
     from rich.table import Table
 
@@ -88,16 +92,19 @@ def print_package(repo: Any, case: Any, package: Any, today: date) -> None:
     ]
     response += [f"Output: {x}" for x in r.outputs]
     section("Response", response, "response")
-    if r.actions:
+    if actions:
         table = Table(show_edge=False, pad_edge=False)
         for heading in ("Action", "What", "Owner", "Due", "Status"):
             table.add_column(heading, overflow="fold")
-        for act in r.actions:
-            status = act.status.value
-            if act.overdue(today):
-                status = f"[red]OVERDUE {(today - act.due).days}d[/red]"
-            table.add_row(act.id, escape(act.what), escape(act.owner), str(act.due), status)
+        for act in actions:
+            status = act.status
+            if act.overdue:
+                status = f"[red]OVERDUE {act.days_overdue}d[/red]"
+            table.add_row(
+                act.ref.rpartition("/")[2], escape(act.what), escape(act.owner), str(act.due), status
+            )
         out.print(table)
+        out.print(f"  [dim]Open actions first, by owner agency, overdue first; {counted_to}.[/dim]")
 
     if package.assessment is not None:
         ev = package.assessment

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from jatac.cases.action_log import ActionLog, AsAt, action_log, from_models
 from jatac.clock import today
 from jatac.meetings.files import Planned, following, previous
 from jatac.models.case import Issue
 from jatac.models.common import LEVEL_ORDER
 from jatac.models.meeting import AgendaItem, ItemKind, Meeting
-from jatac.models.sara import ActionStatus, Recommendation, SaraPackage
+from jatac.models.sara import Recommendation, SaraPackage
 from jatac.models.vocab import OPEN_VALUES, Status
 from jatac.storage.repository import KINDS, Repository
 
@@ -145,30 +146,6 @@ class LastMinutes:
     last: Planned | None
     arising: list[Arising]
     minutes_state: str  # "draft", "draft, circulated 17 Nov 2026", "not yet written" ...
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    ref: str
-    case: str
-    case_title: str
-    what: str
-    owner: str
-    owner_name: str
-    due: date
-    overdue: bool
-    days_overdue: int
-    last_update: str
-    marking: str
-
-
-@dataclass(frozen=True)
-class ActionLog:
-    """3: open actions by owner agency, overdue first."""
-
-    actions_by_owner: dict[str, list[ActionRow]]
-    overdue_count: int
-    action_count: int
 
 
 @dataclass(frozen=True)
@@ -350,34 +327,9 @@ def _last_minutes(s: Sources) -> LastMinutes:
 
 
 def _action_log(s: Sources) -> ActionLog:
-    actions: list[ActionRow] = []
-    for case in s.open_cases:
-        package = s.packages.get(case.id)
-        if package is None:
-            continue
-        for a in package.response.actions:
-            if a.status is ActionStatus.open:
-                late = a.overdue(s.on)
-                actions.append(
-                    ActionRow(
-                        ref=f"{case.id}/{a.id}",
-                        case=case.id,
-                        case_title=case.title,
-                        what=a.what,
-                        owner=a.owner,
-                        owner_name=s.agency_name.get(a.owner, a.owner),
-                        due=a.due,
-                        overdue=late,
-                        days_overdue=(s.on - a.due).days if late else 0,
-                        last_update=a.updates[-1].note if a.updates else "",
-                        marking=case.marking.value,
-                    )
-                )
-    actions.sort(key=lambda r: (not r.overdue, r.owner_name, r.due))
-    by_owner: dict[str, list[ActionRow]] = {}
-    for row in actions:
-        by_owner.setdefault(row.owner_name, []).append(row)
-    return ActionLog(by_owner, sum(1 for a in actions if a.overdue), len(actions))
+    """3: the one action log (jatac/cases/action_log.py), overdue counted to the meeting's date."""
+    pending = from_models(s.open_cases, s.packages)
+    return action_log(pending, s.config.agencies, AsAt(s.on, meeting=True))
 
 
 def _picture(s: Sources) -> Picture:

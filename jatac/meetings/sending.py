@@ -32,7 +32,7 @@ from jatac.storage.outputs import MAIL_HEADER
 from jatac.storage.repository import Repository
 
 if TYPE_CHECKING:
-    from jatac.meetings.agenda import ActionRow
+    from jatac.cases.action_log import ActionRow
     from jatac.partnership.isp import Receiver
 
 
@@ -350,16 +350,19 @@ def _next_core_meeting(repo: Repository) -> Planned:
 def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None, again: bool = False) -> Plan:
     """Each owner agency's open actions that are overdue or due within ``days``, before the next
     meeting of the core group (where the action log is gone through)."""
-    from jatac.meetings.agenda import build
+    from jatac.cases.action_log import AsAt
+    from jatac.cases.sara import read_action_log
     from jatac.partnership.isp import status
 
     planned = _next_core_meeting(repo)
     now = today()
     horizon = now + timedelta(days=days)
-    log = build(repo, planned, "core").action_log
-    rows = [r for rs in log.actions_by_owner.values() for r in rs if r.due <= horizon]
+    # the one action log (no agenda built for it), overdue counted to today as the mail says;
+    # the core group's audience sees every case, so nothing is withheld from an owner's chase
+    log = read_action_log(repo, AsAt(now))
+    rows = [r for r in log.rows() if r.due <= horizon]
     by_owner: dict[str, list[ActionRow]] = {}
-    for row in sorted(rows, key=lambda r: (r.due, r.ref)):
+    for row in rows:
         by_owner.setdefault(row.owner, []).append(row)
     before = planned.record.sendings(Paper.chase) if planned.record else []
     sensitive = any(r.marking == Marking.OFFICIAL_SENSITIVE.value for r in rows)
@@ -381,14 +384,18 @@ def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None, ag
             if any(r.marking == Marking.OFFICIAL_SENSITIVE.value for r in actions)
             else Marking.OFFICIAL
         )
-        text, html = _chase_body(cfg.name, agency, actions, planned, now)
+        text, html = _chase_body(cfg.name, agency, actions, planned, log.counted_to)
         subject = _subject(
             own.value,
             f"Actions for {agency.name} before the {planned.group.name} "
             f"on {planned.day.day} {planned.day:%B %Y}",
             1,
         )
-        why = f"it owns {len(actions)} action{'s' if len(actions) != 1 else ''} due by {horizon}"
+        late = sum(1 for r in actions if r.overdue)
+        why = (
+            f"it owns {len(actions)} action{'s' if len(actions) != 1 else ''} due by {horizon} "
+            f"({late} {log.counted_to}): " + ", ".join(r.ref for r in actions)
+        )
         _admit(repo, plan, _message(sender, agency, subject, text, html, {}, own, why))
     going = {a.id for a in _not_yet_reached(plan, [m.agency for m in plan.messages])}
     plan.messages = [m for m in plan.messages if m.agency.id in going]
@@ -396,19 +403,20 @@ def prepare_chase(repo: Repository, days: int = 7, sender: str | None = None, ag
 
 
 def _chase_body(
-    partnership: str, agency: Agency, actions: list[ActionRow], planned: Planned, now: date
+    partnership: str, agency: Agency, actions: list[ActionRow], planned: Planned, counted_to: str
 ) -> tuple[str, str]:
     from html import escape
 
     def state(row: ActionRow) -> str:
-        late = (now - row.due).days
-        return f"overdue by {late} day{'s' if late != 1 else ''}" if late > 0 else f"due {row.due}"
+        late = row.days_overdue
+        return f"overdue by {late} day{'s' if late != 1 else ''}" if row.overdue else f"due {row.due}"
 
     lines = [
         f"{partnership}: actions owned by {agency.name}",
         "",
         f"Before the {planned.group.name} on {planned.day:%A} {planned.day.day} {planned.day:%B %Y}, "
-        "please send the coordinator an update on each of these actions:",
+        "please send the coordinator an update on each of these actions",
+        f"(overdue first, then by due date; {counted_to}):",
         "",
     ]
     rows = []
@@ -429,7 +437,8 @@ def _chase_body(
         "<!DOCTYPE html><html><body>"
         f"<h1>{escape(partnership)}: actions owned by {escape(agency.name)}</h1>"
         f"<p>Before the {escape(planned.group.name)} on {planned.day:%A} {planned.day.day} "
-        f"{planned.day:%B %Y}, please send the coordinator an update on each of these actions:</p>"
+        f"{planned.day:%B %Y}, please send the coordinator an update on each of these actions "
+        f"(overdue first, then by due date; {escape(counted_to)}):</p>"
         "<table><tr><th>Action</th><th>When</th><th>What</th><th>Case</th><th>Last update</th></tr>"
         + "".join(rows)
         + "</table></body></html>"

@@ -168,8 +168,8 @@ def _core_section(w: Writer, c: dict[str, Any], key: str) -> None:
     names = c["agency_name"]
     if key == "action_log":
         w.para(
-            f"{c['action_count']} open actions, {c['overdue_count']} overdue "
-            "(overdue first, by owner agency)."
+            f"{c['action_count']} open actions, {c['overdue_count']} {c['counted_to']} "
+            "(by owner agency; overdue first within each, then by due date)."
         )
         for owner, rows in c["actions_by_owner"].items():
             w.para(owner, bold=True)

@@ -24,7 +24,7 @@ import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -414,32 +414,40 @@ class Content:
                 )
 
     def _actions(self) -> list[dict[str, Any]]:
-        """Every action of a case this audience sees, with whether it is overdue today."""
-        rows = []
+        """Every action of a case this audience sees: the open ones as the one action log has
+        them (jatac/cases/action_log.py: in its order, overdue counted to today), then the rest."""
+        from jatac.cases.action_log import AsAt, action_log, from_data
+
+        log = action_log(from_data(self.by_id, self.packages.values()), self.cfg.agencies, AsAt(self.today))
+        self.counted_to = log.counted_to
+        rows = [{**vars(r), "due": r.due.isoformat(), "case_open": True} for r in log.rows()]
+        logged = {r["ref"] for r in rows}
+        rest = []
         for case_id, package in self.packages.items():
             case = self.by_id[case_id]
-            case_open = case["status"] in OPEN_VALUES
             for a in package["response"]["actions"]:
-                # Action.overdue, on checked data: open, and its due date (ISO text) has passed
-                late = case_open and a["status"] == "open" and a["due"] < self.iso
-                rows.append(
+                ref = f"{case_id}/{a['id']}"
+                if ref in logged:
+                    continue
+                rest.append(
                     {
-                        "ref": f"{case_id}/{a['id']}",
+                        "ref": ref,
+                        "number": int(a["id"][1:]),
                         "case": case_id,
                         "case_title": case["title"],
-                        "case_open": case_open,
+                        "case_open": case["status"] in OPEN_VALUES,
                         "what": a["what"],
                         "owner": a["owner"],
                         "owner_name": self.agency.get(a["owner"], a["owner"]),
                         "due": a["due"],
                         "status": a["status"],
-                        "overdue": late,
-                        "days_overdue": (self.today - date.fromisoformat(a["due"])).days if late else 0,
+                        "overdue": False,  # finished, or of a closed case: no longer chased
+                        "days_overdue": 0,
                         "last_update": a["updates"][-1]["note"] if a["updates"] else "",
                     }
                 )
-        rows.sort(key=lambda r: (not r["overdue"], r["due"], r["ref"]))
-        return rows
+        rest.sort(key=lambda r: (r["case"], r["number"]))
+        return rows + rest
 
     # -- the pages ------------------------------------------------------------------------
 
@@ -530,6 +538,7 @@ class Content:
                     "meetings": nexts,
                     "counts": counts,
                     "overdue": [a for a in open_actions if a["overdue"]],
+                    "counted_to": self.counted_to,
                     "agencies": [{"id": a.id, "name": a.name} for a in self.cfg.agencies],
                 },
             ),
@@ -557,6 +566,7 @@ class Content:
                     },
                     "actions": actions,
                     "overdue": sum(1 for a in actions if a["overdue"]),
+                    "counted_to": self.counted_to,
                     "leads": leads,
                     "attendance": self.attendance.get(agency.id),
                     "attendance_since": (self.today - timedelta(days=365)).isoformat(),
@@ -575,6 +585,7 @@ class Content:
 
     def case_page(self, site: _Site, case: dict[str, Any]) -> None:
         package = self.packages.get(case["id"])
+        actions = self.actions_of.get(case["id"], [])
         context = self.common(
             "cases",
             {
@@ -590,7 +601,11 @@ class Content:
                     "lead": self.agency.get(case["lead"], case["lead"]) if case["lead"] else None,
                 },
                 "package": _package_view(package) if package else None,
-                "actions": self.actions_of.get(case["id"], []),
+                "actions": actions,
+                # said only where an action is open: other pages need not change every day
+                "counted_to": self.counted_to
+                if any(a["case_open"] and a["status"] == "open" for a in actions)
+                else "",
                 "history": self.history(case),
             },
         )
