@@ -259,3 +259,27 @@ def smtp_env(port: int) -> dict[str, str]:
         "JATAC_SMTP_TLS": "none",
         "JATAC_SMTP_FROM": "csp-tasking@council.example.org",
     }
+
+
+@pytest.fixture(scope="module")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 20-case example partnership, made once per test module."""
+    from jatac.setup.demo import make_demo
+
+    return make_demo(tmp_path_factory.mktemp("example") / "repo").root
+
+
+@pytest.fixture
+def example(built_example: Path, tmp_path: Path) -> Jatac:
+    """A copy of the example partnership (its own git repository) for one test."""
+    import shutil
+
+    where = tmp_path / "repo"
+    shutil.copytree(built_example, where, symlinks=True, ignore=shutil.ignore_patterns(".jatac"))
+    return Jatac(where)
+
+
+def commit_all(jatac: Jatac, message: str = "A partner's edit") -> None:
+    """Commit everything in the tree as a partner would, around jatac (no hook)."""
+    jatac.git("add", "-A")
+    jatac.git("commit", "--quiet", "--no-verify", "-m", message)

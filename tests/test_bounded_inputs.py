@@ -12,7 +12,6 @@ files are in tests/test_trust_no_crash.py.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,30 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Jatac
+from tests.conftest import Jatac, commit_all
 
 # a refusal on the 20-case example, on this shared machine, with room for a slow moment
 WITHIN = 3.0
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from jatac.setup.demo import make_demo
-
-    return make_demo(tmp_path_factory.mktemp("example") / "repo").root
-
-
-@pytest.fixture
-def example(built: Path, tmp_path: Path) -> Jatac:
-    """A copy of the example partnership (its own git repository) for one test."""
-    where = tmp_path / "repo"
-    shutil.copytree(built, where, symlinks=True, ignore=shutil.ignore_patterns(".jatac"))
-    return Jatac(where)
-
-
-def commit_all(jatac: Jatac, message: str = "A partner's edit") -> None:
-    jatac.git("add", "-A")
-    jatac.git("commit", "--quiet", "--no-verify", "-m", message)
 
 
 @contextmanager

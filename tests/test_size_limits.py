@@ -11,7 +11,6 @@ so a machine busy with other work does not fail them; the wall clock gets more r
 from __future__ import annotations
 
 import gc
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,30 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Jatac
+from tests.conftest import Jatac, commit_all
 
 CPU = 2.0  # seconds of this process's CPU a refusal may take (the old code took 10 to 20)
 WALL = 20.0  # and of the clock, on a shared machine
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from jatac.setup.demo import make_demo
-
-    return make_demo(tmp_path_factory.mktemp("example") / "repo").root
-
-
-@pytest.fixture
-def example(built: Path, tmp_path: Path) -> Jatac:
-    """A copy of the 20-case example partnership (its own git repository) for one test."""
-    where = tmp_path / "repo"
-    shutil.copytree(built, where, symlinks=True, ignore=shutil.ignore_patterns(".jatac"))
-    return Jatac(where)
-
-
-def commit_all(jatac: Jatac, message: str = "A partner's edit") -> None:
-    jatac.git("add", "-A")
-    jatac.git("commit", "--quiet", "--no-verify", "-m", message)
 
 
 @contextmanager
