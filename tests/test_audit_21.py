@@ -142,6 +142,29 @@ def test_the_hook_lets_a_persons_own_archive_and_words_through(
     assert code == 0, stderr
 
 
+def test_a_zip_of_zips_is_looked_into_only_as_far_as_the_bound() -> None:
+    """A crafted archive (zips of zips of zeros, 3.2 GB when inflated) pushed or staged: the
+    check that recognises papers inflates at most its bound for the whole file, so it answers
+    at once (the check inflating every member took 7 s here, and grows with the archive)."""
+    import io
+    import time
+    import zipfile
+
+    from jatac.guard.generated import made_by_jatac
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as book:
+        for n in range(20):
+            book.writestr(f"zeros-{n}", bytes(8 << 20))
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_STORED) as book:
+        for n in range(20):
+            book.writestr(f"inner-{n}.zip", inner.getvalue())
+    start = time.process_time()
+    assert made_by_jatac("notes/bomb.zip", outer.getvalue()) is None
+    assert time.process_time() - start < 2.0, "the check inflated the whole archive"
+
+
 # -- section 7: sync tells of a sensitive record that a push removed ----------------------------
 
 

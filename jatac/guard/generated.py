@@ -30,43 +30,49 @@ _BOLD_MARKING = {f"**{m}**" for m in MARKINGS}
 # a paper wrapped to get it past the check: how deep, how many files, how much is looked at
 WRAPPINGS = 2
 ARCHIVE_MEMBERS = 200
-LARGEST_INSIDE = 32 << 20
+LARGEST_INSIDE = 32 << 20  # in all, for one file: a zip of zips cannot make the check inflate terabytes
 _BASE64 = re.compile(rb"[A-Za-z0-9+/=\s]+")
 
 
 def made_by_jatac(relpath: str, data: bytes) -> str | None:
     """What this file is, if jatac made it for people ("a rendered paper (PDF)" ...), else None.
     A paper wrapped once or twice (zipped, gzipped, base64'd) is known inside its wrapping."""
-    return _made_by(relpath, data, WRAPPINGS)
+    return _made_by(relpath, data, WRAPPINGS, [LARGEST_INSIDE])
 
 
-def _made_by(relpath: str, data: bytes, depth: int) -> str | None:
+def _made_by(relpath: str, data: bytes, depth: int, budget: list[int]) -> str | None:
     found = _as_is(relpath, data)
     if found is None and depth:
-        for how, name, inner in _unwrapped(data):
-            inside = _made_by(name, inner, depth - 1)
+        for how, name, inner in _unwrapped(data, budget):
+            inside = _made_by(name, inner, depth - 1, budget)
             if inside:
                 return f"{inside}, {how}"
     return found
 
 
-def _unwrapped(data: bytes) -> Iterator[tuple[str, str, bytes]]:
+def _unwrapped(data: bytes, budget: list[int]) -> Iterator[tuple[str, str, bytes]]:
     """What a wrapping holds: (how it was wrapped, the name inside, the bytes), bounded so that
-    a crafted file cannot make the check read without end."""
+    a crafted file cannot make the check read without end: ``budget[0]`` is how many bytes
+    may still be inflated for the file being checked, at every depth together."""
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as book:
                 members = [m for m in book.infolist() if not m.is_dir()][:ARCHIVE_MEMBERS]
                 for member in members:
+                    if budget[0] <= 0:
+                        return
                     with book.open(member) as f:
-                        yield "in a zip archive", member.filename, f.read(LARGEST_INSIDE)
+                        inner = f.read(budget[0])
+                    budget[0] -= len(inner)
+                    yield "in a zip archive", member.filename, inner
         except (zipfile.BadZipFile, OSError, KeyError, ValueError, NotImplementedError, RuntimeError):
             return
-    elif data.startswith(b"\x1f\x8b"):
+    elif data.startswith(b"\x1f\x8b") and budget[0] > 0:  # a limit of 0 would be none to zlib
         try:
-            inner = zlib.decompressobj(wbits=47).decompress(data, LARGEST_INSIDE)
+            inner = zlib.decompressobj(wbits=47).decompress(data, max(budget[0], 0))
         except zlib.error:
             return
+        budget[0] -= len(inner)
         yield "gzipped", "", inner
     elif 64 <= len(data) <= LARGEST_INSIDE and _BASE64.fullmatch(data):
         try:
